@@ -1,0 +1,284 @@
+//! Credentials: where the `Authorization` header of each request comes from.
+
+use std::fmt;
+use std::time::Duration;
+
+use base64::Engine as _;
+use futures::future::BoxFuture;
+use reqwest::header::HeaderValue;
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+
+use crate::Secret;
+
+/// Why credentials could not be produced. Never contains the secret itself.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AuthError {
+    /// The secret contains bytes that cannot go in an HTTP header.
+    #[error("the credential contains characters that are not allowed in an HTTP header")]
+    InvalidHeader,
+    /// The OAuth2 token endpoint answered with an error.
+    #[error("token endpoint answered HTTP {status}: {message}")]
+    TokenEndpoint {
+        /// HTTP status of the token response.
+        status: u16,
+        /// `error`/`error_description` from the body, or the start of the body.
+        message: String,
+    },
+    /// The token endpoint could not be reached.
+    #[error("token endpoint unreachable: {0}")]
+    Transport(#[source] reqwest::Error),
+    /// The token response was not the JSON an OAuth2 server sends.
+    #[error("token endpoint sent an invalid response: {0}")]
+    InvalidResponse(String),
+}
+
+/// A source of `Authorization` header values.
+///
+/// Implementations must be cheap to call on every request (cache what is expensive) and
+/// must never log or print the secret.
+pub trait Credentials: Send + Sync + fmt::Debug + 'static {
+    /// The `Authorization` header value for the next request, marked sensitive.
+    fn authorization(&self) -> BoxFuture<'_, Result<HeaderValue, AuthError>>;
+
+    /// Drops any cached token, so the next call fetches a fresh one. Called after a 401.
+    /// Returns true when there was something to refresh (a retry can help).
+    fn invalidate(&self) -> BoxFuture<'_, bool> {
+        Box::pin(async { false })
+    }
+}
+
+fn sensitive(value: String) -> Result<HeaderValue, AuthError> {
+    let mut header = HeaderValue::try_from(value).map_err(|_| AuthError::InvalidHeader)?;
+    header.set_sensitive(true);
+    Ok(header)
+}
+
+/// A fixed bearer token (`Authorization: Bearer <token>`).
+#[derive(Clone, Debug)]
+pub struct BearerToken {
+    token: Secret,
+}
+
+impl BearerToken {
+    /// Wraps `token`.
+    pub fn new(token: impl Into<Secret>) -> Self {
+        Self {
+            token: token.into(),
+        }
+    }
+}
+
+impl Credentials for BearerToken {
+    fn authorization(&self) -> BoxFuture<'_, Result<HeaderValue, AuthError>> {
+        let header = sensitive(format!("Bearer {}", self.token.expose()));
+        Box::pin(async move { header })
+    }
+}
+
+/// HTTP Basic credentials (`Authorization: Basic base64(user:password)`); Fone Dynamics
+/// uses the account SID as the user and the account token as the password.
+#[derive(Clone, Debug)]
+pub struct BasicAuth {
+    username: String,
+    password: Secret,
+}
+
+impl BasicAuth {
+    /// Credentials for `username` with `password`.
+    pub fn new(username: impl Into<String>, password: impl Into<Secret>) -> Self {
+        Self {
+            username: username.into(),
+            password: password.into(),
+        }
+    }
+
+    /// The user name (not secret).
+    pub fn username(&self) -> &str {
+        &self.username
+    }
+}
+
+impl Credentials for BasicAuth {
+    fn authorization(&self) -> BoxFuture<'_, Result<HeaderValue, AuthError>> {
+        let raw = format!("{}:{}", self.username, self.password.expose());
+        let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
+        let header = sensitive(format!("Basic {encoded}"));
+        Box::pin(async move { header })
+    }
+}
+
+/// The OAuth 2.0 client-credentials grant: fetches an access token from `token_url`,
+/// caches it until shortly before it expires, and refreshes it then (or after a 401).
+///
+/// Concurrent requests share one fetch. The client authenticates to the token endpoint
+/// with HTTP Basic (`client_id:client_secret`), as Vonage, Apple and Zoom accept.
+pub struct ClientCredentials {
+    token_url: String,
+    client_id: String,
+    client_secret: Secret,
+    scopes: Vec<String>,
+    grant_type: String,
+    params: Vec<(String, String)>,
+    refresh_margin: Duration,
+    http: reqwest::Client,
+    cache: Mutex<Option<Cached>>,
+}
+
+struct Cached {
+    header: HeaderValue,
+    refresh_at: Instant,
+}
+
+impl fmt::Debug for ClientCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientCredentials")
+            .field("token_url", &self.token_url)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret)
+            .field("scopes", &self.scopes)
+            .field("grant_type", &self.grant_type)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientCredentials {
+    /// A source that fetches tokens from `token_url` for `client_id`.
+    pub fn new(
+        token_url: impl Into<String>,
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+    ) -> Self {
+        Self {
+            token_url: token_url.into(),
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            scopes: Vec::new(),
+            grant_type: "client_credentials".to_owned(),
+            params: Vec::new(),
+            refresh_margin: Duration::from_secs(60),
+            http: reqwest::Client::new(),
+            cache: Mutex::new(None),
+        }
+    }
+    /// Requests `scope` (sent space-separated).
+    pub fn scope(mut self, scope: impl Into<String>) -> Self {
+        self.scopes.push(scope.into());
+        self
+    }
+    /// Overrides `grant_type` (Zoom server-to-server apps use `account_credentials`).
+    pub fn grant_type(mut self, grant_type: impl Into<String>) -> Self {
+        self.grant_type = grant_type.into();
+        self
+    }
+    /// Adds a form parameter to the token request (e.g. Zoom's `account_id`).
+    pub fn param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.params.push((name.into(), value.into()));
+        self
+    }
+    /// How long before expiry a token is replaced (default 60 s).
+    pub fn refresh_margin(mut self, margin: Duration) -> Self {
+        self.refresh_margin = margin;
+        self
+    }
+    /// The HTTP client used for the token endpoint (default: a new one).
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = http;
+        self
+    }
+
+    async fn fetch(&self) -> Result<Cached, AuthError> {
+        let body = {
+            let mut form = url::form_urlencoded::Serializer::new(String::new());
+            form.append_pair("grant_type", &self.grant_type);
+            if !self.scopes.is_empty() {
+                form.append_pair("scope", &self.scopes.join(" "));
+            }
+            for (k, v) in &self.params {
+                form.append_pair(k, v);
+            }
+            form.finish()
+        };
+        let response = self
+            .http
+            .post(&self.token_url)
+            .basic_auth(&self.client_id, Some(self.client_secret.expose()))
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .header(reqwest::header::ACCEPT, "application/json")
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| AuthError::Transport(e.without_url()))?;
+        let status = response.status();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| AuthError::Transport(e.without_url()))?;
+        if !status.is_success() {
+            let message = serde_json::from_slice::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|v| {
+                    let field = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_owned);
+                    field("error_description")
+                        .or_else(|| field("error"))
+                        .or_else(|| field("reason"))
+                })
+                .unwrap_or_else(|| String::from_utf8_lossy(&body).chars().take(200).collect());
+            return Err(AuthError::TokenEndpoint {
+                status: status.as_u16(),
+                message,
+            });
+        }
+        #[derive(serde::Deserialize)]
+        struct TokenResponse {
+            access_token: String,
+            #[serde(default)]
+            expires_in: Option<serde_json::Value>,
+        }
+        let token: TokenResponse = serde_json::from_slice(&body)
+            .map_err(|e| AuthError::InvalidResponse(e.to_string()))?;
+        let lifetime = match token.expires_in {
+            Some(serde_json::Value::Number(n)) => n.as_f64(),
+            Some(serde_json::Value::String(s)) => s.trim().parse::<f64>().ok(),
+            _ => None,
+        }
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(Duration::from_secs_f64)
+        .unwrap_or(Duration::from_secs(3600));
+        let header = sensitive(format!("Bearer {}", token.access_token))?;
+        tracing::debug!(
+            token_url = %self.token_url,
+            lifetime_s = lifetime.as_secs(),
+            "fetched OAuth2 access token"
+        );
+        Ok(Cached {
+            header,
+            refresh_at: Instant::now() + lifetime.saturating_sub(self.refresh_margin),
+        })
+    }
+}
+
+impl Credentials for ClientCredentials {
+    fn authorization(&self) -> BoxFuture<'_, Result<HeaderValue, AuthError>> {
+        Box::pin(async move {
+            let mut cache = self.cache.lock().await;
+            if let Some(cached) = cache.as_ref() {
+                if Instant::now() < cached.refresh_at {
+                    return Ok(cached.header.clone());
+                }
+            }
+            let fresh = self.fetch().await?;
+            let header = fresh.header.clone();
+            *cache = Some(fresh);
+            Ok(header)
+        })
+    }
+
+    fn invalidate(&self) -> BoxFuture<'_, bool> {
+        Box::pin(async move { self.cache.lock().await.take().is_some() })
+    }
+}

@@ -1,0 +1,248 @@
+//! The one error type every telnums client returns.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+
+type Source = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// What went wrong, coarsely. Match on this; read the details from [`Error`]'s accessors.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The client was configured wrongly or a request could not be built (bad base URL,
+    /// out-of-range parameter, missing credentials).
+    InvalidRequest,
+    /// Credentials could not be obtained or were rejected before the request was sent.
+    Auth,
+    /// The request or the response body took longer than the configured timeout.
+    Timeout,
+    /// The connection failed or broke (DNS, refused, reset, TLS).
+    Transport,
+    /// The provider answered with a non-success HTTP status.
+    Api,
+    /// A success response whose body does not match the spec.
+    Decode {
+        /// JSON path of the offending value (`phoneNumbers[2].owner.type`, or `.` for
+        /// the whole body).
+        path: String,
+    },
+    /// The response body is larger than the configured limit.
+    BodyTooLarge {
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// The server repeated a cursor, URL or offset: listing stopped instead of looping.
+    PaginationLoop {
+        /// The repeated cursor, as text.
+        cursor: String,
+    },
+}
+
+/// An error from a telnums client.
+///
+/// It names the provider, and where there was a response, the HTTP status, the provider's
+/// request id (`apple-request-id`, Webex `TrackingID`, Zoom `x-zm-trackingid`) and the
+/// provider's own error message. It never contains a credential.
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+struct Inner {
+    provider: &'static str,
+    kind: ErrorKind,
+    operation: Option<&'static str>,
+    status: Option<StatusCode>,
+    request_id: Option<String>,
+    message: Option<String>,
+    attempts: u32,
+    retry_after: Option<Duration>,
+    source: Option<Source>,
+}
+
+impl Error {
+    /// A new error of `kind` for `provider` (a provider key such as `webex-calling`).
+    pub fn new(provider: &'static str, kind: ErrorKind) -> Self {
+        Self {
+            inner: Box::new(Inner {
+                provider,
+                kind,
+                operation: None,
+                status: None,
+                request_id: None,
+                message: None,
+                attempts: 0,
+                retry_after: None,
+                source: None,
+            }),
+        }
+    }
+
+    /// Sets the operation (the spec's operationId in snake case).
+    pub fn with_operation(mut self, operation: &'static str) -> Self {
+        self.inner.operation = Some(operation);
+        self
+    }
+    /// Sets the HTTP status.
+    pub fn with_status(mut self, status: StatusCode) -> Self {
+        self.inner.status = Some(status);
+        self
+    }
+    /// Sets the provider's request id.
+    pub fn with_request_id(mut self, id: Option<String>) -> Self {
+        if id.is_some() {
+            self.inner.request_id = id;
+        }
+        self
+    }
+    /// Sets a human-readable message.
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.inner.message = Some(message.into());
+        self
+    }
+    /// Sets the underlying cause.
+    pub fn with_source(mut self, source: impl Into<Source>) -> Self {
+        self.inner.source = Some(source.into());
+        self
+    }
+    pub(crate) fn with_retry_after(mut self, wait: Option<Duration>) -> Self {
+        self.inner.retry_after = wait;
+        self
+    }
+    pub(crate) fn set_attempts(&mut self, attempts: u32) {
+        self.inner.attempts = attempts;
+    }
+
+    /// The provider key, e.g. `zoom-phone`.
+    pub fn provider(&self) -> &'static str {
+        self.inner.provider
+    }
+    /// What kind of failure this is.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.inner.kind
+    }
+    /// The operation that failed, when known.
+    pub fn operation(&self) -> Option<&'static str> {
+        self.inner.operation
+    }
+    /// The HTTP status of the response, when there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.inner.status
+    }
+    /// The provider's request id, when the response carried one (or, for Webex, the
+    /// `TrackingID` the client sent).
+    pub fn request_id(&self) -> Option<&str> {
+        self.inner.request_id.as_deref()
+    }
+    /// The provider's error message, or a description of a local failure.
+    pub fn message(&self) -> Option<&str> {
+        self.inner.message.as_deref()
+    }
+    /// How many attempts were made before giving up (0 when nothing was sent).
+    pub fn attempts(&self) -> u32 {
+        self.inner.attempts
+    }
+    /// The server's `Retry-After`, when it sent one.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.inner.retry_after
+    }
+
+    /// True when trying the same request again later may succeed: timeouts, transport
+    /// failures, and HTTP 423, 429, 502, 503 and 504.
+    pub fn is_retryable(&self) -> bool {
+        match self.inner.kind {
+            ErrorKind::Timeout | ErrorKind::Transport => true,
+            ErrorKind::Api => self
+                .inner
+                .status
+                .is_some_and(|s| crate::retry::is_retryable_status(s.as_u16())),
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        write!(f, "{}: ", i.provider)?;
+        match &i.kind {
+            ErrorKind::InvalidRequest => f.write_str("invalid request")?,
+            ErrorKind::Auth => f.write_str("authentication failed")?,
+            ErrorKind::Timeout => f.write_str("request timed out")?,
+            ErrorKind::Transport => f.write_str("connection failed")?,
+            ErrorKind::Api => f.write_str("API error")?,
+            ErrorKind::Decode { path } => write!(f, "unexpected response body at `{path}`")?,
+            ErrorKind::BodyTooLarge { limit } => {
+                write!(f, "response body larger than {limit} bytes")?
+            }
+            ErrorKind::PaginationLoop { cursor } => {
+                write!(f, "server repeated page cursor `{cursor}`; listing stopped")?
+            }
+        }
+        if let Some(status) = i.status {
+            write!(f, ", HTTP {}", status.as_u16())?;
+            if let Some(reason) = status.canonical_reason() {
+                write!(f, " {reason}")?;
+            }
+        }
+        if let Some(id) = &i.request_id {
+            write!(f, ", request id {id}")?;
+        }
+        if let Some(message) = &i.message {
+            write!(f, ": {message}")?;
+        } else if let Some(source) = &i.source {
+            write!(f, ": {source}")?;
+        }
+        if i.attempts > 1 {
+            write!(f, " (after {} attempts)", i.attempts)?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        f.debug_struct("Error")
+            .field("provider", &i.provider)
+            .field("kind", &i.kind)
+            .field("operation", &i.operation)
+            .field("status", &i.status)
+            .field("request_id", &i.request_id)
+            .field("message", &i.message)
+            .field("attempts", &i.attempts)
+            .field("source", &i.source)
+            .finish()
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.inner
+            .source
+            .as_deref()
+            .map(|s| s as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// Implemented by each provider's error body type so that the provider's message reaches
+/// [`Error::message`].
+pub trait ErrorBody {
+    /// The human-readable message in the body, if any.
+    fn message(&self) -> Option<String>;
+}
+
+impl ErrorBody for () {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+
+impl ErrorBody for serde_json::Value {
+    fn message(&self) -> Option<String> {
+        ["message", "Message", "error_description", "error"]
+            .iter()
+            .find_map(|k| self.get(k).and_then(|v| v.as_str()).map(str::to_owned))
+    }
+}

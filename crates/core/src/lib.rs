@@ -1,0 +1,38 @@
+//! Shared runtime of the telnums provider clients.
+//!
+//! Every provider crate (`telnums-vonage-cc`, `telnums-webex-calling`, …) is a
+//! progenitor-generated client plus a thin hand-written layer; the behaviour they share
+//! lives here once:
+//!
+//! * [`ClientBuilder`]: base URL, timeouts, `User-Agent`, retry policy, credentials;
+//! * [`Credentials`]: [`BearerToken`], [`BasicAuth`] and the OAuth2
+//!   [`ClientCredentials`] grant with token caching, all holding a [`Secret`] that never
+//!   prints;
+//! * [`RetryPolicy`]: retries on 423/429/502/503/504 and transport failures, honouring
+//!   `Retry-After` (seconds, HTTP-date or ISO-8601), otherwise exponential backoff with
+//!   jitter, capped in attempts and total wait;
+//! * [`Error`]: one `#[non_exhaustive]` error naming provider, HTTP status, request id and
+//!   the provider's message;
+//! * [`paginate`]: page streams with a repeated-cursor guard and item/page caps;
+//! * [`hooks`]: the functions generated code calls before and after each request.
+
+pub mod auth;
+mod config;
+mod error;
+pub mod hooks;
+pub mod paginate;
+pub mod retry;
+mod runtime;
+mod secret;
+
+pub use auth::{AuthError, BasicAuth, BearerToken, ClientCredentials, Credentials};
+pub use config::{ClientBuilder, Provider};
+pub use error::{Error, ErrorBody, ErrorKind};
+pub use paginate::Limits;
+pub use retry::RetryPolicy;
+pub use runtime::{HookError, ProviderInfo, Response, Runtime};
+pub use secret::Secret;
+
+/// Re-exported so provider crates and users agree on one version.
+pub use futures::Stream;
+pub use reqwest;

@@ -1,0 +1,532 @@
+//! The runtime every generated client carries as its `inner` value: credentials, retry
+//! policy, provider facts. Generated code reaches it through [`crate::hooks`]; the
+//! hand-written provider layers call [`Runtime::send`] and [`Runtime::get_json`].
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+use tracing::Instrument as _;
+
+use crate::auth::Credentials;
+use crate::error::{Error, ErrorBody, ErrorKind};
+use crate::retry::{parse_retry_after, RetryPolicy};
+
+/// Facts about a provider that the runtime needs.
+#[derive(Clone, Copy, Debug)]
+pub struct ProviderInfo {
+    /// Provider key, e.g. `webex-calling`.
+    pub key: &'static str,
+    /// Base URL used when the caller sets none.
+    pub default_base_url: &'static str,
+    /// `Accept` value to send instead of the generator's `application/json`.
+    pub accept: Option<&'static str>,
+    /// Response headers that carry the provider's request id, in order of preference.
+    pub request_id_headers: &'static [&'static str],
+    /// Request header in which the client sends its own request id (Webex `TrackingID`).
+    pub send_request_id: Option<&'static str>,
+    /// `User-Agent` value, `telnums-<key>/<version>`.
+    pub user_agent: &'static str,
+}
+
+/// Shared state of one configured client. Cheap to clone.
+#[derive(Clone)]
+pub struct Runtime {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    provider: ProviderInfo,
+    credentials: Option<Arc<dyn Credentials>>,
+    retry: RetryPolicy,
+    max_body_bytes: u64,
+    http: reqwest::Client,
+    base_url: url::Url,
+}
+
+impl std::fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runtime")
+            .field("provider", &self.inner.provider.key)
+            .field("base_url", &self.inner.base_url.as_str())
+            .field("credentials", &self.inner.credentials)
+            .field("retry", &self.inner.retry)
+            .field("max_body_bytes", &self.inner.max_body_bytes)
+            .finish()
+    }
+}
+
+impl Runtime {
+    pub(crate) fn new(
+        provider: ProviderInfo,
+        credentials: Option<Arc<dyn Credentials>>,
+        retry: RetryPolicy,
+        max_body_bytes: u64,
+        http: reqwest::Client,
+        base_url: url::Url,
+    ) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                provider,
+                credentials,
+                retry,
+                max_body_bytes,
+                http,
+                base_url,
+            }),
+        }
+    }
+
+    /// The provider facts.
+    pub fn provider(&self) -> &ProviderInfo {
+        &self.inner.provider
+    }
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &url::Url {
+        &self.inner.base_url
+    }
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+    /// Largest response body accepted, in bytes.
+    pub fn max_body_bytes(&self) -> u64 {
+        self.inner.max_body_bytes
+    }
+
+    fn error(&self, kind: ErrorKind) -> Error {
+        Error::new(self.inner.provider.key, kind)
+    }
+
+    /// The provider's request id in `headers`, if any.
+    pub fn request_id(&self, headers: &HeaderMap) -> Option<String> {
+        self.inner
+            .provider
+            .request_id_headers
+            .iter()
+            .find_map(|name| headers.get(*name))
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    }
+
+    /// Runs a generated operation with retries, returning its typed page or a typed
+    /// [`Error`]. `make` builds and sends the request afresh for each attempt (generated
+    /// builders are cheap to clone).
+    pub async fn send<T, E, F, Fut>(
+        &self,
+        operation: &'static str,
+        mut make: F,
+    ) -> Result<Response<T>, Error>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>>,
+        T: DeserializeOwned,
+        E: ErrorBody,
+    {
+        self.with_retries(operation, || {
+            let call = make();
+            async move {
+                let (result, state) = capture(call).await;
+                match result {
+                    Ok(value) => {
+                        let status = value.status();
+                        let headers = value.headers().clone();
+                        let request_id = self.request_id(&headers).or(state.sent_request_id);
+                        Ok(Response {
+                            value: value.into_inner(),
+                            status,
+                            headers,
+                            request_id,
+                        })
+                    }
+                    Err(e) => Err(self.convert::<T, E>(e, state).await),
+                }
+            }
+        })
+        .await
+    }
+
+    /// `GET` an absolute URL (a provider's "next page" link) with the same credentials,
+    /// headers, retries and limits as generated operations, decoding the body as `T` and
+    /// error bodies as `E`.
+    pub async fn get_json<T, E>(
+        &self,
+        operation: &'static str,
+        url: url::Url,
+    ) -> Result<Response<T>, Error>
+    where
+        T: DeserializeOwned,
+        E: DeserializeOwned + ErrorBody,
+    {
+        self.with_retries(operation, || {
+            let url = url.clone();
+            async move {
+                let call = async {
+                    let mut request = self
+                        .inner
+                        .http
+                        .get(url)
+                        .header(reqwest::header::ACCEPT, "application/json")
+                        .build()
+                        .map_err(|e| self.error(ErrorKind::InvalidRequest).with_source(e))?;
+                    if let Err(e) = crate::hooks::pre_request(self, &mut request).await {
+                        return Err(self.hook_failure(e));
+                    }
+                    let result = self.inner.http.execute(request).await;
+                    if let Err(e) = crate::hooks::post_response(self, &result).await {
+                        return Err(self.hook_failure(e));
+                    }
+                    let response = result.map_err(|e| self.transport_error(e))?;
+                    let status = response.status();
+                    let headers = response.headers().clone();
+                    let body = self.read_body(response).await?;
+                    Ok((status, headers, body))
+                };
+                let (result, state) = capture(call).await;
+                let (status, headers, body) = match result {
+                    Ok(parts) => parts,
+                    Err(e) => return Err(self.finish(e, &state)),
+                };
+                let request_id = self.request_id(&headers).or(state.sent_request_id);
+                if status.is_success() {
+                    let value = self.decode::<T>(&body).map_err(|e| {
+                        e.with_status(status).with_request_id(request_id.clone())
+                    })?;
+                    Ok(Response {
+                        value,
+                        status,
+                        headers,
+                        request_id,
+                    })
+                } else {
+                    let message = serde_json::from_slice::<E>(&body)
+                        .ok()
+                        .and_then(|b| b.message())
+                        .or_else(|| body_excerpt(&body));
+                    Err(self.api_error(status, &headers, request_id, message))
+                }
+            }
+        })
+        .await
+    }
+
+    async fn with_retries<T, F, Fut>(
+        &self,
+        operation: &'static str,
+        mut attempt: F,
+    ) -> Result<Response<T>, Error>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<Response<T>, Error>>,
+    {
+        let policy = &self.inner.retry;
+        let mut backoff = policy.backoff();
+        let mut waited = Duration::ZERO;
+        let mut refreshed = false;
+        let mut n = 0u32;
+        loop {
+            n += 1;
+            let span = tracing::debug_span!(
+                "telnums.request",
+                provider = self.inner.provider.key,
+                operation,
+                attempt = n,
+                status = tracing::field::Empty,
+                request_id = tracing::field::Empty,
+            );
+            let outcome = attempt().instrument(span.clone()).await;
+            let err = match outcome {
+                Ok(response) => {
+                    span.record("status", response.status.as_u16());
+                    if let Some(id) = &response.request_id {
+                        span.record("request_id", id.as_str());
+                    }
+                    return Ok(response);
+                }
+                Err(e) => e.with_operation(operation),
+            };
+            if let Some(status) = err.status() {
+                span.record("status", status.as_u16());
+            }
+            if let Some(id) = err.request_id() {
+                span.record("request_id", id);
+            }
+            // A 401 may mean a cached OAuth2 token was revoked early: refresh once.
+            if err.status() == Some(StatusCode::UNAUTHORIZED) && !refreshed && n < policy.max_attempts() {
+                refreshed = true;
+                if let Some(creds) = &self.inner.credentials {
+                    if creds.invalidate().await {
+                        tracing::debug!(parent: &span, "401: refreshing credentials and retrying once");
+                        continue;
+                    }
+                }
+            }
+            let wait = if err.is_retryable() && n < policy.max_attempts() {
+                let backoff_delay = backoff.next();
+                err.retry_after().or(backoff_delay)
+            } else {
+                None
+            };
+            match wait {
+                Some(wait) if waited + wait <= policy.max_total_wait() => {
+                    tracing::debug!(parent: &span, wait_ms = wait.as_millis() as u64, error = %err, "retrying");
+                    waited += wait;
+                    tokio::time::sleep(wait).await;
+                }
+                _ => {
+                    let mut err = err;
+                    err.set_attempts(n);
+                    tracing::debug!(parent: &span, error = %err, "request failed");
+                    return Err(err);
+                }
+            }
+        }
+    }
+
+    /// Turns a progenitor error into a typed [`Error`], using what the hooks captured.
+    async fn convert<T, E>(&self, err: progenitor_client::Error<E>, state: CallState) -> Error
+    where
+        T: DeserializeOwned,
+        E: ErrorBody,
+    {
+        use progenitor_client::Error as P;
+        let request_id = state
+            .headers
+            .as_ref()
+            .and_then(|h| self.request_id(h))
+            .or_else(|| state.sent_request_id.clone());
+        match err {
+            P::InvalidRequest(message) => self
+                .error(ErrorKind::InvalidRequest)
+                .with_message(message),
+            P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => {
+                self.transport_error(e).with_request_id(request_id)
+            }
+            P::ErrorResponse(value) => {
+                let status = value.status();
+                let headers = value.headers().clone();
+                let message = value.into_inner().message();
+                let request_id = self.request_id(&headers).or(request_id);
+                self.api_error(status, &headers, request_id, message)
+            }
+            P::InvalidResponsePayload(body, source) => {
+                let status = state.status.unwrap_or(StatusCode::OK);
+                let headers = state.headers.clone().unwrap_or_default();
+                if status.is_success() {
+                    let path = decode_path::<T>(&body).unwrap_or_else(|| ".".to_owned());
+                    self.error(ErrorKind::Decode { path })
+                        .with_status(status)
+                        .with_request_id(request_id)
+                        .with_message(source.to_string())
+                        .with_source(source)
+                } else {
+                    // An error status whose body is not the documented error shape.
+                    self.api_error(status, &headers, request_id, body_excerpt(&body))
+                }
+            }
+            P::UnexpectedResponse(response) => {
+                let status = response.status();
+                let headers = response.headers().clone();
+                let request_id = self.request_id(&headers).or(request_id);
+                let message = match self.read_body(response).await {
+                    Ok(body) => serde_json::from_slice::<serde_json::Value>(&body)
+                        .ok()
+                        .and_then(|v| v.message())
+                        .or_else(|| body_excerpt(&body)),
+                    Err(_) => None,
+                };
+                self.api_error(status, &headers, request_id, message)
+            }
+            P::Custom(message) => {
+                let mut state = state;
+                let err = state
+                    .hook_error
+                    .take()
+                    .unwrap_or_else(|| self.error(ErrorKind::InvalidRequest).with_message(message));
+                self.finish(err, &state)
+            }
+        }
+    }
+
+    fn finish(&self, err: Error, state: &CallState) -> Error {
+        let id = state
+            .headers
+            .as_ref()
+            .and_then(|h| self.request_id(h))
+            .or_else(|| state.sent_request_id.clone());
+        if err.request_id().is_none() {
+            err.with_request_id(id)
+        } else {
+            err
+        }
+    }
+
+    fn hook_failure(&self, message: HookError) -> Error {
+        CALL.try_with(|s| s.borrow_mut().hook_error.take())
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| self.error(ErrorKind::InvalidRequest).with_message(message.0))
+    }
+
+    fn api_error(
+        &self,
+        status: StatusCode,
+        headers: &HeaderMap,
+        request_id: Option<String>,
+        message: Option<String>,
+    ) -> Error {
+        let retry_after = headers
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        let mut err = self
+            .error(ErrorKind::Api)
+            .with_status(status)
+            .with_request_id(request_id)
+            .with_retry_after(retry_after);
+        if let Some(message) = message {
+            err = err.with_message(message);
+        }
+        err
+    }
+
+    fn transport_error(&self, e: reqwest::Error) -> Error {
+        let kind = if e.is_timeout() {
+            ErrorKind::Timeout
+        } else if e.is_builder() {
+            ErrorKind::InvalidRequest
+        } else {
+            ErrorKind::Transport
+        };
+        self.error(kind).with_source(e.without_url())
+    }
+
+    fn decode<T: DeserializeOwned>(&self, body: &[u8]) -> Result<T, Error> {
+        let mut de = serde_json::Deserializer::from_slice(body);
+        serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            self.error(ErrorKind::Decode { path })
+                .with_message(inner.to_string())
+                .with_source(inner)
+        })
+    }
+
+    /// Reads a body, refusing more than `max_body_bytes`.
+    async fn read_body(&self, mut response: reqwest::Response) -> Result<Vec<u8>, Error> {
+        let limit = self.inner.max_body_bytes;
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| self.transport_error(e))? {
+            if (body.len() + chunk.len()) as u64 > limit {
+                return Err(self.error(ErrorKind::BodyTooLarge { limit }));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
+
+    pub(crate) fn credentials(&self) -> Option<&Arc<dyn Credentials>> {
+        self.inner.credentials.as_ref()
+    }
+}
+
+/// The JSON path at which `body` fails to decode as `T`.
+fn decode_path<T: DeserializeOwned>(body: &[u8]) -> Option<String> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize::<_, T>(&mut de)
+        .err()
+        .map(|e| e.path().to_string())
+}
+
+fn body_excerpt(body: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    (!text.is_empty()).then(|| {
+        let mut s: String = text.chars().take(200).collect();
+        if text.chars().count() > 200 {
+            s.push('…');
+        }
+        s
+    })
+}
+
+/// A successful response: the typed body plus status, headers and request id.
+#[derive(Clone, Debug)]
+pub struct Response<T> {
+    value: T,
+    status: StatusCode,
+    headers: HeaderMap,
+    request_id: Option<String>,
+}
+
+impl<T> Response<T> {
+    /// The typed body.
+    pub fn value(&self) -> &T {
+        &self.value
+    }
+    /// The typed body, by value.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+    /// The provider's request id for this response.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
+
+impl<T> std::ops::Deref for Response<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+/// What the hooks learn about one attempt, kept in a task-local for the attempt's
+/// duration (so concurrent calls on one client do not mix their records).
+#[derive(Default)]
+pub(crate) struct CallState {
+    pub(crate) status: Option<StatusCode>,
+    pub(crate) headers: Option<HeaderMap>,
+    pub(crate) sent_request_id: Option<String>,
+    pub(crate) hook_error: Option<Error>,
+}
+
+tokio::task_local! {
+    pub(crate) static CALL: RefCell<CallState>;
+}
+
+async fn capture<R>(call: impl Future<Output = R>) -> (R, CallState) {
+    CALL.scope(RefCell::new(CallState::default()), async {
+        let result = call.await;
+        let state = CALL.with(|s| std::mem::take(&mut *s.borrow_mut()));
+        (result, state)
+    })
+    .await
+}
+
+/// Error returned by the generated code's hooks; its text is only a fallback, the typed
+/// error travels through the task-local record.
+#[derive(Debug)]
+pub struct HookError(pub(crate) String);
+
+impl std::fmt::Display for HookError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+pub(crate) fn accept_header(provider: &ProviderInfo) -> Option<HeaderValue> {
+    provider.accept.map(HeaderValue::from_static)
+}

@@ -1,0 +1,86 @@
+//! `page`/`limit` pagination over `GET /useradmin/callbackNumbers`.
+
+use futures::Stream;
+use telnums_core::paginate::{self, Page};
+use telnums_core::{Error, Limits, Provider, Response};
+
+use crate::{types, VonageCcClient};
+
+/// Largest `limit` the API accepts; the default page size.
+pub const MAX_PAGE_SIZE: u32 = 5000;
+
+/// A listing of callback numbers: fetch one page, or stream every item.
+#[derive(Clone, Debug)]
+#[must_use = "a listing does nothing until you call `page`, `pages` or `items`"]
+pub struct ListCallbackNumbers {
+    client: VonageCcClient,
+    page_size: u32,
+    limits: Limits,
+}
+
+impl ListCallbackNumbers {
+    pub(crate) fn new(client: VonageCcClient) -> Self {
+        Self {
+            client,
+            page_size: MAX_PAGE_SIZE,
+            limits: Limits::default(),
+        }
+    }
+
+    /// Items per page, 1 to 5000 (default 5000).
+    pub fn page_size(mut self, size: u32) -> Self {
+        self.page_size = size;
+        self
+    }
+    /// Stop after `n` items.
+    pub fn max_items(mut self, n: u64) -> Self {
+        self.limits.max_items = Some(n);
+        self
+    }
+    /// Stop after `n` pages.
+    pub fn max_pages(mut self, n: u64) -> Self {
+        self.limits.max_pages = Some(n);
+        self
+    }
+
+    /// Fetches page `page` (one-based), with its headers.
+    pub async fn page(&self, page: u32) -> Result<Response<types::CallbackNumberList>, Error> {
+        let builder = self
+            .client
+            .raw()
+            .list_callback_numbers()
+            .limit(self.page_size)
+            .page(page);
+        self.client
+            .runtime()
+            .send("list_callback_numbers", || builder.clone().send())
+            .await
+    }
+
+    /// Streams the pages' items, page by page, until `meta.pageCount` is reached.
+    pub fn pages(self) -> impl Stream<Item = Result<Vec<types::CallbackNumber>, Error>> + Send {
+        let limits = self.limits;
+        paginate::pages(VonageCcClient::INFO.key, 1u32, limits, move |page| {
+            let this = self.clone();
+            async move {
+                let response = this.page(page).await?.into_inner();
+                let count = response.callback_numbers.len() as u64;
+                let more = match response.meta.page_count {
+                    Some(page_count) => i64::from(page) < i64::from(page_count),
+                    None => count >= u64::from(this.page_size),
+                };
+                let next = (more && count > 0).then(|| page.saturating_add(1));
+                Ok(Page {
+                    items: response.callback_numbers,
+                    next,
+                })
+            }
+        })
+    }
+
+    /// Streams every callback number across all pages.
+    pub fn items(self) -> impl Stream<Item = Result<types::CallbackNumber, Error>> + Send {
+        let limits = self.limits;
+        paginate::items(self.pages(), limits)
+    }
+}

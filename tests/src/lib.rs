@@ -1,0 +1,11 @@
+//! Helpers shared by the workspace tests in `tests/tests/`.
+
+pub mod api;
+pub mod examples;
+
+use std::path::PathBuf;
+
+/// Workspace root.
+pub fn root() -> PathBuf {
+    xtask::workspace_root()
+}

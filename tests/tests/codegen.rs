@@ -1,0 +1,71 @@
+//! Generated code: up to date with the specs, and its public API under snapshot review.
+
+use telnums_tests::{api, root};
+
+/// Fails when any `crates/<key>/src/generated.rs` differs from what its spec produces;
+/// the message carries the diff and names `cargo xtask generate`.
+#[test]
+fn generated_code_matches_specs() {
+    let root = root();
+    let stale = xtask::check(&root).expect("generation runs");
+    assert!(stale.is_empty(), "{}", xtask::report_stale(&root, &stale));
+}
+
+/// Generation is deterministic: two runs produce the same bytes.
+#[test]
+fn generation_is_deterministic() {
+    let root = root();
+    for key in xtask::PROVIDERS {
+        let a = xtask::generate_source(&root, key).expect("generates");
+        let b = xtask::generate_source(&root, key).expect("generates");
+        assert!(a == b, "{key}: two generations differ");
+    }
+}
+
+/// The public items of each generated crate, for review when a spec changes.
+#[test]
+fn public_api_snapshots() {
+    let root = root();
+    for key in xtask::PROVIDERS {
+        let source = std::fs::read_to_string(xtask::generated_path(&root, key)).expect("read");
+        insta::assert_snapshot!(format!("public_api_{}", key.replace('-', "_")), api::summarize(&source));
+    }
+}
+
+/// Adding a property to a spec without regenerating is caught, and the message says how
+/// to fix it. Runs the real check against a scratch copy of the workspace layout.
+#[test]
+fn a_spec_change_without_regeneration_is_reported() {
+    let root = root();
+    let scratch = std::env::temp_dir().join(format!("telnums-drift-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    for key in xtask::PROVIDERS {
+        let spec = xtask::spec_path(&scratch, key);
+        std::fs::create_dir_all(spec.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(xtask::spec_path(&root, key), &spec).expect("copy spec");
+        let generated = xtask::generated_path(&scratch, key);
+        std::fs::create_dir_all(generated.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(xtask::generated_path(&root, key), &generated).expect("copy generated");
+    }
+    assert!(xtask::check(&scratch).expect("check runs").is_empty(), "scratch copy starts clean");
+
+    // Add a property to the first component schema of one spec.
+    let path = xtask::spec_path(&scratch, "zoom-phone");
+    let mut spec = xtask::load_spec(&path).expect("load");
+    let schemas = spec
+        .pointer_mut("/components/schemas")
+        .and_then(|s| s.as_object_mut())
+        .expect("schemas");
+    let first = schemas.values_mut().find(|s| s.get("properties").is_some()).expect("an object schema");
+    first["properties"]["addedForDriftTest"] =
+        serde_json::json!({ "type": "string", "description": "Added by a test." });
+    std::fs::write(&path, serde_json::to_string_pretty(&spec).expect("json")).expect("write");
+
+    let stale = xtask::check(&scratch).expect("check runs");
+    let _ = std::fs::remove_dir_all(&scratch);
+    assert_eq!(stale.len(), 1, "exactly the edited provider is stale");
+    let report = xtask::report_stale(&scratch, &stale);
+    assert!(report.contains("added_for_drift_test"), "diff shows the new field:\n{report}");
+    assert!(report.contains("cargo xtask generate"), "names the fix:\n{report}");
+    assert!(report.contains("crates/zoom-phone/src/generated.rs"), "names the file:\n{report}");
+}
