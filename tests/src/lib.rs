@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod examples;
+pub mod scenarios;
 
 use std::path::PathBuf;
 

@@ -14,6 +14,10 @@
 //!    fail a whole page. Every string enum reachable from a response becomes
 //!    `oneOf: [<the enum>, string]`, which generates an untagged Rust enum whose last
 //!    variant keeps any value the spec does not list.
+//! 4. **No client-side length limits on parameters.** typify turns `maxLength` into a
+//!    newtype that rejects longer values; Webex documents `locationId` as at most 36
+//!    characters while the ids its own API returns are longer, so such limits are left
+//!    to the server.
 
 use std::collections::{BTreeSet, VecDeque};
 
@@ -24,6 +28,7 @@ pub fn run(spec: &mut Value) {
     vendor_media_types(spec);
     comma_joined_arrays(spec);
     open_response_enums(spec);
+    parameter_lengths(spec);
 }
 
 fn operations_mut(spec: &mut Value) -> impl Iterator<Item = &mut Map<String, Value>> {
@@ -71,8 +76,8 @@ fn vendor_media_types(spec: &mut Value) {
     }
 }
 
-/// Step 2.
-fn comma_joined_arrays(spec: &mut Value) {
+/// Calls `f` on every parameter object, in path items, operations and components.
+fn for_each_parameter(spec: &mut Value, mut f: impl FnMut(&mut Map<String, Value>)) {
     let mut params: Vec<&mut Value> = Vec::new();
     let (paths, components) = split_paths_components(spec);
     if let Some(paths) = paths {
@@ -94,8 +99,12 @@ fn comma_joined_arrays(spec: &mut Value) {
     {
         params.extend(shared.values_mut());
     }
-    for param in params {
-        let Some(p) = param.as_object_mut() else { continue };
+    params.into_iter().filter_map(Value::as_object_mut).for_each(&mut f);
+}
+
+/// Step 2.
+fn comma_joined_arrays(spec: &mut Value) {
+    for_each_parameter(spec, |p| {
         let is_joined = p.get("in") == Some(&json!("query"))
             && p.get("explode") == Some(&json!(false))
             && p.get("schema").and_then(|s| s.get("type")) == Some(&json!("array"));
@@ -113,7 +122,17 @@ fn comma_joined_arrays(spec: &mut Value) {
             p.remove("explode");
             p.remove("example");
         }
-    }
+    });
+}
+
+/// Step 4.
+fn parameter_lengths(spec: &mut Value) {
+    for_each_parameter(spec, |p| {
+        if let Some(schema) = p.get_mut("schema").and_then(Value::as_object_mut) {
+            schema.remove("maxLength");
+            schema.remove("minLength");
+        }
+    });
 }
 
 fn split_paths_components(

@@ -19,6 +19,7 @@
 pub mod auth;
 mod config;
 mod error;
+mod macros;
 pub mod hooks;
 pub mod paginate;
 pub mod retry;

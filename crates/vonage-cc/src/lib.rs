@@ -40,7 +40,7 @@ mod paging;
 pub use paging::ListCallbackNumbers;
 pub use telnums_core::{ClientBuilder, Error, ErrorKind, Limits, Response, RetryPolicy};
 
-use telnums_core::{ErrorBody, Provider, ProviderInfo, Runtime};
+use telnums_core::{ErrorBody, ProviderInfo};
 
 /// The region a VCC account is hosted in; picks the API host.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -77,47 +77,20 @@ impl std::str::FromStr for Region {
     }
 }
 
-/// Client for the VCC callback numbers API. Cheap to clone.
-#[derive(Clone, Debug)]
-pub struct VonageCcClient {
-    raw: Client,
-    runtime: Runtime,
-}
-
-impl Provider for VonageCcClient {
-    const INFO: ProviderInfo = ProviderInfo {
+telnums_core::define_client!(
+    /// Client for the VCC callback numbers API. Cheap to clone.
+    VonageCcClient,
+    ProviderInfo {
         key: "vonage-cc",
         default_base_url: "https://emea.api.newvoicemedia.com",
         accept: Some("application/vnd.newvoicemedia.v4+json"),
         request_id_headers: &["x-request-id", "x-correlation-id"],
         send_request_id: None,
         user_agent: concat!("telnums-vonage-cc/", env!("CARGO_PKG_VERSION")),
-    };
-
-    fn assemble(base_url: &str, http: reqwest::Client, runtime: Runtime) -> Self {
-        Self {
-            raw: Client::new_with_client(base_url, http, runtime.clone()),
-            runtime,
-        }
     }
-}
+);
 
 impl VonageCcClient {
-    /// A builder with the defaults (EMEA region, no credentials).
-    pub fn builder() -> ClientBuilder<Self> {
-        ClientBuilder::new()
-    }
-
-    /// The generated client, for operations without a hand-written wrapper.
-    pub fn raw(&self) -> &Client {
-        &self.raw
-    }
-
-    /// The shared runtime (retry policy, base URL, provider facts).
-    pub fn runtime(&self) -> &Runtime {
-        &self.runtime
-    }
-
     /// Lists callback numbers; see [`ListCallbackNumbers`].
     pub fn list_callback_numbers(&self) -> ListCallbackNumbers {
         ListCallbackNumbers::new(self.clone())

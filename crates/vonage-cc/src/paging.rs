@@ -65,11 +65,18 @@ impl ListCallbackNumbers {
             async move {
                 let response = this.page(page).await?.into_inner();
                 let count = response.callback_numbers.len() as u64;
+                // Continue from the page the server says it served: a server that keeps
+                // serving the same page then repeats a cursor and the loop guard stops it.
+                let served = response
+                    .meta
+                    .page
+                    .and_then(|p| u32::try_from(p).ok())
+                    .unwrap_or(page);
                 let more = match response.meta.page_count {
-                    Some(page_count) => i64::from(page) < i64::from(page_count),
+                    Some(page_count) => i64::from(served) < i64::from(page_count),
                     None => count >= u64::from(this.page_size),
                 };
-                let next = (more && count > 0).then(|| page.saturating_add(1));
+                let next = (more && count > 0).then(|| served.saturating_add(1));
                 Ok(Page {
                     items: response.callback_numbers,
                     next,

@@ -1,0 +1,127 @@
+//! Cursor pagination over the caller-IDs listing: the first page through the generated
+//! operation, later pages by following `pagination.next` (a URL relative to the host).
+
+use futures::Stream;
+use telnums_core::paginate::{self, Page};
+use telnums_core::{Error, ErrorKind, Limits, Provider, Response};
+
+use crate::{types, AppleBusinessClient, Ql};
+
+/// Where a page comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Cursor {
+    First,
+    Next(String),
+}
+
+/// A listing of caller IDs for one organisation and brand.
+#[derive(Clone, Debug)]
+#[must_use = "a listing does nothing until you call `page`, `pages` or `items`"]
+pub struct ListCallerIds {
+    client: AppleBusinessClient,
+    org_id: String,
+    brand_id: String,
+    ql: Ql,
+    page_size: Option<u32>,
+    limits: Limits,
+}
+
+impl ListCallerIds {
+    pub(crate) fn new(client: AppleBusinessClient, org_id: String, brand_id: String) -> Self {
+        Self {
+            client,
+            org_id,
+            brand_id,
+            ql: Ql::new(),
+            page_size: None,
+            limits: Limits::default(),
+        }
+    }
+
+    /// Filters with a `ql` expression.
+    pub fn ql(mut self, ql: Ql) -> Self {
+        self.ql = ql;
+        self
+    }
+    /// Items per page (`limit`; the server's default when unset).
+    pub fn page_size(mut self, size: u32) -> Self {
+        self.page_size = Some(size);
+        self
+    }
+    /// Stop after `n` items.
+    pub fn max_items(mut self, n: u64) -> Self {
+        self.limits.max_items = Some(n);
+        self
+    }
+    /// Stop after `n` pages.
+    pub fn max_pages(mut self, n: u64) -> Self {
+        self.limits.max_pages = Some(n);
+        self
+    }
+
+    /// Fetches the first page, with its headers.
+    pub async fn first_page(&self) -> Result<Response<types::AppleCallerIdList>, Error> {
+        self.ql.validate().map_err(|m| {
+            Error::new(AppleBusinessClient::INFO.key, ErrorKind::InvalidRequest).with_message(m)
+        })?;
+        let mut builder = self
+            .client
+            .raw()
+            .list_caller_ids()
+            .org_id(self.org_id.clone())
+            .brand_id(self.brand_id.clone());
+        if !self.ql.is_empty() {
+            builder = builder.ql(self.ql.to_string());
+        }
+        if let Some(size) = self.page_size {
+            builder = builder.limit(size);
+        }
+        self.client
+            .runtime()
+            .send("list_caller_ids", || builder.clone().send())
+            .await
+    }
+
+    /// Fetches the page at `next`, a `pagination.next` value (relative or absolute),
+    /// with the same credentials and retries.
+    pub async fn next_page(&self, next: &str) -> Result<Response<types::AppleCallerIdList>, Error> {
+        let runtime = self.client.runtime();
+        let url = runtime.base_url().join(next).map_err(|e| {
+            Error::new(AppleBusinessClient::INFO.key, ErrorKind::Decode { path: "pagination.next".into() })
+                .with_message(format!("`{next}` is not a usable URL: {e}"))
+        })?;
+        runtime
+            .get_json::<types::AppleCallerIdList, types::Error>("list_caller_ids", url)
+            .await
+    }
+
+    /// Streams pages until a response has no `pagination.next`.
+    pub fn pages(self) -> impl Stream<Item = Result<Vec<types::AppleCallerId>, Error>> + Send {
+        let limits = self.limits;
+        paginate::pages(AppleBusinessClient::INFO.key, Cursor::First, limits, move |cursor| {
+            let this = self.clone();
+            async move {
+                let page = match &cursor {
+                    Cursor::First => this.first_page().await?,
+                    Cursor::Next(next) => this.next_page(next).await?,
+                }
+                .into_inner();
+                let next = page
+                    .pagination
+                    .and_then(|p| p.next)
+                    .filter(|n| !n.trim().is_empty())
+                    .map(Cursor::Next);
+                Ok(Page {
+                    items: page.data,
+                    next,
+                })
+            }
+        })
+    }
+
+    /// Streams every caller ID across all pages.
+    pub fn items(self) -> impl Stream<Item = Result<types::AppleCallerId, Error>> + Send {
+        let limits = self.limits;
+        paginate::items(self.pages(), limits)
+    }
+}

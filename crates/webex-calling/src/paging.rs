@@ -1,0 +1,195 @@
+//! `start`/`max` pagination over `GET /v1/telephony/config/numbers`, following
+//! `Link: <…>; rel="next"` when the server sends it.
+
+use std::sync::Arc;
+
+use futures::Stream;
+use reqwest::header::{HeaderMap, LINK};
+use telnums_core::paginate::{self, Page};
+use telnums_core::{Error, Limits, Provider, Response};
+
+use crate::{builder, types, WebexClient};
+
+/// Default page size: the API's documented default for `max`.
+pub const DEFAULT_PAGE_SIZE: u32 = 2000;
+
+type Query = Arc<dyn for<'b> Fn(builder::ListNumbers<'b>) -> builder::ListNumbers<'b> + Send + Sync>;
+
+/// A listing of phone numbers: set filters with [`ListNumbers::query`], then fetch one
+/// page or stream every item. Filters apply to every page.
+#[derive(Clone)]
+#[must_use = "a listing does nothing until you call `page`, `pages` or `items`"]
+pub struct ListNumbers {
+    client: WebexClient,
+    query: Query,
+    page_size: u32,
+    limits: Limits,
+}
+
+telnums_core::listing_methods!(ListNumbers, ListNumbers);
+
+impl ListNumbers {
+    pub(crate) fn new(client: WebexClient) -> Self {
+        Self {
+            client,
+            query: Arc::new(|b| b),
+            page_size: DEFAULT_PAGE_SIZE,
+            limits: Limits::default(),
+        }
+    }
+
+    /// Restricts to these telephony types (sent comma-separated).
+    pub fn included_telephony_types(self, kinds: &[types::TelephonyType]) -> Self {
+        let joined = kinds.iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
+        self.query(move |q| q.included_telephony_types(joined.clone()))
+    }
+
+    /// Items per page (`max`, default 2000).
+    pub fn page_size(mut self, size: u32) -> Self {
+        self.page_size = size;
+        self
+    }
+
+    /// Fetches the page starting at offset `start`, with its headers.
+    pub async fn page(&self, start: u32) -> Result<Response<types::WebexNumberList>, Error> {
+        let builder = (self.query)(self.client.raw().list_numbers())
+            .start(i32::try_from(start).unwrap_or(i32::MAX))
+            .max(self.page_size);
+        self.client
+            .runtime()
+            .send("list_numbers", || builder.clone().send())
+            .await
+    }
+
+    /// Streams pages of items until the server stops offering a next page.
+    pub fn pages(self) -> impl Stream<Item = Result<Vec<types::WebexNumber>, Error>> + Send {
+        let limits = self.limits;
+        paginate::pages(WebexClient::INFO.key, 0u32, limits, move |start| {
+            let this = self.clone();
+            async move {
+                let response = this.page(start).await?;
+                let base = this.client.runtime().base_url().clone();
+                let next = next_start(response.headers(), &base, start, response.phone_numbers.len(), this.page_size);
+                Ok(Page {
+                    items: response.into_inner().phone_numbers,
+                    next,
+                })
+            }
+        })
+    }
+
+    /// Streams every phone number across all pages.
+    pub fn items(self) -> impl Stream<Item = Result<types::WebexNumber, Error>> + Send {
+        let limits = self.limits;
+        paginate::items(self.pages(), limits)
+    }
+}
+
+/// Offset of the next page: `start` from the `rel="next"` link when the response has a
+/// `Link` header; without one, the next offset when the page was full.
+fn next_start(headers: &HeaderMap, base: &url::Url, start: u32, count: usize, page_size: u32) -> Option<u32> {
+    let count = u32::try_from(count).unwrap_or(u32::MAX);
+    if headers.contains_key(LINK) {
+        let next = next_link(headers, base)?;
+        let from_link = next
+            .query_pairs()
+            .find(|(k, _)| k == "start")
+            .and_then(|(_, v)| v.parse::<u32>().ok());
+        return Some(from_link.unwrap_or_else(|| start.saturating_add(count)));
+    }
+    (count > 0 && count >= page_size).then(|| start.saturating_add(count))
+}
+
+/// The `rel="next"` target of the `Link` headers in `headers` (RFC 8288), resolved
+/// against `base`. Lenient: several headers or comma-joined links, quoted or bare `rel`,
+/// several relation types, any case.
+pub fn next_link(headers: &HeaderMap, base: &url::Url) -> Option<url::Url> {
+    headers
+        .get_all(LINK)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(split_links)
+        .find_map(|(target, params)| {
+            let is_next = params.split(';').any(|p| {
+                let Some((k, v)) = p.split_once('=') else {
+                    return false;
+                };
+                k.trim().eq_ignore_ascii_case("rel")
+                    && v.trim()
+                        .trim_matches('"')
+                        .split_ascii_whitespace()
+                        .any(|r| r.eq_ignore_ascii_case("next"))
+            });
+            is_next.then(|| base.join(target.trim()).ok()).flatten()
+        })
+}
+
+/// Splits a `Link` value into `(target, params)` pairs. Commas inside `<…>` stay put.
+fn split_links(value: &str) -> Vec<(&str, &str)> {
+    let mut out = Vec::new();
+    let mut rest = value;
+    while let Some(open) = rest.find('<') {
+        let Some(close) = rest[open..].find('>').map(|c| open + c) else {
+            break;
+        };
+        let target = &rest[open + 1..close];
+        let after = &rest[close + 1..];
+        let end = after.find(",").map_or(after.len(), |i| {
+            // A comma ends the params only when another link starts after it.
+            after[i..].find('<').map_or(after.len(), |_| i)
+        });
+        out.push((target, &after[..end]));
+        rest = &after[end..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn headers(values: &[&str]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for v in values {
+            h.append(LINK, HeaderValue::from_str(v).expect("header"));
+        }
+        h
+    }
+
+    fn base() -> url::Url {
+        url::Url::parse("https://webexapis.com").expect("url")
+    }
+
+    #[test]
+    fn finds_next_among_several_links() {
+        let h = headers(&[
+            r#"<https://webexapis.com/v1/telephony/config/numbers?start=0&max=2>; rel="prev", <https://webexapis.com/v1/telephony/config/numbers?orgId=a,b&start=4&max=2>; rel="next""#,
+        ]);
+        let next = next_link(&h, &base()).expect("next");
+        assert_eq!(next.query(), Some("orgId=a,b&start=4&max=2"));
+        assert_eq!(next_start(&h, &base(), 2, 2, 2), Some(4));
+    }
+
+    #[test]
+    fn lenient_forms() {
+        for v in [
+            "</v1/x?start=6>; rel=next",
+            "</v1/x?start=6>;REL=\"first next\"",
+            "  < /v1/x?start=6 > ; rel=\"next\"  ",
+        ] {
+            let h = headers(&[v]);
+            assert_eq!(next_start(&h, &base(), 0, 1, 10), Some(6), "{v}");
+        }
+    }
+
+    #[test]
+    fn link_without_next_ends_and_no_link_falls_back_to_offsets() {
+        let h = headers(&["</v1/x?start=0>; rel=\"first\""]);
+        assert_eq!(next_start(&h, &base(), 0, 10, 10), None);
+        let none = HeaderMap::new();
+        assert_eq!(next_start(&none, &base(), 20, 10, 10), Some(30));
+        assert_eq!(next_start(&none, &base(), 20, 7, 10), None);
+        assert_eq!(next_start(&none, &base(), 20, 0, 10), None);
+    }
+}

@@ -1,0 +1,83 @@
+//! Shared runtime scenarios (retries, timeouts, auth, paging guards) for Vonage CC.
+
+use futures::stream::BoxStream;
+use futures::StreamExt;
+use serde_json::json;
+use telnums_core::Error;
+use telnums_tests::scenarios::{Case, Settings};
+use telnums_vonage_cc::VonageCcClient;
+use wiremock::matchers::{header, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+struct Vonage;
+
+fn body(page: usize, page_count: usize, ids: &[String]) -> serde_json::Value {
+    json!({
+        "meta": { "page": page, "count": ids.len(), "pageCount": page_count, "totalCount": page_count * 2 },
+        "callbackNumbers": ids.iter().map(|id| json!({
+            "callbackNumberId": id,
+            "callbackNumberName": format!("Callback {id}"),
+            "callbackNumberClid": "+441632960123"
+        })).collect::<Vec<_>>()
+    })
+}
+
+impl Case for Vonage {
+    const KEY: &'static str = "vonage-cc";
+    type Client = VonageCcClient;
+
+    fn client(s: Settings) -> VonageCcClient {
+        VonageCcClient::builder()
+            .base_url(s.base_url)
+            .retry(s.retry)
+            .timeout(s.timeout)
+            .shared_credentials(s.credentials)
+            .build()
+            .expect("client")
+    }
+
+    fn list_path() -> String {
+        "/useradmin/callbackNumbers".into()
+    }
+
+    async fn mount_listing(server: &MockServer, pages: usize) -> Vec<String> {
+        let mut all = Vec::new();
+        for p in 1..=pages {
+            let ids: Vec<String> = (0..2).map(|i| format!("cb-{p}-{i}")).collect();
+            all.extend(ids.clone());
+            // The page size (the only parameter besides `page`) is kept on every page,
+            // and so is the vendor media type.
+            Mock::given(path(Self::list_path()))
+                .and(query_param("page", p.to_string()))
+                .and(query_param("limit", "5000"))
+                .and(header("accept", "application/vnd.newvoicemedia.v4+json"))
+                .respond_with(ResponseTemplate::new(200).set_body_json(body(p, pages, &ids)))
+                .expect(1)
+                .mount(server)
+                .await;
+        }
+        all
+    }
+
+    async fn mount_loop(server: &MockServer) {
+        // Whatever page is asked for, the server says it served page 1 of 3.
+        Mock::given(path(Self::list_path()))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body(1, 3, &["same".into()])))
+            .mount(server)
+            .await;
+    }
+
+    fn single_page(id: &str) -> serde_json::Value {
+        body(1, 1, &[id.to_owned()])
+    }
+
+    fn list(client: &VonageCcClient) -> BoxStream<'static, Result<String, Error>> {
+        client
+            .list_callback_numbers()
+            .items()
+            .map(|r| r.map(|n| n.callback_number_id.unwrap_or_default()))
+            .boxed()
+    }
+}
+
+telnums_tests::scenario_tests!(Vonage);
