@@ -32,6 +32,8 @@ pub struct Settings {
 pub trait Case {
     /// Provider key.
     const KEY: &'static str;
+    /// The `Accept` header the provider must receive.
+    const ACCEPT: &'static str = "application/json";
     /// The hand-written client.
     type Client: std::fmt::Debug;
     /// Builds a client.
@@ -100,6 +102,25 @@ async fn mount_then_ok<C: Case>(server: &MockServer, first: ResponseTemplate, ti
         .with_priority(2)
         .mount(server)
         .await;
+}
+
+/// One call: `GET`, the documented path, the bearer token, the provider's `Accept`, the
+/// telnums `User-Agent`, and no `api-version` header from the generator.
+pub async fn sends_expected_request<C: Case>() {
+    let server = MockServer::start().await;
+    C::mount_listing(&server, 1).await;
+    let client = C::client(settings(&server, RetryPolicy::never()));
+    collect::<C>(&client).await.expect("listing");
+    let requests = server.received_requests().await.expect("recorded");
+    assert_eq!(requests.len(), 1);
+    let r = &requests[0];
+    let get = |name: &str| r.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    assert_eq!(r.method.as_str(), "GET");
+    assert_eq!(r.url.path(), C::list_path());
+    assert_eq!(get("authorization"), format!("Bearer {TOKEN}"));
+    assert_eq!(get("accept"), C::ACCEPT);
+    assert!(get("user-agent").starts_with(&format!("telnums-{}/", C::KEY)), "{}", get("user-agent"));
+    assert!(r.headers.get("api-version").is_none(), "generator header leaked");
 }
 
 /// 429 with `Retry-After: 1` waits a second, then succeeds.
@@ -344,6 +365,10 @@ impl<S: futures::Stream + Send> CollectAll<S::Item> for S {
 #[macro_export]
 macro_rules! scenario_tests {
     ($case:ty) => {
+        #[tokio::test]
+        async fn sends_expected_request() {
+            $crate::scenarios::sends_expected_request::<$case>().await
+        }
         #[tokio::test]
         async fn lists_all_pages() {
             $crate::scenarios::lists_all_pages::<$case>().await

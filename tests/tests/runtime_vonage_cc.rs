@@ -24,6 +24,7 @@ fn body(page: usize, page_count: usize, ids: &[String]) -> serde_json::Value {
 
 impl Case for Vonage {
     const KEY: &'static str = "vonage-cc";
+    const ACCEPT: &'static str = "application/vnd.newvoicemedia.v4+json";
     type Client = VonageCcClient;
 
     fn client(s: Settings) -> VonageCcClient {

@@ -1,0 +1,185 @@
+//! Shared runtime scenarios for Apple Business Connect, plus `ql` encoding.
+
+use futures::stream::BoxStream;
+use futures::StreamExt;
+use serde_json::json;
+use telnums_apple_business::{AppleBusinessClient, ErrorKind, Ql, QlField};
+use telnums_core::{Error, RetryPolicy};
+use telnums_tests::scenarios::{Case, Settings};
+use wiremock::matchers::{path, query_param, query_param_is_missing};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+struct Apple;
+
+const ORG: &str = "9467895078742654934";
+const BRAND: &str = "9467895078742654921";
+const QL: &str = "state==PUBLISHED";
+
+fn list_path() -> String {
+    format!("/api/v1/orgs/{ORG}/brands/{BRAND}/caller-ids")
+}
+
+fn body(ids: &[String], next: Option<String>) -> serde_json::Value {
+    let pagination = match next {
+        Some(next) => json!({ "cursors": { "after": "c" }, "next": next }),
+        None => json!({}),
+    };
+    json!({
+        "data": ids.iter().map(|id| json!({
+            "orgId": ORG,
+            "brandId": BRAND,
+            "id": id,
+            "createdDate": "2026-10-02T11:41:00Z",
+            "updatedDate": "2026-10-11T18:34:00Z",
+            "state": "PUBLISHED",
+            "etag": "5c556a5e-5d47-11ee-863f-325096b39f47",
+            "callerIdDetails": { "phoneNumber": "+18005550100", "department": "department.general.support.customer_service" }
+        })).collect::<Vec<_>>(),
+        "pagination": pagination,
+        "total": 6
+    })
+}
+
+fn next_url(after: usize) -> String {
+    format!("{}?ql={QL}&limit=2&after=cur{after}", list_path())
+}
+
+impl Case for Apple {
+    const KEY: &'static str = "apple-business";
+    type Client = AppleBusinessClient;
+
+    fn client(s: Settings) -> AppleBusinessClient {
+        AppleBusinessClient::builder()
+            .base_url(format!("{}/api/v1", s.base_url))
+            .retry(s.retry)
+            .timeout(s.timeout)
+            .shared_credentials(s.credentials)
+            .build()
+            .expect("client")
+    }
+
+    fn list_path() -> String {
+        list_path()
+    }
+
+    async fn mount_listing(server: &MockServer, pages: usize) -> Vec<String> {
+        let mut all = Vec::new();
+        for p in 0..pages {
+            let ids: Vec<String> = (0..2).map(|i| format!("cid-{p}-{i}")).collect();
+            all.extend(ids.clone());
+            let next = (p + 1 < pages).then(|| next_url(p + 1));
+            let mock = Mock::given(path(list_path())).and(query_param("ql", QL));
+            let mock = if p == 0 {
+                mock.and(query_param_is_missing("after"))
+            } else {
+                mock.and(query_param("after", format!("cur{p}")))
+            };
+            mock.respond_with(
+                ResponseTemplate::new(200)
+                    .insert_header("apple-request-id", format!("req-{p}").as_str())
+                    .set_body_json(body(&ids, next)),
+            )
+            .expect(1)
+            .mount(server)
+            .await;
+        }
+        all
+    }
+
+    async fn mount_loop(server: &MockServer) {
+        Mock::given(path(list_path()))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body(&["x".into()], Some(next_url(1)))))
+            .mount(server)
+            .await;
+    }
+
+    fn single_page(id: &str) -> serde_json::Value {
+        body(&[id.to_owned()], None)
+    }
+
+    fn list(client: &AppleBusinessClient) -> BoxStream<'static, Result<String, Error>> {
+        client
+            .list_caller_ids(ORG, BRAND)
+            .ql(Ql::new().eq(QlField::State, "PUBLISHED"))
+            .items()
+            .map(|r| r.map(|c| c.id))
+            .boxed()
+    }
+}
+
+telnums_tests::scenario_tests!(Apple);
+
+fn client(server: &MockServer) -> AppleBusinessClient {
+    AppleBusinessClient::builder()
+        .base_url(format!("{}/api/v1", server.uri()))
+        .bearer_token("t")
+        .retry(RetryPolicy::never())
+        .build()
+        .expect("client")
+}
+
+/// A `+` in a ql value reaches the server percent-encoded as `%2B`.
+#[tokio::test]
+async fn plus_is_sent_as_percent_2b() {
+    let server = MockServer::start().await;
+    Mock::given(path(list_path()))
+        .and(query_param("ql", "callerIdDetails.phoneNumber==+18005555555"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body(&["a".into()], None)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let page = client(&server)
+        .list_caller_ids(ORG, BRAND)
+        .ql(Ql::new().eq(QlField::PhoneNumber, "+18005555555"))
+        .first_page()
+        .await
+        .expect("page");
+    assert_eq!(page.data.len(), 1);
+    let sent = server.received_requests().await.expect("recorded");
+    let query = sent[0].url.query().unwrap_or_default().to_owned();
+    assert!(query.contains("%2B18005555555"), "{query}");
+    assert!(!query.contains('+'), "{query}");
+}
+
+/// An empty collection (`{"data": [], "pagination": {}, "total": 0}`) ends at once.
+#[tokio::test]
+async fn empty_collection_ends() {
+    let server = MockServer::start().await;
+    Mock::given(path(list_path()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [], "pagination": {}, "total": 0})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    assert_eq!(client(&server).list_caller_ids(ORG, BRAND).items().count().await, 0);
+}
+
+/// A value that would split the ql expression is refused before anything is sent.
+#[tokio::test]
+async fn bad_ql_is_refused_locally() {
+    let server = MockServer::start().await;
+    let err = client(&server)
+        .list_caller_ids(ORG, BRAND)
+        .ql(Ql::new().eq(QlField::Id, "1;state==X"))
+        .first_page()
+        .await
+        .expect_err("refused");
+    assert_eq!(err.kind(), &ErrorKind::InvalidRequest);
+    assert!(server.received_requests().await.expect("recorded").is_empty());
+}
+
+/// Errors carry `apple-request-id` and Apple's message.
+#[tokio::test]
+async fn request_id_in_errors() {
+    let server = MockServer::start().await;
+    Mock::given(path(list_path()))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .insert_header("apple-request-id", "cbc6080e-53c8-43cb-8d46-082859226bfb")
+                .set_body_json(json!({"code": "NOT_FOUND", "message": "Brand not found"})),
+        )
+        .mount(&server)
+        .await;
+    let err = client(&server).list_caller_ids(ORG, BRAND).first_page().await.expect_err("404");
+    assert_eq!(err.request_id(), Some("cbc6080e-53c8-43cb-8d46-082859226bfb"));
+    assert_eq!(err.message(), Some("Brand not found (NOT_FOUND)"));
+}

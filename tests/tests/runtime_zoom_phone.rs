@@ -1,0 +1,136 @@
+//! Shared runtime scenarios for Zoom Phone.
+
+use futures::stream::BoxStream;
+use futures::StreamExt;
+use serde_json::json;
+use telnums_core::{Error, RetryPolicy};
+use telnums_tests::scenarios::{Case, Settings};
+use telnums_zoom_phone::{types, ZoomPhoneClient};
+use wiremock::matchers::{path, query_param, query_param_is_missing};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+struct Zoom;
+
+fn body(ids: &[String], next: Option<&str>) -> serde_json::Value {
+    json!({
+        "next_page_token": next.unwrap_or(""),
+        "page_size": 100,
+        "total_records": 6,
+        "phone_numbers": ids.iter().map(|id| json!({
+            "id": id,
+            "number": "+12055550100",
+            "display_name": "Front desk",
+            "number_type": "toll",
+            "source": "internal",
+            "status": "available",
+            "assignee": { "id": "u1", "name": "Alex", "type": "user", "extension_number": 101 }
+        })).collect::<Vec<_>>()
+    })
+}
+
+impl Case for Zoom {
+    const KEY: &'static str = "zoom-phone";
+    type Client = ZoomPhoneClient;
+
+    fn client(s: Settings) -> ZoomPhoneClient {
+        ZoomPhoneClient::builder()
+            .base_url(s.base_url)
+            .retry(s.retry)
+            .timeout(s.timeout)
+            .shared_credentials(s.credentials)
+            .build()
+            .expect("client")
+    }
+
+    fn list_path() -> String {
+        "/phone/numbers".into()
+    }
+
+    async fn mount_listing(server: &MockServer, pages: usize) -> Vec<String> {
+        let mut all = Vec::new();
+        for p in 0..pages {
+            let ids: Vec<String> = (0..2).map(|i| format!("zn-{p}-{i}")).collect();
+            all.extend(ids.clone());
+            let next = (p + 1 < pages).then(|| format!("tok{}", p + 1));
+            let mock = Mock::given(path(Self::list_path()))
+                .and(query_param("type", "assigned"))
+                .and(query_param("page_size", "100"));
+            let mock = if p == 0 {
+                mock.and(query_param_is_missing("next_page_token"))
+            } else {
+                mock.and(query_param("next_page_token", format!("tok{p}")))
+            };
+            mock.respond_with(ResponseTemplate::new(200).set_body_json(body(&ids, next.as_deref())))
+                .expect(1)
+                .mount(server)
+                .await;
+        }
+        all
+    }
+
+    async fn mount_loop(server: &MockServer) {
+        Mock::given(path(Self::list_path()))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body(&["x".into()], Some("same"))))
+            .mount(server)
+            .await;
+    }
+
+    fn single_page(id: &str) -> serde_json::Value {
+        body(&[id.to_owned()], None)
+    }
+
+    fn list(client: &ZoomPhoneClient) -> BoxStream<'static, Result<String, Error>> {
+        client
+            .list_phone_numbers()
+            .query(|q| q.type_(types::ListPhoneNumbersType::Assigned))
+            .items()
+            .map(|r| r.map(|n| n.id.unwrap_or_default()))
+            .boxed()
+    }
+}
+
+telnums_tests::scenario_tests!(Zoom);
+
+/// A missing `next_page_token` ends the listing like an empty one.
+#[tokio::test]
+async fn missing_token_ends() {
+    let server = MockServer::start().await;
+    let mut b = body(&["only".into()], None);
+    b.as_object_mut().expect("object").remove("next_page_token");
+    Mock::given(path("/phone/numbers"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(b))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = ZoomPhoneClient::builder()
+        .base_url(server.uri())
+        .bearer_token("t")
+        .retry(RetryPolicy::never())
+        .build()
+        .expect("client");
+    let n = client.list_phone_numbers().items().count().await;
+    assert_eq!(n, 1);
+}
+
+/// The tracking id Zoom returns is carried into errors.
+#[tokio::test]
+async fn tracking_id_in_errors() {
+    let server = MockServer::start().await;
+    Mock::given(path("/phone/numbers"))
+        .respond_with(
+            ResponseTemplate::new(400)
+                .insert_header("x-zm-trackingid", "v=2.0;clid=us06;rid=WEB_abc")
+                .set_body_json(json!({"code": 300, "message": "Invalid site_id"})),
+        )
+        .mount(&server)
+        .await;
+    let client = ZoomPhoneClient::builder()
+        .base_url(server.uri())
+        .bearer_token("t")
+        .build()
+        .expect("client");
+    let err = client.list_phone_numbers().page(None).await.expect_err("400");
+    assert_eq!(err.request_id(), Some("v=2.0;clid=us06;rid=WEB_abc"));
+    assert_eq!(err.message(), Some("Invalid site_id (code 300)"));
+    assert_eq!(err.attempts(), 1, "400 is not retried");
+}
