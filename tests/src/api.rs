@@ -1,119 +1,93 @@
 //! A reviewable summary of a generated file's public API: the types with their fields or
-//! variants, and the public methods of the client and the operation builders, with their
-//! signatures. Trait impls, private items and the `types::builder` helpers are left out.
+//! variants, and the public methods of the client and the operation builders with their
+//! signatures, printed as Rust without attributes, docs or bodies. Trait impls, private
+//! items and the `types::builder` helpers are left out.
 
-use std::fmt::Write as _;
-
-use quote::ToTokens;
-use syn::{Fields, ImplItem, Item, Visibility};
+use syn::{parse_quote, Fields, ImplItem, Item, Visibility};
 
 /// Summarises the Rust source `source`.
 pub fn summarize(source: &str) -> String {
     let file = syn::parse_file(source).expect("generated code parses");
-    let mut out = String::new();
-    walk(&file.items, "", &mut out);
-    out
+    let items = skeleton(&file.items, "");
+    prettyplease::unparse(&syn::File {
+        shebang: None,
+        attrs: Vec::new(),
+        items,
+    })
 }
 
-fn walk(items: &[Item], path: &str, out: &mut String) {
+fn skeleton(items: &[Item], path: &str) -> Vec<Item> {
+    let mut out = Vec::new();
     for item in items {
         match item {
             Item::Mod(m) if is_pub(&m.vis) => {
                 let name = m.ident.to_string();
-                // Struct-builder helpers for every type: mechanical, and noise for review.
-                if path == "types" && name == "builder" {
+                // Struct-builder helpers for every type are mechanical noise for review.
+                if (path == "types" && name == "builder") || name == "prelude" {
                     continue;
                 }
-                if name == "prelude" {
-                    continue;
-                }
-                let sub = join(path, &name);
-                if let Some((_, content)) = &m.content {
-                    walk(content, &sub, out);
+                if let Some((brace, content)) = &m.content {
+                    let mut m = m.clone();
+                    m.attrs.clear();
+                    m.content = Some((*brace, skeleton(content, &name)));
+                    out.push(Item::Mod(m));
                 }
             }
             Item::Struct(s) if is_pub(&s.vis) => {
-                let _ = writeln!(out, "struct {}", join(path, &s.ident.to_string()));
-                if let Fields::Named(named) = &s.fields {
-                    for f in &named.named {
-                        if is_pub(&f.vis) {
-                            let name = f.ident.as_ref().map(ToString::to_string).unwrap_or_default();
-                            let _ = writeln!(out, "    {name}: {}", tidy(&f.ty.to_token_stream().to_string()));
-                        }
-                    }
+                let mut s = s.clone();
+                s.attrs.clear();
+                if let Fields::Named(named) = &mut s.fields {
+                    named.named = named
+                        .named
+                        .iter()
+                        .filter(|f| is_pub(&f.vis))
+                        .cloned()
+                        .map(|mut f| {
+                            f.attrs.clear();
+                            f
+                        })
+                        .collect();
                 }
+                out.push(Item::Struct(s));
             }
             Item::Enum(e) if is_pub(&e.vis) => {
-                let _ = writeln!(out, "enum {}", join(path, &e.ident.to_string()));
-                for v in &e.variants {
-                    let payload = match &v.fields {
-                        Fields::Unit => String::new(),
-                        fields => tidy(&fields.to_token_stream().to_string()),
-                    };
-                    let _ = writeln!(out, "    {}{payload}", v.ident);
+                let mut e = e.clone();
+                e.attrs.clear();
+                for v in &mut e.variants {
+                    v.attrs.clear();
                 }
+                out.push(Item::Enum(e));
             }
             Item::Impl(i) if i.trait_.is_none() => {
-                let self_ty = tidy(&i.self_ty.to_token_stream().to_string());
-                let methods: Vec<String> = i
+                let mut i = i.clone();
+                i.attrs.clear();
+                i.items = i
                     .items
                     .iter()
                     .filter_map(|it| match it {
                         ImplItem::Fn(f) if is_pub(&f.vis) => {
-                            Some(tidy(&f.sig.to_token_stream().to_string()))
+                            // `builder()` on every type returns its struct builder: noise.
+                            if path == "types" && f.sig.ident == "builder" {
+                                return None;
+                            }
+                            let mut f = f.clone();
+                            f.attrs.clear();
+                            f.block = parse_quote!({});
+                            Some(ImplItem::Fn(f))
                         }
                         _ => None,
                     })
-                    // `builder()` on every type returns its struct builder: noise.
-                    .filter(|sig| !(path == "types" && sig.starts_with("fn builder()")))
                     .collect();
-                if !methods.is_empty() {
-                    let _ = writeln!(out, "impl {}", join(path, &self_ty));
-                    for m in methods {
-                        let _ = writeln!(out, "    {m}");
-                    }
+                if !i.items.is_empty() {
+                    out.push(Item::Impl(i));
                 }
             }
             _ => {}
         }
     }
+    out
 }
 
 fn is_pub(vis: &Visibility) -> bool {
     matches!(vis, Visibility::Public(_))
-}
-
-fn join(path: &str, name: &str) -> String {
-    if path.is_empty() {
-        name.to_owned()
-    } else {
-        format!("{path}::{name}")
-    }
-}
-
-/// Token-stream text with the spacing and absolute paths that make it hard to read removed.
-fn tidy(s: &str) -> String {
-    let mut t = s.replace(" :: ", "::").replace(":: ", "::");
-    for (from, to) in [
-        (" < ", "<"),
-        ("< ", "<"),
-        (" >", ">"),
-        (" ,", ","),
-        ("& '", "&'"),
-        ("& ", "&"),
-        (" (", "("),
-        ("( ", "("),
-        (" )", ")"),
-        ("::std::option::", ""),
-        ("::std::string::", ""),
-        ("::std::vec::", ""),
-        ("::std::num::", ""),
-        ("::std::", "std::"),
-        ("::chrono::", "chrono::"),
-        ("super::", ""),
-        ("'a>", "'a>"),
-    ] {
-        t = t.replace(from, to);
-    }
-    t
 }

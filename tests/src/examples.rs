@@ -29,12 +29,15 @@ pub fn collect(spec: &Value) -> Vec<Example> {
     let mut out = Vec::new();
     if let Some(paths) = spec.get("paths").and_then(Value::as_object) {
         for (path, item) in paths {
-            let Some(item) = item.as_object() else { continue };
+            let Some(item) = item.as_object() else {
+                continue;
+            };
             for (method, op) in item {
                 let Some(responses) = op.get("responses").and_then(Value::as_object) else {
                     continue;
                 };
                 for (status, response) in responses {
+                    let response = resolve(spec, response);
                     let Some(content) = response.get("content").and_then(Value::as_object) else {
                         continue;
                     };
@@ -78,7 +81,10 @@ pub fn collect(spec: &Value) -> Vec<Example> {
             }
         }
     }
-    if let Some(schemas) = spec.pointer("/components/schemas").and_then(Value::as_object) {
+    if let Some(schemas) = spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    {
         for (name, schema) in schemas {
             if let Some(v) = schema.get("example") {
                 out.push(Example {
@@ -90,7 +96,9 @@ pub fn collect(spec: &Value) -> Vec<Example> {
             if schema.get("properties").is_some() {
                 if let Some(v) = synthesize(spec, schema, 0) {
                     out.push(Example {
-                        location: format!("/components/schemas/{name} (assembled from property examples)"),
+                        location: format!(
+                            "/components/schemas/{name} (assembled from property examples)"
+                        ),
                         schema: name.clone(),
                         value: v,
                     });
@@ -121,7 +129,11 @@ pub fn synthesize(spec: &Value, schema: &Value, depth: usize) -> Option<Value> {
         return Some(v.clone());
     }
     for key in ["oneOf", "anyOf"] {
-        if let Some(first) = schema.get(key).and_then(Value::as_array).and_then(|a| a.first()) {
+        if let Some(first) = schema
+            .get(key)
+            .and_then(Value::as_array)
+            .and_then(|a| a.first())
+        {
             return synthesize(spec, first, depth + 1);
         }
     }

@@ -42,7 +42,10 @@ pub trait Case {
     fn list_path() -> String;
     /// Mounts a listing of `pages` pages that only answers when the scenario's filter
     /// is present on every request; returns the ids the listing must yield, in order.
-    fn mount_listing(server: &MockServer, pages: usize) -> impl std::future::Future<Output = Vec<String>>;
+    fn mount_listing(
+        server: &MockServer,
+        pages: usize,
+    ) -> impl std::future::Future<Output = Vec<String>>;
     /// Mounts a listing whose second page points back at the first.
     fn mount_loop(server: &MockServer) -> impl std::future::Future<Output = ()>;
     /// Body of a last page with one item whose id is `id`.
@@ -73,7 +76,10 @@ async fn collect<C: Case>(client: &C::Client) -> Result<Vec<String>, Error> {
 
 fn no_secret(text: &str) {
     assert!(!text.contains(TOKEN), "token leaked: {text}");
-    assert!(!text.contains(CLIENT_SECRET), "client secret leaked: {text}");
+    assert!(
+        !text.contains(CLIENT_SECRET),
+        "client secret leaked: {text}"
+    );
 }
 
 /// A multi-page listing yields every item exactly once, filters kept on later pages.
@@ -114,13 +120,26 @@ pub async fn sends_expected_request<C: Case>() {
     let requests = server.received_requests().await.expect("recorded");
     assert_eq!(requests.len(), 1);
     let r = &requests[0];
-    let get = |name: &str| r.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let get = |name: &str| {
+        r.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
+    };
     assert_eq!(r.method.as_str(), "GET");
     assert_eq!(r.url.path(), C::list_path());
     assert_eq!(get("authorization"), format!("Bearer {TOKEN}"));
     assert_eq!(get("accept"), C::ACCEPT);
-    assert!(get("user-agent").starts_with(&format!("telnums-{}/", C::KEY)), "{}", get("user-agent"));
-    assert!(r.headers.get("api-version").is_none(), "generator header leaked");
+    assert!(
+        get("user-agent").starts_with(&format!("telnums-{}/", C::KEY)),
+        "{}",
+        get("user-agent")
+    );
+    assert!(
+        r.headers.get("api-version").is_none(),
+        "generator header leaked"
+    );
 }
 
 /// 429 with `Retry-After: 1` waits a second, then succeeds.
@@ -132,11 +151,21 @@ pub async fn honours_retry_after_seconds<C: Case>() {
     mount_then_ok::<C>(&server, limited, 1).await;
     let client = C::client(settings(&server, fast_retries()));
     let started = Instant::now();
-    let got = collect::<C>(&client).await.expect("succeeds after the wait");
+    let got = collect::<C>(&client)
+        .await
+        .expect("succeeds after the wait");
     let waited = started.elapsed();
     assert_eq!(got, ["only"]);
-    assert!(waited >= Duration::from_millis(950), "{}: waited only {waited:?}", C::KEY);
-    assert!(waited < Duration::from_secs(4), "{}: waited {waited:?}", C::KEY);
+    assert!(
+        waited >= Duration::from_millis(950),
+        "{}: waited only {waited:?}",
+        C::KEY
+    );
+    assert!(
+        waited < Duration::from_secs(4),
+        "{}: waited {waited:?}",
+        C::KEY
+    );
 }
 
 /// 429 with `Retry-After` as an ISO-8601 timestamp (Zoom's form) waits until then.
@@ -147,11 +176,21 @@ pub async fn honours_retry_after_timestamp<C: Case>() {
     mount_then_ok::<C>(&server, limited, 1).await;
     let client = C::client(settings(&server, fast_retries()));
     let started = Instant::now();
-    collect::<C>(&client).await.expect("succeeds after the wait");
+    collect::<C>(&client)
+        .await
+        .expect("succeeds after the wait");
     let waited = started.elapsed();
     // The timestamp has whole-second precision: the wait is between 1 and 2 seconds.
-    assert!(waited >= Duration::from_millis(950), "{}: waited only {waited:?}", C::KEY);
-    assert!(waited < Duration::from_secs(4), "{}: waited {waited:?}", C::KEY);
+    assert!(
+        waited >= Duration::from_millis(950),
+        "{}: waited only {waited:?}",
+        C::KEY
+    );
+    assert!(
+        waited < Duration::from_secs(4),
+        "{}: waited {waited:?}",
+        C::KEY
+    );
 }
 
 /// `now + ahead` as `YYYY-MM-DDTHH:MM:SSZ` (whole seconds, truncated).
@@ -165,7 +204,9 @@ pub async fn backs_off_on_503<C: Case>() {
     let server = MockServer::start().await;
     mount_then_ok::<C>(&server, ResponseTemplate::new(503), 2).await;
     let client = C::client(settings(&server, fast_retries()));
-    let got = collect::<C>(&client).await.expect("succeeds on the third attempt");
+    let got = collect::<C>(&client)
+        .await
+        .expect("succeeds on the third attempt");
     assert_eq!(got, ["only"]);
     assert_eq!(server.received_requests().await.map(|r| r.len()), Some(3));
 }
@@ -196,7 +237,11 @@ pub async fn gives_up_after_capped_attempts<C: Case>() {
     let err = collect::<C>(&client).await.expect_err("500");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
     assert!(!err.is_retryable());
-    assert_eq!(server.received_requests().await.map(|r| r.len()), Some(1), "500 is not retried");
+    assert_eq!(
+        server.received_requests().await.map(|r| r.len()),
+        Some(1),
+        "500 is not retried"
+    );
     let text = err.to_string();
     assert!(text.contains(C::KEY) && text.contains("500"), "{text}");
 }
@@ -246,7 +291,10 @@ pub async fn repeated_cursor_stops<C: Case>() {
     let results: Vec<Result<String, Error>> = C::list(&client).collect_all().await;
     let last = results.last().expect("something came back");
     let err = last.as_ref().expect_err("ends with an error");
-    assert!(matches!(err.kind(), ErrorKind::PaginationLoop { .. }), "{err:?}");
+    assert!(
+        matches!(err.kind(), ErrorKind::PaginationLoop { .. }),
+        "{err:?}"
+    );
     assert!(results.len() < 10, "stopped promptly");
 }
 
@@ -258,7 +306,9 @@ pub async fn oauth2_token_is_cached_and_refreshed<C: Case>() {
     let counter = issued.clone();
     Mock::given(method("POST"))
         .and(path("/oauth/token"))
-        .and(wiremock::matchers::body_string_contains("grant_type=client_credentials"))
+        .and(wiremock::matchers::body_string_contains(
+            "grant_type=client_credentials",
+        ))
         .respond_with(move |_: &wiremock::Request| {
             let mut n = counter.lock().expect("lock");
             *n += 1;
@@ -287,7 +337,11 @@ pub async fn oauth2_token_is_cached_and_refreshed<C: Case>() {
     for _ in 0..3 {
         collect::<C>(&client).await.expect("listing");
     }
-    assert_eq!(*issued.lock().expect("lock"), 1, "one token for three requests");
+    assert_eq!(
+        *issued.lock().expect("lock"),
+        1,
+        "one token for three requests"
+    );
     tokio::time::sleep(Duration::from_millis(1100)).await;
     collect::<C>(&client).await.expect("listing after expiry");
     assert_eq!(*issued.lock().expect("lock"), 2, "refreshed after expiry");
@@ -296,11 +350,22 @@ pub async fn oauth2_token_is_cached_and_refreshed<C: Case>() {
     let auths: Vec<String> = requests
         .iter()
         .filter(|r| r.url.path() == C::list_path())
-        .filter_map(|r| r.headers.get("authorization")?.to_str().ok().map(str::to_owned))
+        .filter_map(|r| {
+            r.headers
+                .get("authorization")?
+                .to_str()
+                .ok()
+                .map(str::to_owned)
+        })
         .collect();
     assert_eq!(
         auths,
-        ["Bearer oauth-access-1", "Bearer oauth-access-1", "Bearer oauth-access-1", "Bearer oauth-access-2"]
+        [
+            "Bearer oauth-access-1",
+            "Bearer oauth-access-1",
+            "Bearer oauth-access-1",
+            "Bearer oauth-access-2"
+        ]
     );
     no_secret(&format!("{client:?}"));
 }
@@ -324,7 +389,9 @@ pub async fn secrets_never_printed<C: Case>() {
 
     let server = MockServer::start().await;
     Mock::given(path(C::list_path()))
-        .respond_with(ResponseTemplate::new(401).set_body_json(serde_json::json!({"message": "bad token"})))
+        .respond_with(
+            ResponseTemplate::new(401).set_body_json(serde_json::json!({"message": "bad token"})),
+        )
         .mount(&server)
         .await;
     let client = C::client(settings(&server, fast_retries()));
@@ -333,7 +400,10 @@ pub async fn secrets_never_printed<C: Case>() {
     no_secret(&format!("{err} {err:?}"));
 
     let text = String::from_utf8(logs.lock().expect("lock").clone()).expect("utf8");
-    assert!(text.contains("telnums.request"), "spans were logged: {text}");
+    assert!(
+        text.contains("telnums.request"),
+        "spans were logged: {text}"
+    );
     no_secret(&text);
 }
 

@@ -28,7 +28,10 @@ fn public_api_snapshots() {
     let root = root();
     for key in xtask::PROVIDERS {
         let source = std::fs::read_to_string(xtask::generated_path(&root, key)).expect("read");
-        insta::assert_snapshot!(format!("public_api_{}", key.replace('-', "_")), api::summarize(&source));
+        insta::assert_snapshot!(
+            format!("public_api_{}", key.replace('-', "_")),
+            api::summarize(&source)
+        );
     }
 }
 
@@ -47,7 +50,10 @@ fn a_spec_change_without_regeneration_is_reported() {
         std::fs::create_dir_all(generated.parent().expect("parent")).expect("mkdir");
         std::fs::copy(xtask::generated_path(&root, key), &generated).expect("copy generated");
     }
-    assert!(xtask::check(&scratch).expect("check runs").is_empty(), "scratch copy starts clean");
+    assert!(
+        xtask::check(&scratch).expect("check runs").is_empty(),
+        "scratch copy starts clean"
+    );
 
     // Add a property to the first component schema of one spec.
     let path = xtask::spec_path(&scratch, "zoom-phone");
@@ -56,7 +62,10 @@ fn a_spec_change_without_regeneration_is_reported() {
         .pointer_mut("/components/schemas")
         .and_then(|s| s.as_object_mut())
         .expect("schemas");
-    let first = schemas.values_mut().find(|s| s.get("properties").is_some()).expect("an object schema");
+    let first = schemas
+        .values_mut()
+        .find(|s| s.get("properties").is_some())
+        .expect("an object schema");
     first["properties"]["addedForDriftTest"] =
         serde_json::json!({ "type": "string", "description": "Added by a test." });
     std::fs::write(&path, serde_json::to_string_pretty(&spec).expect("json")).expect("write");
@@ -65,7 +74,16 @@ fn a_spec_change_without_regeneration_is_reported() {
     let _ = std::fs::remove_dir_all(&scratch);
     assert_eq!(stale.len(), 1, "exactly the edited provider is stale");
     let report = xtask::report_stale(&scratch, &stale);
-    assert!(report.contains("added_for_drift_test"), "diff shows the new field:\n{report}");
-    assert!(report.contains("cargo xtask generate"), "names the fix:\n{report}");
-    assert!(report.contains("crates/zoom-phone/src/generated.rs"), "names the file:\n{report}");
+    assert!(
+        report.contains("added_for_drift_test"),
+        "diff shows the new field:\n{report}"
+    );
+    assert!(
+        report.contains("cargo xtask generate"),
+        "names the fix:\n{report}"
+    );
+    assert!(
+        report.contains("crates/zoom-phone/src/generated.rs"),
+        "names the file:\n{report}"
+    );
 }

@@ -88,7 +88,9 @@ impl Case for Apple {
 
     async fn mount_loop(server: &MockServer) {
         Mock::given(path(list_path()))
-            .respond_with(ResponseTemplate::new(200).set_body_json(body(&["x".into()], Some(next_url(1)))))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(body(&["x".into()], Some(next_url(1)))),
+            )
             .mount(server)
             .await;
     }
@@ -123,7 +125,10 @@ fn client(server: &MockServer) -> AppleBusinessClient {
 async fn plus_is_sent_as_percent_2b() {
     let server = MockServer::start().await;
     Mock::given(path(list_path()))
-        .and(query_param("ql", "callerIdDetails.phoneNumber==+18005555555"))
+        .and(query_param(
+            "ql",
+            "callerIdDetails.phoneNumber==+18005555555",
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_json(body(&["a".into()], None)))
         .expect(1)
         .mount(&server)
@@ -146,11 +151,21 @@ async fn plus_is_sent_as_percent_2b() {
 async fn empty_collection_ends() {
     let server = MockServer::start().await;
     Mock::given(path(list_path()))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [], "pagination": {}, "total": 0})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": [], "pagination": {}, "total": 0})),
+        )
         .expect(1)
         .mount(&server)
         .await;
-    assert_eq!(client(&server).list_caller_ids(ORG, BRAND).items().count().await, 0);
+    assert_eq!(
+        client(&server)
+            .list_caller_ids(ORG, BRAND)
+            .items()
+            .count()
+            .await,
+        0
+    );
 }
 
 /// A value that would split the ql expression is refused before anything is sent.
@@ -164,7 +179,11 @@ async fn bad_ql_is_refused_locally() {
         .await
         .expect_err("refused");
     assert_eq!(err.kind(), &ErrorKind::InvalidRequest);
-    assert!(server.received_requests().await.expect("recorded").is_empty());
+    assert!(server
+        .received_requests()
+        .await
+        .expect("recorded")
+        .is_empty());
 }
 
 /// Errors carry `apple-request-id` and Apple's message.
@@ -179,7 +198,14 @@ async fn request_id_in_errors() {
         )
         .mount(&server)
         .await;
-    let err = client(&server).list_caller_ids(ORG, BRAND).first_page().await.expect_err("404");
-    assert_eq!(err.request_id(), Some("cbc6080e-53c8-43cb-8d46-082859226bfb"));
+    let err = client(&server)
+        .list_caller_ids(ORG, BRAND)
+        .first_page()
+        .await
+        .expect_err("404");
+    assert_eq!(
+        err.request_id(),
+        Some("cbc6080e-53c8-43cb-8d46-082859226bfb")
+    );
     assert_eq!(err.message(), Some("Brand not found (NOT_FOUND)"));
 }

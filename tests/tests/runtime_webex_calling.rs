@@ -168,9 +168,18 @@ async fn tracking_id_is_sent_and_reported() {
     assert!(id.starts_with("telnums_"), "{id}");
     assert_eq!(err.message(), Some("Not authorized"));
     let sent = server.received_requests().await.expect("recorded");
-    assert_eq!(sent[0].headers.get("trackingid").and_then(|v| v.to_str().ok()), Some(id.as_str()));
+    assert_eq!(
+        sent[0]
+            .headers
+            .get("trackingid")
+            .and_then(|v| v.to_str().ok()),
+        Some(id.as_str())
+    );
     let text = err.to_string();
-    assert!(text.contains("webex-calling") && text.contains("403") && text.contains(&id), "{text}");
+    assert!(
+        text.contains("webex-calling") && text.contains("403") && text.contains(&id),
+        "{text}"
+    );
 }
 
 /// 423 Locked is retried and honours its `Retry-After`.

@@ -60,17 +60,21 @@ impl Case for Zoom {
             } else {
                 mock.and(query_param("next_page_token", format!("tok{p}")))
             };
-            mock.respond_with(ResponseTemplate::new(200).set_body_json(body(&ids, next.as_deref())))
-                .expect(1)
-                .mount(server)
-                .await;
+            mock.respond_with(
+                ResponseTemplate::new(200).set_body_json(body(&ids, next.as_deref())),
+            )
+            .expect(1)
+            .mount(server)
+            .await;
         }
         all
     }
 
     async fn mount_loop(server: &MockServer) {
         Mock::given(path(Self::list_path()))
-            .respond_with(ResponseTemplate::new(200).set_body_json(body(&["x".into()], Some("same"))))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(body(&["x".into()], Some("same"))),
+            )
             .mount(server)
             .await;
     }
@@ -129,7 +133,11 @@ async fn tracking_id_in_errors() {
         .bearer_token("t")
         .build()
         .expect("client");
-    let err = client.list_phone_numbers().page(None).await.expect_err("400");
+    let err = client
+        .list_phone_numbers()
+        .page(None)
+        .await
+        .expect_err("400");
     assert_eq!(err.request_id(), Some("v=2.0;clid=us06;rid=WEB_abc"));
     assert_eq!(err.message(), Some("Invalid site_id (code 300)"));
     assert_eq!(err.attempts(), 1, "400 is not retried");

@@ -37,7 +37,10 @@ pub fn spec_path(root: &Path, key: &str) -> PathBuf {
 
 /// Path of the generated file for `key`.
 pub fn generated_path(root: &Path, key: &str) -> PathBuf {
-    root.join("crates").join(key).join("src").join("generated.rs")
+    root.join("crates")
+        .join(key)
+        .join("src")
+        .join("generated.rs")
 }
 
 /// Reads a YAML spec into a JSON value (the form every later step works on).
@@ -92,7 +95,9 @@ pub fn selected(only: Option<&str>) -> Result<Vec<&'static str>> {
             .iter()
             .find(|p| **p == k)
             .map(|p| vec![*p])
-            .ok_or_else(|| anyhow::anyhow!("unknown provider `{k}`; known: {}", PROVIDERS.join(", "))),
+            .ok_or_else(|| {
+                anyhow::anyhow!("unknown provider `{k}`; known: {}", PROVIDERS.join(", "))
+            }),
     }
 }
 
@@ -128,7 +133,11 @@ pub fn check(root: &Path) -> Result<Vec<Stale>> {
         let path = generated_path(root, key);
         let old = std::fs::read_to_string(&path).unwrap_or_default();
         if old != fresh {
-            let rel = path.strip_prefix(root).unwrap_or(&path).display().to_string();
+            let rel = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .display()
+                .to_string();
             let diff = similar::TextDiff::from_lines(&old, &fresh)
                 .unified_diff()
                 .context_radius(3)
@@ -148,7 +157,13 @@ pub fn report_stale(root: &Path, stale: &[Stale]) -> String {
     }
     let names: Vec<String> = stale
         .iter()
-        .map(|s| s.path.strip_prefix(root).unwrap_or(&s.path).display().to_string())
+        .map(|s| {
+            s.path
+                .strip_prefix(root)
+                .unwrap_or(&s.path)
+                .display()
+                .to_string()
+        })
         .collect();
     out.push_str(&format!(
         "\nstale generated code: {}\nrun `{GENERATE_COMMAND}` and commit the result\n",

@@ -32,7 +32,10 @@ fn main() -> ExitCode {
                 println!("generated code is up to date");
             }
             for path in changed {
-                println!("wrote {}", path.strip_prefix(&root).unwrap_or(&path).display());
+                println!(
+                    "wrote {}",
+                    path.strip_prefix(&root).unwrap_or(&path).display()
+                );
             }
             true
         }),

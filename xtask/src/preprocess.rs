@@ -99,7 +99,10 @@ fn for_each_parameter(spec: &mut Value, mut f: impl FnMut(&mut Map<String, Value
     {
         params.extend(shared.values_mut());
     }
-    params.into_iter().filter_map(Value::as_object_mut).for_each(&mut f);
+    params
+        .into_iter()
+        .filter_map(Value::as_object_mut)
+        .for_each(&mut f);
 }
 
 /// Step 2.
@@ -206,7 +209,9 @@ fn collect_refs(value: &Value, out: &mut Vec<String>) {
 /// `name` is the Rust type name typify gives this subschema (`Parent` + `Property`), used
 /// to name the closed half `<name>Known`; the variants come out as `Known` and `Other`.
 fn open_enums_in(schema: &mut Value, name: &str) {
-    let Some(map) = schema.as_object_mut() else { return };
+    let Some(map) = schema.as_object_mut() else {
+        return;
+    };
     let is_string_enum = map.contains_key("enum") && map.get("type") == Some(&json!("string"));
     if is_string_enum {
         let mut known = Map::new();

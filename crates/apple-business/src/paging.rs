@@ -87,8 +87,13 @@ impl ListCallerIds {
     pub async fn next_page(&self, next: &str) -> Result<Response<types::AppleCallerIdList>, Error> {
         let runtime = self.client.runtime();
         let url = runtime.base_url().join(next).map_err(|e| {
-            Error::new(AppleBusinessClient::INFO.key, ErrorKind::Decode { path: "pagination.next".into() })
-                .with_message(format!("`{next}` is not a usable URL: {e}"))
+            Error::new(
+                AppleBusinessClient::INFO.key,
+                ErrorKind::Decode {
+                    path: "pagination.next".into(),
+                },
+            )
+            .with_message(format!("`{next}` is not a usable URL: {e}"))
         })?;
         runtime
             .get_json::<types::AppleCallerIdList, types::Error>("list_caller_ids", url)
@@ -98,25 +103,30 @@ impl ListCallerIds {
     /// Streams pages until a response has no `pagination.next`.
     pub fn pages(self) -> impl Stream<Item = Result<Vec<types::AppleCallerId>, Error>> + Send {
         let limits = self.limits;
-        paginate::pages(AppleBusinessClient::INFO.key, Cursor::First, limits, move |cursor| {
-            let this = self.clone();
-            async move {
-                let page = match &cursor {
-                    Cursor::First => this.first_page().await?,
-                    Cursor::Next(next) => this.next_page(next).await?,
+        paginate::pages(
+            AppleBusinessClient::INFO.key,
+            Cursor::First,
+            limits,
+            move |cursor| {
+                let this = self.clone();
+                async move {
+                    let page = match &cursor {
+                        Cursor::First => this.first_page().await?,
+                        Cursor::Next(next) => this.next_page(next).await?,
+                    }
+                    .into_inner();
+                    let next = page
+                        .pagination
+                        .and_then(|p| p.next)
+                        .filter(|n| !n.trim().is_empty())
+                        .map(Cursor::Next);
+                    Ok(Page {
+                        items: page.data,
+                        next,
+                    })
                 }
-                .into_inner();
-                let next = page
-                    .pagination
-                    .and_then(|p| p.next)
-                    .filter(|n| !n.trim().is_empty())
-                    .map(Cursor::Next);
-                Ok(Page {
-                    items: page.data,
-                    next,
-                })
-            }
-        })
+            },
+        )
     }
 
     /// Streams every caller ID across all pages.

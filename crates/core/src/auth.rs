@@ -239,8 +239,8 @@ impl ClientCredentials {
             #[serde(default)]
             expires_in: Option<serde_json::Value>,
         }
-        let token: TokenResponse = serde_json::from_slice(&body)
-            .map_err(|e| AuthError::InvalidResponse(e.to_string()))?;
+        let token: TokenResponse =
+            serde_json::from_slice(&body).map_err(|e| AuthError::InvalidResponse(e.to_string()))?;
         let lifetime = match token.expires_in {
             Some(serde_json::Value::Number(n)) => n.as_f64(),
             Some(serde_json::Value::String(s)) => s.trim().parse::<f64>().ok(),

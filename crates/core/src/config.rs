@@ -129,7 +129,8 @@ impl<P: Provider> ClientBuilder<P> {
     /// Builds the client.
     pub fn build(self) -> Result<P, Error> {
         let info = P::INFO;
-        let invalid = |message: String| Error::new(info.key, ErrorKind::InvalidRequest).with_message(message);
+        let invalid =
+            |message: String| Error::new(info.key, ErrorKind::InvalidRequest).with_message(message);
         let raw = self
             .base_url
             .unwrap_or_else(|| info.default_base_url.to_owned());

@@ -19,8 +19,8 @@
 pub mod auth;
 mod config;
 mod error;
-mod macros;
 pub mod hooks;
+mod macros;
 pub mod paginate;
 pub mod retry;
 mod runtime;

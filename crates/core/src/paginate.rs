@@ -82,6 +82,45 @@ where
     })
 }
 
+/// Catches offset-paged servers that ignore the offset: remembers a fingerprint of the
+/// previous page (e.g. its first and last ids) and reports a loop when a full page comes
+/// back identical.
+#[derive(Debug, Default)]
+pub struct RepeatGuard {
+    last: std::sync::Mutex<Option<String>>,
+}
+
+impl RepeatGuard {
+    /// A guard with no page seen yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records `fingerprint` for the page fetched at `cursor`; an error when it equals the
+    /// previous page's.
+    pub fn check(
+        &self,
+        provider: &'static str,
+        cursor: impl Debug,
+        fingerprint: String,
+    ) -> Result<(), Error> {
+        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+        if last.as_deref() == Some(fingerprint.as_str()) {
+            return Err(Error::new(
+                provider,
+                ErrorKind::PaginationLoop {
+                    cursor: format!("{cursor:?}"),
+                },
+            )
+            .with_message(
+                "the server returned the same page twice; it may be ignoring the offset",
+            ));
+        }
+        *last = Some(fingerprint);
+        Ok(())
+    }
+}
+
 /// Flattens a page stream into items, honouring `limits.max_items`. No page is fetched
 /// beyond the one that reaches the cap.
 pub fn items<T>(
@@ -100,10 +139,11 @@ pub fn items<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use futures::executor::block_on;
-
     fn collect<T>(s: impl Stream<Item = Result<T, Error>>) -> Vec<Result<T, Error>> {
-        block_on(s.collect::<Vec<_>>())
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime")
+            .block_on(s.collect::<Vec<_>>())
     }
 
     #[test]
@@ -159,7 +199,11 @@ mod tests {
         };
         let got = collect(items(pages("test", 0, limits, fetch), limits));
         assert_eq!(got.len(), 4);
-        assert_eq!(fetches.get(), 2, "no page beyond the one that reaches the cap");
+        assert_eq!(
+            fetches.get(),
+            2,
+            "no page beyond the one that reaches the cap"
+        );
 
         let limits = Limits {
             max_items: None,

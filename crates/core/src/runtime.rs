@@ -123,7 +123,9 @@ impl Runtime {
     ) -> Result<Response<T>, Error>
     where
         F: FnMut() -> Fut,
-        Fut: Future<Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>>,
+        Fut: Future<
+            Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
+        >,
         T: DeserializeOwned,
         E: ErrorBody,
     {
@@ -193,9 +195,9 @@ impl Runtime {
                 };
                 let request_id = self.request_id(&headers).or(state.sent_request_id);
                 if status.is_success() {
-                    let value = self.decode::<T>(&body).map_err(|e| {
-                        e.with_status(status).with_request_id(request_id.clone())
-                    })?;
+                    let value = self
+                        .decode::<T>(&body)
+                        .map_err(|e| e.with_status(status).with_request_id(request_id.clone()))?;
                     Ok(Response {
                         value,
                         status,
@@ -256,7 +258,10 @@ impl Runtime {
                 span.record("request_id", id);
             }
             // A 401 may mean a cached OAuth2 token was revoked early: refresh once.
-            if err.status() == Some(StatusCode::UNAUTHORIZED) && !refreshed && n < policy.max_attempts() {
+            if err.status() == Some(StatusCode::UNAUTHORIZED)
+                && !refreshed
+                && n < policy.max_attempts()
+            {
                 refreshed = true;
                 if let Some(creds) = &self.inner.credentials {
                     if creds.invalidate().await {
@@ -300,9 +305,9 @@ impl Runtime {
             .and_then(|h| self.request_id(h))
             .or_else(|| state.sent_request_id.clone());
         match err {
-            P::InvalidRequest(message) => self
-                .error(ErrorKind::InvalidRequest)
-                .with_message(message),
+            P::InvalidRequest(message) => {
+                self.error(ErrorKind::InvalidRequest).with_message(message)
+            }
             P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => {
                 self.transport_error(e).with_request_id(request_id)
             }
@@ -369,7 +374,10 @@ impl Runtime {
         CALL.try_with(|s| s.borrow_mut().hook_error.take())
             .ok()
             .flatten()
-            .unwrap_or_else(|| self.error(ErrorKind::InvalidRequest).with_message(message.0))
+            .unwrap_or_else(|| {
+                self.error(ErrorKind::InvalidRequest)
+                    .with_message(message.0)
+            })
     }
 
     fn api_error(
@@ -420,7 +428,11 @@ impl Runtime {
     async fn read_body(&self, mut response: reqwest::Response) -> Result<Vec<u8>, Error> {
         let limit = self.inner.max_body_bytes;
         let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| self.transport_error(e))? {
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| self.transport_error(e))?
+        {
             if (body.len() + chunk.len()) as u64 > limit {
                 return Err(self.error(ErrorKind::BodyTooLarge { limit }));
             }
@@ -483,6 +495,15 @@ impl<T> Response<T> {
     /// The provider's request id for this response.
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
+    }
+    /// Transforms the body, keeping status, headers and request id.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response {
+            value: f(self.value),
+            status: self.status,
+            headers: self.headers,
+            request_id: self.request_id,
+        }
     }
 }
 

@@ -13,7 +13,8 @@ use crate::{builder, types, WebexClient};
 /// Default page size: the API's documented default for `max`.
 pub const DEFAULT_PAGE_SIZE: u32 = 2000;
 
-type Query = Arc<dyn for<'b> Fn(builder::ListNumbers<'b>) -> builder::ListNumbers<'b> + Send + Sync>;
+type Query =
+    Arc<dyn for<'b> Fn(builder::ListNumbers<'b>) -> builder::ListNumbers<'b> + Send + Sync>;
 
 /// A listing of phone numbers: set filters with [`ListNumbers::query`], then fetch one
 /// page or stream every item. Filters apply to every page.
@@ -40,7 +41,11 @@ impl ListNumbers {
 
     /// Restricts to these telephony types (sent comma-separated).
     pub fn included_telephony_types(self, kinds: &[types::TelephonyType]) -> Self {
-        let joined = kinds.iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
+        let joined = kinds
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
         self.query(move |q| q.included_telephony_types(joined.clone()))
     }
 
@@ -69,7 +74,13 @@ impl ListNumbers {
             async move {
                 let response = this.page(start).await?;
                 let base = this.client.runtime().base_url().clone();
-                let next = next_start(response.headers(), &base, start, response.phone_numbers.len(), this.page_size);
+                let next = next_start(
+                    response.headers(),
+                    &base,
+                    start,
+                    response.phone_numbers.len(),
+                    this.page_size,
+                );
                 Ok(Page {
                     items: response.into_inner().phone_numbers,
                     next,
@@ -87,7 +98,13 @@ impl ListNumbers {
 
 /// Offset of the next page: `start` from the `rel="next"` link when the response has a
 /// `Link` header; without one, the next offset when the page was full.
-fn next_start(headers: &HeaderMap, base: &url::Url, start: u32, count: usize, page_size: u32) -> Option<u32> {
+fn next_start(
+    headers: &HeaderMap,
+    base: &url::Url,
+    start: u32,
+    count: usize,
+    page_size: u32,
+) -> Option<u32> {
     let count = u32::try_from(count).unwrap_or(u32::MAX);
     if headers.contains_key(LINK) {
         let next = next_link(headers, base)?;

@@ -11,8 +11,9 @@ use crate::{builder, types, ZoomPhoneClient};
 /// Largest `page_size` Zoom accepts; the default here.
 pub const MAX_PAGE_SIZE: u32 = 100;
 
-type Query =
-    Arc<dyn for<'b> Fn(builder::ListPhoneNumbers<'b>) -> builder::ListPhoneNumbers<'b> + Send + Sync>;
+type Query = Arc<
+    dyn for<'b> Fn(builder::ListPhoneNumbers<'b>) -> builder::ListPhoneNumbers<'b> + Send + Sync,
+>;
 
 /// A listing of Zoom Phone numbers: set filters with [`ListPhoneNumbers::query`], then
 /// fetch one page or stream every item. A `next_page_token` expires after 15 minutes,
@@ -45,8 +46,12 @@ impl ListPhoneNumbers {
     }
 
     /// Fetches the page for `token` (`None` for the first), with its headers.
-    pub async fn page(&self, token: Option<&str>) -> Result<Response<types::ZoomPhoneNumberList>, Error> {
-        let mut builder = (self.query)(self.client.raw().list_phone_numbers()).page_size(self.page_size);
+    pub async fn page(
+        &self,
+        token: Option<&str>,
+    ) -> Result<Response<types::ZoomPhoneNumberList>, Error> {
+        let mut builder =
+            (self.query)(self.client.raw().list_phone_numbers()).page_size(self.page_size);
         if let Some(token) = token {
             builder = builder.next_page_token(token.to_owned());
         }
@@ -59,18 +64,23 @@ impl ListPhoneNumbers {
     /// Streams pages until `next_page_token` comes back empty or missing.
     pub fn pages(self) -> impl Stream<Item = Result<Vec<types::ZoomPhoneNumber>, Error>> + Send {
         let limits = self.limits;
-        paginate::pages(ZoomPhoneClient::INFO.key, String::new(), limits, move |token| {
-            let this = self.clone();
-            async move {
-                let token = (!token.is_empty()).then_some(token);
-                let page = this.page(token.as_deref()).await?.into_inner();
-                let next = page.next_page_token.filter(|t| !t.trim().is_empty());
-                Ok(Page {
-                    items: page.phone_numbers,
-                    next,
-                })
-            }
-        })
+        paginate::pages(
+            ZoomPhoneClient::INFO.key,
+            String::new(),
+            limits,
+            move |token| {
+                let this = self.clone();
+                async move {
+                    let token = (!token.is_empty()).then_some(token);
+                    let page = this.page(token.as_deref()).await?.into_inner();
+                    let next = page.next_page_token.filter(|t| !t.trim().is_empty());
+                    Ok(Page {
+                        items: page.phone_numbers,
+                        next,
+                    })
+                }
+            },
+        )
     }
 
     /// Streams every phone number across all pages.
