@@ -1,0 +1,289 @@
+//! One small API over five "list phone numbers" APIs.
+//!
+//! Each provider's full typed client stays available (re-exported below, one cargo
+//! feature per provider, all on by default); this crate adds the common record,
+//! [`PhoneNumber`], and one way to list it: build a [`Source`] from a provider client,
+//! then [`list`] it, or [`list_all`] to list several providers concurrently.
+//!
+//! ```no_run
+//! use futures::StreamExt;
+//! use telnums::{list_all, Query, Source};
+//!
+//! # async fn run() -> Result<(), telnums::Error> {
+//! let token = std::env::var("TELNUMS_TOKEN").unwrap_or_default();
+//! let webex = telnums::webex_calling::WebexClient::builder().bearer_token(token.clone()).build()?;
+//! let zoom = telnums::zoom_phone::ZoomPhoneClient::builder().bearer_token(token).build()?;
+//! let sources = vec![Source::webex_calling(webex, None), Source::ZoomPhone(zoom)];
+//! let mut numbers = list_all(sources, &Query::default());
+//! while let Some(result) = numbers.next().await {
+//!     match result {
+//!         Ok(n) => println!("{} {:?}", n.provider, n.number),
+//!         // One provider failing does not stop the others.
+//!         Err(e) => eprintln!("{e}"),
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
+
+use std::fmt;
+
+use futures::stream::{self, BoxStream, StreamExt};
+use serde::{Deserialize, Serialize};
+
+pub use telnums_core as core;
+pub use telnums_core::{ClientCredentials, Error, ErrorKind, RetryPolicy, Secret};
+
+#[cfg(feature = "apple-business")]
+pub use telnums_apple_business as apple_business;
+#[cfg(feature = "fone-dynamics")]
+pub use telnums_fone_dynamics as fone_dynamics;
+#[cfg(feature = "vonage-cc")]
+pub use telnums_vonage_cc as vonage_cc;
+#[cfg(feature = "webex-calling")]
+pub use telnums_webex_calling as webex_calling;
+#[cfg(feature = "zoom-phone")]
+pub use telnums_zoom_phone as zoom_phone;
+
+mod convert;
+
+pub use convert::normalize_e164;
+
+/// A provider, named by its key (`vonage-cc`, `webex-calling`, …).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Provider {
+    /// Vonage Contact Center callback numbers.
+    VonageCc,
+    /// Webex Calling numbers.
+    WebexCalling,
+    /// Fone Dynamics numbers.
+    FoneDynamics,
+    /// Apple Business Connect caller IDs.
+    AppleBusiness,
+    /// Zoom Phone numbers.
+    ZoomPhone,
+}
+
+impl Provider {
+    /// Every provider, in the project's order.
+    pub const ALL: [Provider; 5] = [
+        Provider::VonageCc,
+        Provider::WebexCalling,
+        Provider::FoneDynamics,
+        Provider::AppleBusiness,
+        Provider::ZoomPhone,
+    ];
+
+    /// The provider key.
+    pub fn key(self) -> &'static str {
+        match self {
+            Provider::VonageCc => "vonage-cc",
+            Provider::WebexCalling => "webex-calling",
+            Provider::FoneDynamics => "fone-dynamics",
+            Provider::AppleBusiness => "apple-business",
+            Provider::ZoomPhone => "zoom-phone",
+        }
+    }
+
+    /// Whether this build includes the provider's crate (its cargo feature is on).
+    pub fn is_enabled(self) -> bool {
+        match self {
+            Provider::VonageCc => cfg!(feature = "vonage-cc"),
+            Provider::WebexCalling => cfg!(feature = "webex-calling"),
+            Provider::FoneDynamics => cfg!(feature = "fone-dynamics"),
+            Provider::AppleBusiness => cfg!(feature = "apple-business"),
+            Provider::ZoomPhone => cfg!(feature = "zoom-phone"),
+        }
+    }
+}
+
+impl fmt::Display for Provider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+impl std::str::FromStr for Provider {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Provider::ALL
+            .into_iter()
+            .find(|p| p.key() == s)
+            .ok_or_else(|| {
+                let keys: Vec<_> = Provider::ALL.iter().map(|p| p.key()).collect();
+                format!(
+                    "unknown provider `{s}` (expected one of {})",
+                    keys.join(", ")
+                )
+            })
+    }
+}
+
+/// The one record users see, whatever the provider.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneNumber {
+    /// Which provider listed it.
+    pub provider: Provider,
+    /// The provider's id for the entry, when it has one.
+    pub id: Option<String>,
+    /// E.164 with a leading `+`; `None` for extension-only entries.
+    pub number: Option<String>,
+    /// Extension, when the provider has one.
+    pub extension: Option<String>,
+    /// Friendly or display name.
+    pub label: Option<String>,
+    /// The provider's status value, verbatim (unknown values too).
+    pub status: Option<String>,
+    /// The provider's number type, verbatim.
+    pub kind: Option<String>,
+    /// Who or what the number is assigned to.
+    pub owner: Option<Owner>,
+    /// Where the number belongs.
+    pub location: Option<Location>,
+}
+
+/// The assignee of a number.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Owner {
+    /// The provider's owner type (`PEOPLE`, `callQueue`, …), verbatim.
+    pub kind: Option<String>,
+    /// The owner's id.
+    pub id: Option<String>,
+    /// The owner's name.
+    pub name: Option<String>,
+}
+
+/// The location or site of a number.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    /// The location's id.
+    pub id: Option<String>,
+    /// The location's name.
+    pub name: Option<String>,
+}
+
+/// Options that apply to any provider.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Query {
+    /// Only this number (E.164, `+` optional). Sent as the provider's server-side filter
+    /// where one exists (Webex `phoneNumber`, Apple `ql`, Fone Dynamics' single-number
+    /// path), applied client-side otherwise.
+    pub phone_number: Option<String>,
+    /// Stop after this many numbers from each provider.
+    pub max_items: Option<u64>,
+    /// Numbers per request (default: the largest each provider allows).
+    pub page_size: Option<u32>,
+}
+
+impl Query {
+    /// Only `number`.
+    pub fn phone_number(mut self, number: impl Into<String>) -> Self {
+        self.phone_number = Some(number.into());
+        self
+    }
+    /// At most `n` numbers per provider.
+    pub fn max_items(mut self, n: u64) -> Self {
+        self.max_items = Some(n);
+        self
+    }
+    /// `n` numbers per request, for every provider.
+    pub fn page_size(mut self, n: u32) -> Self {
+        self.page_size = Some(n);
+        self
+    }
+}
+
+/// A configured provider to list numbers from.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum Source {
+    /// Vonage CC callback numbers of the account.
+    #[cfg(feature = "vonage-cc")]
+    VonageCc(vonage_cc::VonageCcClient),
+    /// Webex Calling numbers, of `org_id` or the caller's organisation.
+    #[cfg(feature = "webex-calling")]
+    WebexCalling {
+        /// The client.
+        client: webex_calling::WebexClient,
+        /// The organisation, when not the caller's own.
+        org_id: Option<String>,
+    },
+    /// Fone Dynamics numbers of an account or a property.
+    #[cfg(feature = "fone-dynamics")]
+    FoneDynamics {
+        /// The client.
+        client: fone_dynamics::FoneDynamicsClient,
+        /// Whose numbers.
+        scope: fone_dynamics::Scope,
+    },
+    /// Apple Business Connect caller IDs of a brand.
+    #[cfg(feature = "apple-business")]
+    AppleBusiness {
+        /// The client.
+        client: apple_business::AppleBusinessClient,
+        /// The organisation id.
+        org_id: String,
+        /// The brand id.
+        brand_id: String,
+    },
+    /// Zoom Phone numbers of the account.
+    #[cfg(feature = "zoom-phone")]
+    ZoomPhone(zoom_phone::ZoomPhoneClient),
+}
+
+impl Source {
+    /// A Webex source.
+    #[cfg(feature = "webex-calling")]
+    pub fn webex_calling(client: webex_calling::WebexClient, org_id: Option<String>) -> Self {
+        Source::WebexCalling { client, org_id }
+    }
+
+    /// Which provider this is.
+    pub fn provider(&self) -> Provider {
+        match self {
+            #[cfg(feature = "vonage-cc")]
+            Source::VonageCc(_) => Provider::VonageCc,
+            #[cfg(feature = "webex-calling")]
+            Source::WebexCalling { .. } => Provider::WebexCalling,
+            #[cfg(feature = "fone-dynamics")]
+            Source::FoneDynamics { .. } => Provider::FoneDynamics,
+            #[cfg(feature = "apple-business")]
+            Source::AppleBusiness { .. } => Provider::AppleBusiness,
+            #[cfg(feature = "zoom-phone")]
+            Source::ZoomPhone(_) => Provider::ZoomPhone,
+        }
+    }
+}
+
+/// Lists every number of one source as a stream of [`PhoneNumber`]s. The stream ends
+/// after the last number or after the first error.
+pub fn list(source: Source, query: &Query) -> BoxStream<'static, Result<PhoneNumber, Error>> {
+    let wanted = query.phone_number.as_deref().and_then(normalize_e164);
+    let numbers = convert::stream(source, query, wanted.clone());
+    // Client-side filter where the provider has no server-side one (and as a safety net
+    // where it has).
+    let filtered = numbers.filter(move |r| {
+        let keep = match (&wanted, r) {
+            (Some(w), Ok(n)) => n.number.as_deref() == Some(w.as_str()),
+            _ => true,
+        };
+        futures::future::ready(keep)
+    });
+    match query.max_items {
+        Some(n) => filtered
+            .take(usize::try_from(n).unwrap_or(usize::MAX))
+            .boxed(),
+        None => filtered.boxed(),
+    }
+}
+
+/// Lists several sources concurrently, interleaving their numbers as they arrive. Every
+/// record names its provider; an error from one provider ([`Error::provider`] says which)
+/// ends only that provider's part.
+pub fn list_all(
+    sources: Vec<Source>,
+    query: &Query,
+) -> BoxStream<'static, Result<PhoneNumber, Error>> {
+    stream::select_all(sources.into_iter().map(|s| list(s, query))).boxed()
+}
