@@ -25,6 +25,17 @@
 //! # Ok(()) }
 //! ```
 
+#[cfg(not(any(
+    feature = "vonage-cc",
+    feature = "webex-calling",
+    feature = "fone-dynamics",
+    feature = "apple-business",
+    feature = "zoom-phone"
+)))]
+compile_error!(
+    "enable at least one provider feature of `telnums`, e.g. `features = [\"zoom-phone\"]`"
+);
+
 use std::fmt;
 
 use futures::stream::{self, BoxStream, StreamExt};
