@@ -82,6 +82,72 @@ where
     })
 }
 
+/// Streams offset-style pages (page `i` at offset `i × size`, or page number `i + 1`)
+/// with up to `concurrency` requests in flight, in order.
+///
+/// `fetch(i)` returns page `i`'s items and whether more pages follow. With
+/// `concurrency > 1` pages are requested ahead speculatively, so up to
+/// `concurrency - 1` requests past the last page may be sent (and their results
+/// dropped). The stream ends after the last page, after `limits.max_pages`, or after the
+/// first error; a full page identical to the previous one ends it with
+/// [`ErrorKind::PaginationLoop`].
+pub fn offset_pages<T, F, Fut>(
+    provider: &'static str,
+    concurrency: usize,
+    limits: Limits,
+    fingerprint: fn(&[T]) -> String,
+    fetch: F,
+) -> impl Stream<Item = Result<Vec<T>, Error>>
+where
+    F: FnMut(u64) -> Fut,
+    Fut: Future<Output = Result<(Vec<T>, bool), Error>>,
+{
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    let max_pages = limits.max_pages.unwrap_or(u64::MAX);
+    let guard = RepeatGuard::new();
+    // Set once the last page is seen, so no further requests are started.
+    let finished = Arc::new(AtomicBool::new(false));
+    let seen = finished.clone();
+    stream::iter(0..max_pages)
+        .take_while(move |_| futures::future::ready(!seen.load(Ordering::Acquire)))
+        .map(fetch)
+        .buffered(concurrency.max(1))
+        .scan(false, move |done, result| {
+            if *done {
+                return futures::future::ready(None);
+            }
+            let out = match result {
+                Ok((items, more)) => {
+                    let check = if items.is_empty() {
+                        Ok(())
+                    } else {
+                        guard.check(provider, "offset page", fingerprint(&items))
+                    };
+                    match check {
+                        Ok(()) => {
+                            *done = !more || items.is_empty();
+                            Ok(items)
+                        }
+                        Err(e) => {
+                            *done = true;
+                            Err(e)
+                        }
+                    }
+                }
+                Err(e) => {
+                    *done = true;
+                    Err(e)
+                }
+            };
+            if *done {
+                finished.store(true, Ordering::Release);
+            }
+            futures::future::ready(Some(out))
+        })
+}
+
 /// Catches offset-paged servers that ignore the offset: remembers a fingerprint of the
 /// previous page (e.g. its first and last ids) and reports a loop when a full page comes
 /// back identical.
@@ -141,6 +207,7 @@ mod tests {
     use super::*;
     fn collect<T>(s: impl Stream<Item = Result<T, Error>>) -> Vec<Result<T, Error>> {
         tokio::runtime::Builder::new_current_thread()
+            .enable_time()
             .build()
             .expect("runtime")
             .block_on(s.collect::<Vec<_>>())
@@ -179,6 +246,59 @@ mod tests {
                 cursor: "\"a\"".into()
             }
         );
+    }
+
+    #[test]
+    fn offset_pages_keep_order_and_stop_at_the_short_page() {
+        let fetched = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = fetched.clone();
+        let s = offset_pages(
+            "test",
+            4,
+            Limits::default(),
+            |v: &[u64]| format!("{v:?}"),
+            move |i| {
+                log.lock().expect("lock").push(i);
+                async move {
+                    // Later pages answer first: order must still hold.
+                    tokio::time::sleep(std::time::Duration::from_millis(20 - i.min(10))).await;
+                    let items: Vec<u64> = if i < 5 {
+                        vec![i * 10, i * 10 + 1]
+                    } else if i == 5 {
+                        vec![50]
+                    } else {
+                        vec![]
+                    };
+                    let more = items.len() == 2;
+                    Ok((items, more))
+                }
+            },
+        );
+        let got: Vec<u64> = collect(items(s, Limits::default()))
+            .into_iter()
+            .map(|r| r.expect("ok"))
+            .collect();
+        assert_eq!(got, [0, 1, 10, 11, 20, 21, 30, 31, 40, 41, 50]);
+        let n = fetched.lock().expect("lock").len();
+        // Pages 0-5 exist; with 4 in flight at most 3 more were requested.
+        assert!(
+            (6..=9).contains(&n),
+            "at most concurrency-1 pages past the end: {n}"
+        );
+    }
+
+    #[test]
+    fn offset_pages_catch_a_server_that_ignores_the_offset() {
+        let s = offset_pages(
+            "test",
+            2,
+            Limits::default(),
+            |v: &[u64]| format!("{v:?}"),
+            |_| async { Ok((vec![1u64, 2], true)) },
+        );
+        let got = collect(items(s, Limits::default()));
+        let err = got.last().expect("some").as_ref().expect_err("loop");
+        assert!(matches!(err.kind(), ErrorKind::PaginationLoop { .. }));
     }
 
     #[test]

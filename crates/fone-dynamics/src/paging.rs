@@ -1,7 +1,7 @@
 //! `Results_Skip`/`Results_Count` pagination over the account and property listings,
 //! and the normalisation of wrapped and bare bodies.
 
-use futures::Stream;
+use futures::stream::{BoxStream, Stream, StreamExt};
 use telnums_core::paginate::{self, Page};
 use telnums_core::{Error, Limits, Provider, Response};
 
@@ -30,6 +30,7 @@ pub struct ListNumbers {
     capabilities: Option<String>,
     page_size: u32,
     limits: Limits,
+    concurrency: usize,
 }
 
 impl ListNumbers {
@@ -41,6 +42,7 @@ impl ListNumbers {
             capabilities: None,
             page_size: MAX_PAGE_SIZE,
             limits: Limits::default(),
+            concurrency: 1,
         }
     }
 
@@ -57,6 +59,12 @@ impl ListNumbers {
     /// Numbers per page, 1 to 200 (default 200).
     pub fn page_size(mut self, size: u32) -> Self {
         self.page_size = size;
+        self
+    }
+    /// Requests up to `n` pages at once (default 1), keeping item order; up to `n - 1`
+    /// requests may go past the last page.
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.concurrency = n.max(1);
         self
     }
     /// Stop after `n` items.
@@ -116,8 +124,26 @@ impl ListNumbers {
     }
 
     /// Streams pages until one comes back shorter than the page size.
-    pub fn pages(self) -> impl Stream<Item = Result<Vec<types::FoneNumber>, Error>> + Send {
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<types::FoneNumber>, Error>> {
         let limits = self.limits;
+        if self.concurrency > 1 {
+            return paginate::offset_pages(
+                FoneDynamicsClient::INFO.key,
+                self.concurrency,
+                limits,
+                fingerprint,
+                move |i| {
+                    let this = self.clone();
+                    async move {
+                        let skip = u32::try_from(i * u64::from(this.page_size)).unwrap_or(u32::MAX);
+                        let items = this.page(skip).await?.into_inner();
+                        let more = items.len() >= this.page_size as usize;
+                        Ok((items, more))
+                    }
+                },
+            )
+            .boxed();
+        }
         let guard = std::sync::Arc::new(paginate::RepeatGuard::new());
         paginate::pages(FoneDynamicsClient::INFO.key, 0u32, limits, move |skip| {
             let this = self.clone();
@@ -137,6 +163,7 @@ impl ListNumbers {
                 Ok(Page { items, next })
             }
         })
+        .boxed()
     }
 
     /// Streams every number across all pages.
@@ -144,6 +171,12 @@ impl ListNumbers {
         let limits = self.limits;
         paginate::items(self.pages(), limits)
     }
+}
+
+/// Identifies a page by its first and last numbers.
+fn fingerprint(items: &[types::FoneNumber]) -> String {
+    let n = |x: Option<&types::FoneNumber>| x.and_then(|n| n.number.clone()).unwrap_or_default();
+    format!("{}..{}", n(items.first()), n(items.last()))
 }
 
 /// `a,b,c` without duplicates, in the order given.

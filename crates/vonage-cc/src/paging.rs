@@ -1,6 +1,6 @@
 //! `page`/`limit` pagination over `GET /useradmin/callbackNumbers`.
 
-use futures::Stream;
+use futures::stream::{BoxStream, Stream, StreamExt};
 use telnums_core::paginate::{self, Page};
 use telnums_core::{Error, Limits, Provider, Response};
 
@@ -16,6 +16,7 @@ pub struct ListCallbackNumbers {
     client: VonageCcClient,
     page_size: u32,
     limits: Limits,
+    concurrency: usize,
 }
 
 impl ListCallbackNumbers {
@@ -24,12 +25,19 @@ impl ListCallbackNumbers {
             client,
             page_size: MAX_PAGE_SIZE,
             limits: Limits::default(),
+            concurrency: 1,
         }
     }
 
     /// Items per page, 1 to 5000 (default 5000).
     pub fn page_size(mut self, size: u32) -> Self {
         self.page_size = size;
+        self
+    }
+    /// Requests up to `n` pages at once (default 1), keeping item order. Pages are
+    /// fetched ahead by number, so up to `n - 1` requests may go past the last page.
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.concurrency = n.max(1);
         self
     }
     /// Stop after `n` items.
@@ -58,8 +66,36 @@ impl ListCallbackNumbers {
     }
 
     /// Streams the pages' items, page by page, until `meta.pageCount` is reached.
-    pub fn pages(self) -> impl Stream<Item = Result<Vec<types::CallbackNumber>, Error>> + Send {
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<types::CallbackNumber>, Error>> {
         let limits = self.limits;
+        if self.concurrency > 1 {
+            let fingerprint: fn(&[types::CallbackNumber]) -> String = |items| {
+                let id = |n: Option<&types::CallbackNumber>| {
+                    n.and_then(|n| n.callback_number_id.clone())
+                        .unwrap_or_default()
+                };
+                format!("{}..{}", id(items.first()), id(items.last()))
+            };
+            return paginate::offset_pages(
+                VonageCcClient::INFO.key,
+                self.concurrency,
+                limits,
+                fingerprint,
+                move |i| {
+                    let this = self.clone();
+                    async move {
+                        let page = u32::try_from(i + 1).unwrap_or(u32::MAX);
+                        let response = this.page(page).await?.into_inner();
+                        let more = match response.meta.page_count {
+                            Some(count) => i64::from(page) < i64::from(count),
+                            None => response.callback_numbers.len() >= this.page_size as usize,
+                        };
+                        Ok((response.callback_numbers, more))
+                    }
+                },
+            )
+            .boxed();
+        }
         paginate::pages(VonageCcClient::INFO.key, 1u32, limits, move |page| {
             let this = self.clone();
             async move {
@@ -83,6 +119,7 @@ impl ListCallbackNumbers {
                 })
             }
         })
+        .boxed()
     }
 
     /// Streams every callback number across all pages.

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use futures::Stream;
+use futures::stream::{BoxStream, Stream, StreamExt};
 use reqwest::header::{HeaderMap, LINK};
 use telnums_core::paginate::{self, Page};
 use telnums_core::{Error, Limits, Provider, Response};
@@ -25,6 +25,7 @@ pub struct ListNumbers {
     query: Query,
     page_size: u32,
     limits: Limits,
+    concurrency: usize,
 }
 
 telnums_core::listing_methods!(ListNumbers, ListNumbers);
@@ -36,6 +37,7 @@ impl ListNumbers {
             query: Arc::new(|b| b),
             page_size: DEFAULT_PAGE_SIZE,
             limits: Limits::default(),
+            concurrency: 1,
         }
     }
 
@@ -55,6 +57,14 @@ impl ListNumbers {
         self
     }
 
+    /// Requests up to `n` pages at once (default 1), keeping item order. Pages are then
+    /// addressed by `start`/`max` offsets instead of following `Link` one by one, so up to
+    /// `n - 1` requests may go past the last page.
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.concurrency = n.max(1);
+        self
+    }
+
     /// Fetches the page starting at offset `start`, with its headers.
     pub async fn page(&self, start: u32) -> Result<Response<types::WebexNumberList>, Error> {
         let builder = (self.query)(self.client.raw().list_numbers())
@@ -67,8 +77,40 @@ impl ListNumbers {
     }
 
     /// Streams pages of items until the server stops offering a next page.
-    pub fn pages(self) -> impl Stream<Item = Result<Vec<types::WebexNumber>, Error>> + Send {
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<types::WebexNumber>, Error>> {
         let limits = self.limits;
+        if self.concurrency > 1 {
+            let fingerprint: fn(&[types::WebexNumber]) -> String = |items| {
+                let key = |n: Option<&types::WebexNumber>| {
+                    n.map(|n| format!("{:?}/{:?}", n.phone_number, n.extension))
+                        .unwrap_or_default()
+                };
+                format!("{}..{}", key(items.first()), key(items.last()))
+            };
+            return paginate::offset_pages(
+                WebexClient::INFO.key,
+                self.concurrency,
+                limits,
+                fingerprint,
+                move |i| {
+                    let this = self.clone();
+                    async move {
+                        let start =
+                            u32::try_from(i * u64::from(this.page_size)).unwrap_or(u32::MAX);
+                        let response = this.page(start).await?;
+                        let count = response.phone_numbers.len();
+                        let more = if response.headers().contains_key(LINK) {
+                            next_link(response.headers(), this.client.runtime().base_url())
+                                .is_some()
+                        } else {
+                            count >= this.page_size as usize
+                        };
+                        Ok((response.into_inner().phone_numbers, more))
+                    }
+                },
+            )
+            .boxed();
+        }
         paginate::pages(WebexClient::INFO.key, 0u32, limits, move |start| {
             let this = self.clone();
             async move {
@@ -87,6 +129,7 @@ impl ListNumbers {
                 })
             }
         })
+        .boxed()
     }
 
     /// Streams every phone number across all pages.
