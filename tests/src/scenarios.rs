@@ -54,6 +54,17 @@ pub trait Case {
     fn list(client: &Self::Client) -> BoxStream<'static, Result<String, Error>>;
 }
 
+/// Builds any provider client from scenario settings.
+pub fn build<P: telnums_core::Provider>(s: Settings) -> P {
+    telnums_core::ClientBuilder::<P>::new()
+        .base_url(s.base_url)
+        .retry(s.retry)
+        .timeout(s.timeout)
+        .shared_credentials(s.credentials)
+        .build()
+        .expect("client builds")
+}
+
 fn settings(server: &MockServer, retry: RetryPolicy) -> Settings {
     Settings {
         base_url: server.uri(),

@@ -49,13 +49,8 @@ impl Case for Apple {
     type Client = AppleBusinessClient;
 
     fn client(s: Settings) -> AppleBusinessClient {
-        AppleBusinessClient::builder()
-            .base_url(format!("{}/api/v1", s.base_url))
-            .retry(s.retry)
-            .timeout(s.timeout)
-            .shared_credentials(s.credentials)
-            .build()
-            .expect("client")
+        let base_url = format!("{}/api/v1", s.base_url);
+        telnums_tests::scenarios::build(Settings { base_url, ..s })
     }
 
     fn list_path() -> String {

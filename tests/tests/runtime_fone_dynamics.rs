@@ -37,13 +37,7 @@ impl Case for Fone {
     type Client = FoneDynamicsClient;
 
     fn client(s: Settings) -> FoneDynamicsClient {
-        FoneDynamicsClient::builder()
-            .base_url(s.base_url)
-            .retry(s.retry)
-            .timeout(s.timeout)
-            .shared_credentials(s.credentials)
-            .build()
-            .expect("client")
+        telnums_tests::scenarios::build(s)
     }
 
     fn list_path() -> String {

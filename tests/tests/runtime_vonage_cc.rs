@@ -28,13 +28,7 @@ impl Case for Vonage {
     type Client = VonageCcClient;
 
     fn client(s: Settings) -> VonageCcClient {
-        VonageCcClient::builder()
-            .base_url(s.base_url)
-            .retry(s.retry)
-            .timeout(s.timeout)
-            .shared_credentials(s.credentials)
-            .build()
-            .expect("client")
+        telnums_tests::scenarios::build(s)
     }
 
     fn list_path() -> String {

@@ -42,13 +42,7 @@ impl Case for Webex {
     type Client = WebexClient;
 
     fn client(s: Settings) -> WebexClient {
-        WebexClient::builder()
-            .base_url(s.base_url)
-            .retry(s.retry)
-            .timeout(s.timeout)
-            .shared_credentials(s.credentials)
-            .build()
-            .expect("client")
+        telnums_tests::scenarios::build(s)
     }
 
     fn list_path() -> String {

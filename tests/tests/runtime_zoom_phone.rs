@@ -33,13 +33,7 @@ impl Case for Zoom {
     type Client = ZoomPhoneClient;
 
     fn client(s: Settings) -> ZoomPhoneClient {
-        ZoomPhoneClient::builder()
-            .base_url(s.base_url)
-            .retry(s.retry)
-            .timeout(s.timeout)
-            .shared_credentials(s.credentials)
-            .build()
-            .expect("client")
+        telnums_tests::scenarios::build(s)
     }
 
     fn list_path() -> String {

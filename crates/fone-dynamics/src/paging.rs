@@ -82,43 +82,29 @@ impl ListNumbers {
     pub async fn page(&self, skip: u32) -> Result<Response<Vec<types::FoneNumber>>, Error> {
         let skip = i32::try_from(skip).unwrap_or(i32::MAX);
         let runtime = self.client.runtime();
+        // The two list operations take the same query; only the path parameter differs.
+        macro_rules! send {
+            ($operation:literal, $builder:expr) => {{
+                let mut b = $builder.results_count(self.page_size).results_skip(skip);
+                if let Some(t) = &self.types {
+                    b = b.type_(t.clone());
+                }
+                if let Some(c) = &self.capabilities {
+                    b = b.capabilites(c.clone());
+                }
+                runtime.send($operation, || b.clone().send()).await?
+            }};
+        }
+        let raw = self.client.raw();
         let response = match &self.scope {
-            Scope::Account(sid) => {
-                let mut b = self
-                    .client
-                    .raw()
-                    .list_account_numbers()
-                    .account_sid(sid.clone())
-                    .results_count(self.page_size)
-                    .results_skip(skip);
-                if let Some(t) = &self.types {
-                    b = b.type_(t.clone());
-                }
-                if let Some(c) = &self.capabilities {
-                    b = b.capabilites(c.clone());
-                }
-                runtime
-                    .send("list_account_numbers", || b.clone().send())
-                    .await?
-            }
-            Scope::Property(sid) => {
-                let mut b = self
-                    .client
-                    .raw()
-                    .list_property_numbers()
-                    .property_sid(sid.clone())
-                    .results_count(self.page_size)
-                    .results_skip(skip);
-                if let Some(t) = &self.types {
-                    b = b.type_(t.clone());
-                }
-                if let Some(c) = &self.capabilities {
-                    b = b.capabilites(c.clone());
-                }
-                runtime
-                    .send("list_property_numbers", || b.clone().send())
-                    .await?
-            }
+            Scope::Account(sid) => send!(
+                "list_account_numbers",
+                raw.list_account_numbers().account_sid(sid.clone())
+            ),
+            Scope::Property(sid) => send!(
+                "list_property_numbers",
+                raw.list_property_numbers().property_sid(sid.clone())
+            ),
         };
         Ok(response.map(list))
     }
