@@ -103,6 +103,15 @@ pub async fn lists_all_pages<C: Case>() {
     assert_eq!(got, expected, "{}: every item once, in order", C::KEY);
     let requests = server.received_requests().await.expect("recorded");
     assert_eq!(requests.len(), 3, "{}: one request per page", C::KEY);
+    for r in &requests {
+        let auth = r.headers.get("authorization").and_then(|v| v.to_str().ok());
+        assert_eq!(
+            auth,
+            Some(format!("Bearer {TOKEN}").as_str()),
+            "{}: auth on every page",
+            C::KEY
+        );
+    }
 }
 
 async fn mount_then_ok<C: Case>(server: &MockServer, first: ResponseTemplate, times: u64) {

@@ -136,3 +136,102 @@ async fn tracking_id_in_errors() {
     assert_eq!(err.message(), Some("Invalid site_id (code 300)"));
     assert_eq!(err.attempts(), 1, "400 is not retried");
 }
+
+/// A 401 with OAuth2 credentials refreshes the token once and retries once, never more.
+#[tokio::test]
+async fn unauthorized_after_refresh_is_not_retried_forever() {
+    use wiremock::matchers::method;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({ "access_token": "revoked-soon", "expires_in": 3600 })),
+        )
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(path("/phone/numbers"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"code": 124, "message": "Invalid access token."})),
+        )
+        .expect(2)
+        .mount(&server)
+        .await;
+    let creds = telnums_core::ClientCredentials::new(
+        format!("{}/oauth/token", server.uri()),
+        "id",
+        "secret-value",
+    )
+    .grant_type("account_credentials")
+    .param("account_id", "acct");
+    let client = ZoomPhoneClient::builder()
+        .base_url(server.uri())
+        .credentials(creds)
+        .build()
+        .expect("client");
+    let err = client
+        .list_phone_numbers()
+        .page(None)
+        .await
+        .expect_err("401");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
+    assert_eq!(err.attempts(), 2);
+    assert_eq!(err.message(), Some("Invalid access token. (code 124)"));
+}
+
+/// A body larger than the configured limit is refused with a typed error.
+#[tokio::test]
+async fn oversized_body_is_a_typed_error() {
+    let server = MockServer::start().await;
+    let ids: Vec<String> = (0..50).map(|i| format!("zn-{i}")).collect();
+    Mock::given(path("/phone/numbers"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body(&ids, None)))
+        .mount(&server)
+        .await;
+    let client = ZoomPhoneClient::builder()
+        .base_url(server.uri())
+        .bearer_token("t")
+        .max_body_bytes(1024)
+        .build()
+        .expect("client");
+    let err = client
+        .list_phone_numbers()
+        .page(None)
+        .await
+        .expect_err("too large");
+    assert_eq!(
+        err.kind(),
+        &telnums_core::ErrorKind::BodyTooLarge { limit: 1024 }
+    );
+}
+
+/// Connection failures are retried up to the cap, then reported as transport errors.
+#[tokio::test]
+async fn connection_refused_is_retried_then_reported() {
+    // Bind and drop a listener: nothing listens on that port afterwards.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let client = ZoomPhoneClient::builder()
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .bearer_token("t")
+        .retry(
+            RetryPolicy::default()
+                .with_initial_backoff(std::time::Duration::from_millis(10))
+                .with_max_attempts(3),
+        )
+        .build()
+        .expect("client");
+    let err = client
+        .list_phone_numbers()
+        .page(None)
+        .await
+        .expect_err("refused");
+    assert_eq!(err.kind(), &telnums_core::ErrorKind::Transport);
+    assert_eq!(err.attempts(), 3);
+    assert!(err.is_retryable());
+}
