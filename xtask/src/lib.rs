@@ -1,4 +1,5 @@
-//! Library half of `cargo xtask`: spec loading, preprocessing and code generation.
+//! Library half of `cargo xtask`: spec loading, preprocessing, code generation, the spec
+//! linter and the HTML reference.
 //!
 //! The binary (`src/main.rs`) is a thin command-line wrapper; the test crate calls
 //! [`check`] directly so that `cargo test` fails when generated code is stale.
@@ -7,7 +8,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+pub mod docs;
+pub mod lint;
 pub mod preprocess;
+
+pub use docs::docs;
+pub use lint::{lint, Problem};
 
 /// The provider keys, in the order the project lists them. Each key names both the spec
 /// (`specs/<key>.yaml`) and the crate directory (`crates/<key>/`).

@@ -21,6 +21,10 @@ enum Command {
     },
     /// Fail with a diff when any generated file differs from what its spec produces.
     Check,
+    /// Check the specs themselves: descriptions, enums, examples, security, error schemas.
+    Lint,
+    /// Render an HTML reference of every spec into docs-html/ (needs Node.js and npx).
+    Docs,
 }
 
 fn main() -> ExitCode {
@@ -47,6 +51,25 @@ fn main() -> ExitCode {
                 eprint!("{}", xtask::report_stale(&root, &stale));
                 false
             }
+        }),
+        Command::Lint => xtask::lint(&root).map(|problems| {
+            for problem in &problems {
+                println!("{problem}");
+            }
+            if problems.is_empty() {
+                println!("{} specs lint clean", xtask::PROVIDERS.len());
+                true
+            } else {
+                eprintln!("xtask lint: {} problem(s)", problems.len());
+                false
+            }
+        }),
+        Command::Docs => xtask::docs(&root).map(|index| {
+            println!(
+                "wrote {}",
+                index.strip_prefix(&root).unwrap_or(&index).display()
+            );
+            true
         }),
     };
     match result {
