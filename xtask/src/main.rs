@@ -4,6 +4,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod bench;
+
 #[derive(Debug, Parser)]
 #[command(name = "xtask", about = "telnums project automation")]
 struct Cli {
@@ -25,6 +27,9 @@ enum Command {
     Lint,
     /// Render an HTML reference of every spec into docs-html/ (needs Node.js and npx).
     Docs,
+    /// Run the benchmarks in benches/ and write BENCHMARKS.md (quick criterion timings
+    /// by default).
+    Bench(bench::BenchArgs),
 }
 
 fn main() -> ExitCode {
@@ -68,6 +73,13 @@ fn main() -> ExitCode {
             println!(
                 "wrote {}",
                 index.strip_prefix(&root).unwrap_or(&index).display()
+            );
+            true
+        }),
+        Command::Bench(args) => bench::run(&root, &args).map(|path| {
+            println!(
+                "wrote {}",
+                path.strip_prefix(&root).unwrap_or(&path).display()
             );
             true
         }),
