@@ -213,6 +213,27 @@ pub async fn honours_retry_after_timestamp<C: Case>() {
     );
 }
 
+/// A `Retry-After` too large for any clock (`u64::MAX` seconds) is capped, exceeds the
+/// policy's total wait, and ends the call at once with the server's error: no panic, no
+/// sleep.
+pub async fn absurd_retry_after_fails_fast<C: Case>() {
+    let server = MockServer::start().await;
+    let limited = ResponseTemplate::new(429).insert_header("Retry-After", "18446744073709551615");
+    mount_then_ok::<C>(&server, limited, 1).await;
+    let client = C::client(settings(&server, fast_retries()));
+    let started = Instant::now();
+    let err = collect::<C>(&client)
+        .await
+        .expect_err("a day's wait is over the policy's limit");
+    assert!(started.elapsed() < Duration::from_secs(2), "{}", C::KEY);
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
+    assert_eq!(
+        err.retry_after(),
+        Some(telnums_core::retry::MAX_RETRY_AFTER)
+    );
+    assert_eq!(err.attempts(), 1);
+}
+
 /// `now + ahead` as `YYYY-MM-DDTHH:MM:SSZ` (whole seconds, truncated).
 fn chrono_like_timestamp(ahead: Duration) -> String {
     let at = chrono::Utc::now() + ahead;
@@ -470,6 +491,10 @@ macro_rules! scenario_tests {
         #[tokio::test]
         async fn honours_retry_after_timestamp() {
             $crate::scenarios::honours_retry_after_timestamp::<$case>().await
+        }
+        #[tokio::test]
+        async fn absurd_retry_after_fails_fast() {
+            $crate::scenarios::absurd_retry_after_fails_fast::<$case>().await
         }
         #[tokio::test]
         async fn backs_off_on_503() {

@@ -235,3 +235,46 @@ async fn connection_refused_is_retried_then_reported() {
     assert_eq!(err.attempts(), 3);
     assert!(err.is_retryable());
 }
+
+/// A token endpoint claiming an absurd lifetime (or a non-number) does not break the
+/// client: the lifetime is capped, the token used.
+#[tokio::test]
+async fn absurd_token_lifetime_is_capped() {
+    use wiremock::matchers::method;
+    for expires_in in [json!(1e300), json!("forever"), json!(-5)] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/oauth/token"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(
+                    json!({ "access_token": "long-lived", "expires_in": expires_in }),
+                ),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(path("/phone/numbers"))
+            .and(wiremock::matchers::header(
+                "authorization",
+                "Bearer long-lived",
+            ))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body(&["a".to_owned()], None)))
+            .expect(2)
+            .mount(&server)
+            .await;
+        let creds = telnums_core::ClientCredentials::new(
+            format!("{}/oauth/token", server.uri()),
+            "id",
+            "secret-value",
+        );
+        let client = ZoomPhoneClient::builder()
+            .base_url(server.uri())
+            .credentials(creds)
+            .build()
+            .expect("client");
+        for _ in 0..2 {
+            let page = client.list_phone_numbers().page(None).await;
+            assert!(page.is_ok(), "{expires_in}: {page:?}");
+        }
+    }
+}

@@ -49,6 +49,19 @@ pub trait Credentials: Send + Sync + fmt::Debug + 'static {
     }
 }
 
+/// The longest an OAuth2 access token is cached, whatever its `expires_in` says.
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(86_400);
+
+/// The token endpoint's default HTTP client: the same timeouts as the provider clients,
+/// so a token endpoint that never answers cannot hang a listing.
+fn token_http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap_or_default()
+}
+
 fn sensitive(value: String) -> Result<HeaderValue, AuthError> {
     let mut header = HeaderValue::try_from(value).map_err(|_| AuthError::InvalidHeader)?;
     header.set_sensitive(true);
@@ -158,7 +171,7 @@ impl ClientCredentials {
             grant_type: "client_credentials".to_owned(),
             params: Vec::new(),
             refresh_margin: Duration::from_secs(60),
-            http: reqwest::Client::new(),
+            http: token_http_client(),
             cache: Mutex::new(None),
         }
     }
@@ -182,7 +195,8 @@ impl ClientCredentials {
         self.refresh_margin = margin;
         self
     }
-    /// The HTTP client used for the token endpoint (default: a new one).
+    /// The HTTP client used for the token endpoint (default: a new one with a 10 s
+    /// connect timeout and a 30 s request timeout, like the provider clients).
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = http;
         self
@@ -247,7 +261,9 @@ impl ClientCredentials {
             _ => None,
         }
         .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(Duration::from_secs_f64)
+        // A token said to live longer than a day is refreshed after a day anyway; this
+        // also keeps an absurd `expires_in` from overflowing the clock below.
+        .map(|s| Duration::from_secs_f64(s.min(MAX_TOKEN_LIFETIME.as_secs_f64())))
         .unwrap_or(Duration::from_secs(3600));
         let header = sensitive(format!("Bearer {}", token.access_token))?;
         tracing::debug!(

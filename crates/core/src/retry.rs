@@ -96,7 +96,9 @@ pub fn is_retryable_status(status: u16) -> bool {
 
 /// Parses a `Retry-After` value: delay seconds (`120`), an HTTP-date
 /// (`Wed, 21 Oct 2026 07:28:00 GMT`) or an ISO-8601 timestamp (`2026-10-21T07:28:00Z`,
-/// as Zoom sends). A time in the past means "now". Returns `None` for anything else.
+/// as Zoom sends). A time in the past means "now"; anything longer than a day is taken
+/// as a day (a server asking for more will not be waited for anyway, since
+/// [`RetryPolicy::max_total_wait`] is far shorter). Returns `None` for anything else.
 ///
 /// ```
 /// use std::time::{Duration, SystemTime};
@@ -107,13 +109,21 @@ pub fn is_retryable_status(status: u16) -> bool {
 /// assert_eq!(parse_retry_after("soon", now), None);
 /// ```
 pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
-    let value = value.trim();
+    parse_retry_after_uncapped(value.trim(), now).map(|wait| wait.min(MAX_RETRY_AFTER))
+}
+
+/// The longest `Retry-After` [`parse_retry_after`] returns: one day.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(86_400);
+
+fn parse_retry_after_uncapped(value: &str, now: SystemTime) -> Option<Duration> {
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
     if let Ok(secs) = value.parse::<f64>() {
         if secs.is_finite() && secs >= 0.0 {
-            return Some(Duration::from_secs_f64(secs.min(86_400.0)));
+            return Some(Duration::from_secs_f64(
+                secs.min(MAX_RETRY_AFTER.as_secs_f64()),
+            ));
         }
         return None;
     }
@@ -173,6 +183,16 @@ mod tests {
             Some(Duration::ZERO)
         );
         assert_eq!(parse_retry_after("-3", now()), None);
+        // Absurd values are capped, never an overflow.
+        assert_eq!(
+            parse_retry_after("18446744073709551615", now()),
+            Some(MAX_RETRY_AFTER)
+        );
+        assert_eq!(parse_retry_after("1e300", now()), Some(MAX_RETRY_AFTER));
+        assert_eq!(
+            parse_retry_after("9999-12-31T23:59:59Z", now()),
+            Some(MAX_RETRY_AFTER)
+        );
         assert_eq!(parse_retry_after("", now()), None);
     }
 

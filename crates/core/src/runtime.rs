@@ -277,7 +277,11 @@ impl Runtime {
                 None
             };
             match wait {
-                Some(wait) if waited + wait <= policy.max_total_wait() => {
+                Some(wait)
+                    if waited
+                        .checked_add(wait)
+                        .is_some_and(|total| total <= policy.max_total_wait()) =>
+                {
                     tracing::debug!(parent: &span, wait_ms = wait.as_millis() as u64, error = %err, "retrying");
                     waited += wait;
                     tokio::time::sleep(wait).await;
