@@ -1,9 +1,18 @@
 //! Building provider sources from flags, the environment and `telnums.toml`.
 //!
-//! Secrets come only from the environment: `TELNUMS_TOKEN` (or the variable a config
-//! section names in `token_env`), `TELNUMS_ACCOUNT_SID` for Fone Dynamics, or the OAuth2
-//! client-credential variables `TELNUMS_CLIENT_ID`, `TELNUMS_CLIENT_SECRET` and
-//! `TELNUMS_TOKEN_URL`. They are never printed.
+//! Secrets come only from the environment, never from flags or files. For each provider,
+//! in this order:
+//!
+//! 1. the variable its config section names in `token_env`, when it names one;
+//! 2. the provider's own variables: `TELNUMS_<KEY>_TOKEN` (e.g.
+//!    `TELNUMS_ZOOM_PHONE_TOKEN`), or an OAuth2 client-credentials grant from
+//!    `TELNUMS_<KEY>_CLIENT_ID`, `TELNUMS_<KEY>_CLIENT_SECRET` and `TELNUMS_<KEY>_TOKEN_URL`;
+//! 3. only when a single provider is listed: `TELNUMS_TOKEN`, or the grant from
+//!    `TELNUMS_CLIENT_ID`, `TELNUMS_CLIENT_SECRET` and `TELNUMS_TOKEN_URL`. `list all`
+//!    never hands one provider's credentials to another.
+//!
+//! Fone Dynamics also needs `TELNUMS_ACCOUNT_SID` (or `--account-sid`). Values are never
+//! printed.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -14,27 +23,56 @@ use telnums::{ClientCredentials, Provider, Secret, Source};
 
 use crate::{Failure, ListArgs};
 
-/// Credentials and ids read from the environment.
+/// Where credentials and ids are read from: the process environment, or a fixed set of
+/// variables (tests).
+#[derive(Debug)]
 pub struct Env {
-    vars: BTreeMap<String, String>,
+    fixed: Option<BTreeMap<String, String>>,
 }
 
 impl Env {
-    /// The process environment.
+    /// The process environment, read when a variable is needed.
     pub fn from_process() -> Self {
+        Self { fixed: None }
+    }
+
+    /// Exactly these variables and no others.
+    #[cfg(test)]
+    fn fixed<K: Into<String>, V: Into<String>>(vars: impl IntoIterator<Item = (K, V)>) -> Self {
         Self {
-            vars: std::env::vars()
-                .filter(|(k, _)| k.starts_with("TELNUMS_") || k.ends_with("_TOKEN"))
-                .collect(),
+            fixed: Some(
+                vars.into_iter()
+                    .map(|(k, v)| (k.into(), v.into()))
+                    .collect(),
+            ),
         }
     }
 
-    fn get(&self, name: &str) -> Option<&str> {
-        self.vars
-            .get(name)
-            .map(String::as_str)
-            .filter(|v| !v.trim().is_empty())
+    /// A set, non-blank variable. A value that is not valid UTF-8 is a usage error
+    /// naming the variable (not its value).
+    fn get(&self, name: &str) -> Result<Option<String>, Failure> {
+        let value = match &self.fixed {
+            Some(vars) => vars.get(name).cloned(),
+            None => match std::env::var_os(name) {
+                None => None,
+                Some(raw) => Some(
+                    raw.into_string()
+                        .map_err(|_| Failure::usage(format!("{name} is not valid UTF-8")))?,
+                ),
+            },
+        };
+        Ok(value.filter(|v| !v.trim().is_empty()))
     }
+}
+
+/// Whether credentials not scoped to one provider (`TELNUMS_TOKEN`, `TELNUMS_CLIENT_*`)
+/// may be used: only when one provider is listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sharing {
+    /// `list <provider>`: the global variables are that provider's.
+    OneProvider,
+    /// `list all`: each provider needs its own.
+    PerProvider,
 }
 
 /// Provider settings: from flags for `list <provider>`, from a section for `list all`.
@@ -67,11 +105,16 @@ impl Settings {
 
 /// The source for `provider` configured by the command-line flags.
 pub fn source_from_args(provider: Provider, args: &ListArgs, env: &Env) -> Result<Source, Failure> {
-    build(provider, &Settings::from_args(args), env)
+    build(
+        provider,
+        &Settings::from_args(args),
+        env,
+        Sharing::OneProvider,
+    )
 }
 
 /// Every source configured in the TOML file at `path`: one table per provider key.
-pub fn sources_from_file(path: &Path, args: &ListArgs) -> Result<Vec<Source>, Failure> {
+pub fn sources_from_file(path: &Path, args: &ListArgs, env: &Env) -> Result<Vec<Source>, Failure> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
     let tables: BTreeMap<String, Settings> = toml::from_str(&text)
@@ -82,7 +125,10 @@ pub fn sources_from_file(path: &Path, args: &ListArgs) -> Result<Vec<Source>, Fa
             path.display()
         )));
     }
-    let env = Env::from_process();
+    let sharing = match tables.len() {
+        1 => Sharing::OneProvider,
+        _ => Sharing::PerProvider,
+    };
     let mut sources = Vec::new();
     for (key, mut settings) in tables {
         let provider: Provider = key
@@ -92,39 +138,99 @@ pub fn sources_from_file(path: &Path, args: &ListArgs) -> Result<Vec<Source>, Fa
         if args.base_url.is_some() {
             settings.base_url = args.base_url.clone();
         }
-        sources.push(build(provider, &settings, &env)?);
+        sources.push(build(provider, &settings, env, sharing)?);
     }
     Ok(sources)
 }
 
-fn credentials(provider: Provider, s: &Settings, env: &Env) -> Result<Credential, Failure> {
-    if let (Some(id), Some(secret), Some(url)) = (
-        env.get("TELNUMS_CLIENT_ID"),
-        env.get("TELNUMS_CLIENT_SECRET"),
-        env.get("TELNUMS_TOKEN_URL"),
-    ) {
-        let mut cc = ClientCredentials::new(url, id, Secret::new(secret));
-        if provider == Provider::ZoomPhone {
-            if let Some(account) = env.get("TELNUMS_ZOOM_ACCOUNT_ID") {
-                cc = cc
-                    .grant_type("account_credentials")
-                    .param("account_id", account);
+/// `TELNUMS_ZOOM_PHONE`, the prefix of a provider's own variables.
+fn prefix(provider: Provider) -> String {
+    format!(
+        "TELNUMS_{}",
+        provider.key().to_ascii_uppercase().replace('-', "_")
+    )
+}
+
+/// An OAuth2 client-credentials grant from `<prefix>_CLIENT_ID`, `_CLIENT_SECRET` and
+/// `_TOKEN_URL`, when all three are set.
+fn oauth(provider: Provider, prefix: &str, env: &Env) -> Result<Option<Credential>, Failure> {
+    let var = |suffix: &str| env.get(&format!("{prefix}_{suffix}"));
+    let (Some(id), Some(secret), Some(url)) =
+        (var("CLIENT_ID")?, var("CLIENT_SECRET")?, var("TOKEN_URL")?)
+    else {
+        return Ok(None);
+    };
+    let mut cc = ClientCredentials::new(url, id, Secret::new(secret));
+    if provider == Provider::ZoomPhone {
+        if let Some(account) = env.get("TELNUMS_ZOOM_ACCOUNT_ID")? {
+            cc = cc
+                .grant_type("account_credentials")
+                .param("account_id", account);
+        }
+    }
+    Ok(Some(Credential::OAuth(Box::new(cc))))
+}
+
+/// The credential of `provider`, in the order the module docs give. `oauth_allowed` is
+/// false for Fone Dynamics, which takes a token (its HTTP Basic password) only.
+fn credential(
+    provider: Provider,
+    s: &Settings,
+    env: &Env,
+    sharing: Sharing,
+    oauth_allowed: bool,
+) -> Result<Credential, Failure> {
+    if let Some(var) = &s.token_env {
+        let token = env.get(var)?.ok_or_else(|| {
+            Failure::usage(format!(
+                "{provider}: token_env names {var}, which is not set"
+            ))
+        })?;
+        return Ok(Credential::Token(Secret::new(token)));
+    }
+    let own = prefix(provider);
+    let mut prefixes = vec![own.as_str()];
+    if sharing == Sharing::OneProvider {
+        prefixes.push("TELNUMS");
+    }
+    for prefix in prefixes {
+        if oauth_allowed {
+            if let Some(credential) = oauth(provider, prefix, env)? {
+                return Ok(credential);
             }
         }
-        return Ok(Credential::OAuth(Box::new(cc)));
+        if let Some(token) = env.get(&format!("{prefix}_TOKEN"))? {
+            return Ok(Credential::Token(Secret::new(token)));
+        }
     }
-    let var = s.token_env.as_deref().unwrap_or("TELNUMS_TOKEN");
-    let token = env.get(var).ok_or_else(|| {
-        Failure::usage(format!(
-            "{provider}: set {var} (or TELNUMS_CLIENT_ID, TELNUMS_CLIENT_SECRET and TELNUMS_TOKEN_URL)"
-        ))
-    })?;
-    Ok(Credential::Token(Secret::new(token)))
+    let oauth_hint = if oauth_allowed {
+        format!(" (or {own}_CLIENT_ID, {own}_CLIENT_SECRET and {own}_TOKEN_URL)")
+    } else {
+        String::new()
+    };
+    Err(Failure::usage(match sharing {
+        Sharing::OneProvider => {
+            format!("{provider}: set {own}_TOKEN or TELNUMS_TOKEN{oauth_hint}")
+        }
+        Sharing::PerProvider => format!(
+            "{provider}: set {own}_TOKEN{oauth_hint}, or token_env in its section; \
+             with several providers TELNUMS_TOKEN is not shared between them"
+        ),
+    }))
 }
 
 enum Credential {
     Token(Secret),
     OAuth(Box<ClientCredentials>),
+}
+
+impl Credential {
+    fn into_token(self) -> Option<Secret> {
+        match self {
+            Credential::Token(token) => Some(token),
+            Credential::OAuth(_) => None,
+        }
+    }
 }
 
 fn configure<P: ClientProvider>(
@@ -146,7 +252,7 @@ fn require<'a>(provider: Provider, value: Option<&'a str>, flag: &str) -> Result
     value.ok_or_else(|| Failure::usage(format!("{provider}: {flag} is required")))
 }
 
-fn build(provider: Provider, s: &Settings, env: &Env) -> Result<Source, Failure> {
+fn build(provider: Provider, s: &Settings, env: &Env, sharing: Sharing) -> Result<Source, Failure> {
     use telnums::{apple_business, fone_dynamics, vonage_cc, webex_calling, zoom_phone};
     let base = s.base_url.as_deref();
     Ok(match provider {
@@ -159,7 +265,7 @@ fn build(provider: Provider, s: &Settings, env: &Env) -> Result<Source, Failure>
             let client = configure(
                 vonage_cc::VonageCcClient::builder(),
                 url,
-                credentials(provider, s, env)?,
+                credential(provider, s, env, sharing, true)?,
             )?;
             Source::VonageCc(client)
         }
@@ -167,17 +273,19 @@ fn build(provider: Provider, s: &Settings, env: &Env) -> Result<Source, Failure>
             let client = configure(
                 webex_calling::WebexClient::builder(),
                 base,
-                credentials(provider, s, env)?,
+                credential(provider, s, env, sharing, true)?,
             )?;
             Source::webex_calling(client, s.org_id.clone())
         }
         Provider::FoneDynamics => {
-            let account = s.account_sid.as_deref().or(env.get("TELNUMS_ACCOUNT_SID"));
+            let from_env = env.get("TELNUMS_ACCOUNT_SID")?;
+            let account = s.account_sid.as_deref().or(from_env.as_deref());
             let account = require(provider, account, "--account-sid or TELNUMS_ACCOUNT_SID")?;
-            let token_var = s.token_env.as_deref().unwrap_or("TELNUMS_TOKEN");
-            let token = require(provider, env.get(token_var), token_var)?;
-            let mut builder = fone_dynamics::FoneDynamicsClient::builder()
-                .basic_auth(account, Secret::new(token));
+            let token = credential(provider, s, env, sharing, false)?
+                .into_token()
+                .ok_or_else(|| Failure::usage(format!("{provider}: takes a token, not OAuth2")))?;
+            let mut builder =
+                fone_dynamics::FoneDynamicsClient::builder().basic_auth(account, token);
             if let Some(url) = base {
                 builder = builder.base_url(url);
             }
@@ -194,7 +302,7 @@ fn build(provider: Provider, s: &Settings, env: &Env) -> Result<Source, Failure>
             let client = configure(
                 apple_business::AppleBusinessClient::builder(),
                 base,
-                credentials(provider, s, env)?,
+                credential(provider, s, env, sharing, true)?,
             )?;
             Source::AppleBusiness {
                 client,
@@ -206,9 +314,106 @@ fn build(provider: Provider, s: &Settings, env: &Env) -> Result<Source, Failure>
             let client = configure(
                 zoom_phone::ZoomPhoneClient::builder(),
                 base,
-                credentials(provider, s, env)?,
+                credential(provider, s, env, sharing, true)?,
             )?;
             Source::ZoomPhone(client)
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(toml_text: &str) -> Settings {
+        toml::from_str(toml_text).expect("settings")
+    }
+
+    /// The token `credential` picks, or the usage error's message.
+    fn picked(env: &[(&str, &str)], s: &Settings, sharing: Sharing) -> Result<String, String> {
+        let env = Env::fixed(env.iter().copied());
+        match credential(Provider::WebexCalling, s, &env, sharing, true) {
+            Ok(Credential::Token(token)) => Ok(token.expose().to_owned()),
+            Ok(Credential::OAuth(_)) => Ok("oauth".to_owned()),
+            Err(failure) => {
+                assert_eq!(failure.code, 2);
+                Err(failure.message)
+            }
+        }
+    }
+
+    const GLOBAL_OAUTH: [(&str, &str); 3] = [
+        ("TELNUMS_CLIENT_ID", "id"),
+        ("TELNUMS_CLIENT_SECRET", "secret"),
+        ("TELNUMS_TOKEN_URL", "http://127.0.0.1:9/token"),
+    ];
+
+    #[test]
+    fn token_env_wins_over_everything() {
+        let mut env = GLOBAL_OAUTH.to_vec();
+        env.extend([
+            ("WEBEX_TOKEN", "from-section"),
+            ("TELNUMS_WEBEX_CALLING_TOKEN", "own"),
+        ]);
+        let s = settings("token_env = \"WEBEX_TOKEN\"");
+        for sharing in [Sharing::OneProvider, Sharing::PerProvider] {
+            assert_eq!(picked(&env, &s, sharing).as_deref(), Ok("from-section"));
+        }
+        let err = picked(&[], &s, Sharing::OneProvider).expect_err("unset");
+        assert!(err.contains("WEBEX_TOKEN"), "{err}");
+    }
+
+    #[test]
+    fn global_variables_only_for_one_provider() {
+        let s = Settings::default();
+        let env = [("TELNUMS_TOKEN", "global")];
+        assert_eq!(
+            picked(&env, &s, Sharing::OneProvider).as_deref(),
+            Ok("global")
+        );
+        let err = picked(&env, &s, Sharing::PerProvider).expect_err("not shared");
+        assert!(err.contains("TELNUMS_WEBEX_CALLING_TOKEN"), "{err}");
+        assert!(picked(&GLOBAL_OAUTH, &s, Sharing::PerProvider).is_err());
+        assert_eq!(
+            picked(&GLOBAL_OAUTH, &s, Sharing::OneProvider).as_deref(),
+            Ok("oauth")
+        );
+    }
+
+    #[test]
+    fn provider_variables_win_over_global_ones() {
+        let s = Settings::default();
+        let env = [
+            ("TELNUMS_TOKEN", "global"),
+            ("TELNUMS_WEBEX_CALLING_TOKEN", "own"),
+        ];
+        for sharing in [Sharing::OneProvider, Sharing::PerProvider] {
+            assert_eq!(picked(&env, &s, sharing).as_deref(), Ok("own"));
+        }
+        let own_oauth = [
+            ("TELNUMS_TOKEN", "global"),
+            ("TELNUMS_WEBEX_CALLING_CLIENT_ID", "id"),
+            ("TELNUMS_WEBEX_CALLING_CLIENT_SECRET", "secret"),
+            (
+                "TELNUMS_WEBEX_CALLING_TOKEN_URL",
+                "http://127.0.0.1:9/token",
+            ),
+        ];
+        assert_eq!(
+            picked(&own_oauth, &s, Sharing::OneProvider).as_deref(),
+            Ok("oauth")
+        );
+    }
+
+    #[test]
+    fn blank_values_count_as_unset() {
+        let env = [
+            ("TELNUMS_WEBEX_CALLING_TOKEN", "  "),
+            ("TELNUMS_TOKEN", "global"),
+        ];
+        assert_eq!(
+            picked(&env, &Settings::default(), Sharing::OneProvider).as_deref(),
+            Ok("global")
+        );
+    }
 }

@@ -30,9 +30,11 @@ pub struct Cli {
 enum Command {
     /// List the numbers of one provider, or of every provider in a config file (`all`).
     ///
-    /// The token is read from TELNUMS_TOKEN (Fone Dynamics also needs
-    /// TELNUMS_ACCOUNT_SID), or an OAuth2 client-credentials grant is used when
-    /// TELNUMS_CLIENT_ID, TELNUMS_CLIENT_SECRET and TELNUMS_TOKEN_URL are set.
+    /// Credentials come from the environment: the provider's own TELNUMS_<KEY>_TOKEN
+    /// (e.g. TELNUMS_ZOOM_PHONE_TOKEN) or, for one provider, TELNUMS_TOKEN; or an
+    /// OAuth2 client-credentials grant from TELNUMS_<KEY>_CLIENT_ID, _CLIENT_SECRET and
+    /// _TOKEN_URL (TELNUMS_CLIENT_ID, … for one provider). Fone Dynamics also needs
+    /// TELNUMS_ACCOUNT_SID. With `all`, a section's `token_env` names its variable.
     List(Box<ListArgs>),
     /// List all five providers from a built-in local mock server; no account needed.
     Demo {
@@ -139,7 +141,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                     .config
                     .as_deref()
                     .ok_or_else(|| Failure::usage("`list all` needs --config FILE"))?;
-                config::sources_from_file(path, &args)?
+                config::sources_from_file(path, &args, &config::Env::from_process())?
             } else {
                 let provider: Provider = args.provider.parse().map_err(Failure::usage)?;
                 vec![config::source_from_args(

@@ -28,14 +28,21 @@ struct Run {
 /// Runs `telnums` with the test credentials in the environment. Blocking: call from a
 /// multi-threaded runtime so the mock server keeps serving.
 fn telnums(args: &[&str]) -> Run {
-    let output = Command::cargo_bin("telnums")
-        .expect("binary")
+    telnums_with(args, &[])
+}
+
+/// [`telnums`] with more environment variables (values may be any bytes).
+fn telnums_with(args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Run {
+    let mut command = Command::cargo_bin("telnums").expect("binary");
+    command
         .args(args)
         .env("TELNUMS_TOKEN", TOKEN)
         .env("TELNUMS_ACCOUNT_SID", ACCOUNT)
-        .env_remove("TELNUMS_CLIENT_ID")
-        .output()
-        .expect("runs");
+        .env_remove("TELNUMS_CLIENT_ID");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let output = command.output().expect("runs");
     let run = Run {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -356,24 +363,41 @@ async fn list_all_from_config_keeps_going_when_one_fails() {
     std::fs::write(
         &config,
         format!(
-            "[webex-calling]\nbase_url = \"{g}\"\n\n[apple-business]\nbase_url = \"{g}/api/v1\"\norg_id = \"{ORG}\"\nbrand_id = \"{BRAND}\"\n\n[zoom-phone]\nbase_url = \"{b}\"\n",
+            "[webex-calling]\nbase_url = \"{g}\"\ntoken_env = \"TELNUMS_TOKEN\"\n\n[apple-business]\nbase_url = \"{g}/api/v1\"\norg_id = \"{ORG}\"\nbrand_id = \"{BRAND}\"\n\n[zoom-phone]\nbase_url = \"{b}\"\n",
             g = good.uri(),
             b = bad.uri()
         ),
     )
     .expect("write");
     let cfg = config.display().to_string();
+    let args = [
+        "list",
+        "all",
+        "--config",
+        &cfg,
+        "--page-size",
+        "2",
+        "--format",
+        "ndjson",
+    ];
+    // Without their own variables, Apple and Zoom may not borrow TELNUMS_TOKEN.
+    let refused = tokio::task::block_in_place(|| telnums(&args));
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("TELNUMS_APPLE_BUSINESS_TOKEN"),
+        "{}",
+        refused.stderr
+    );
+    assert!(refused.stdout.is_empty());
+    let token = std::ffi::OsStr::new(TOKEN);
     let run = tokio::task::block_in_place(|| {
-        telnums(&[
-            "list",
-            "all",
-            "--config",
-            &cfg,
-            "--page-size",
-            "2",
-            "--format",
-            "ndjson",
-        ])
+        telnums_with(
+            &args,
+            &[
+                ("TELNUMS_APPLE_BUSINESS_TOKEN", token),
+                ("TELNUMS_ZOOM_PHONE_TOKEN", token),
+            ],
+        )
     });
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(run.code, 1, "one provider failed");
@@ -415,4 +439,36 @@ async fn demo_lists_all_five() {
         let n = lines.iter().filter(|l| l["provider"] == provider).count();
         assert_eq!(n, 3, "{provider}: three numbers over two pages");
     }
+}
+
+/// A variable that is not UTF-8 is a usage error naming it when it is needed, and
+/// harmless when it is not.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn non_utf8_environment_is_a_usage_error() {
+    use std::os::unix::ffi::OsStrExt;
+    let server = demo::start().await;
+    let base = server.uri();
+    let bad = std::ffi::OsStr::from_bytes(b"tok\xffen");
+    let args = [
+        "list",
+        "zoom-phone",
+        "--base-url",
+        &base,
+        "--format",
+        "ndjson",
+    ];
+    let run =
+        tokio::task::block_in_place(|| telnums_with(&args, &[("TELNUMS_ZOOM_PHONE_TOKEN", bad)]));
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("TELNUMS_ZOOM_PHONE_TOKEN is not valid UTF-8"),
+        "{}",
+        run.stderr
+    );
+    let run =
+        tokio::task::block_in_place(|| telnums_with(&args, &[("UNRELATED_TELNUMS_TEST_VAR", bad)]));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stdout.is_empty());
 }
