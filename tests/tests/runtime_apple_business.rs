@@ -19,11 +19,17 @@ fn list_path() -> String {
     format!("/api/v1/orgs/{ORG}/brands/{BRAND}/caller-ids")
 }
 
-fn body(ids: &[String], next: Option<String>) -> serde_json::Value {
+/// A page of `ids`; with `next = Some(n)`, its pagination names cursor `cur{n}` both as
+/// `cursors.after` and inside the `next` link, as Apple does.
+fn body(ids: &[String], next: Option<usize>) -> serde_json::Value {
     let pagination = match next {
-        Some(next) => json!({ "cursors": { "after": "c" }, "next": next }),
+        Some(n) => json!({ "cursors": { "after": format!("cur{n}") }, "next": next_url(n) }),
         None => json!({}),
     };
+    page(ids, pagination)
+}
+
+fn page(ids: &[String], pagination: serde_json::Value) -> serde_json::Value {
     json!({
         "data": ids.iter().map(|id| json!({
             "orgId": ORG,
@@ -62,7 +68,7 @@ impl Case for Apple {
         for p in 0..pages {
             let ids: Vec<String> = (0..2).map(|i| format!("cid-{p}-{i}")).collect();
             all.extend(ids.clone());
-            let next = (p + 1 < pages).then(|| next_url(p + 1));
+            let next = (p + 1 < pages).then_some(p + 1);
             let mock = Mock::given(path(list_path())).and(query_param("ql", QL));
             let mock = if p == 0 {
                 mock.and(query_param_is_missing("after"))
@@ -83,9 +89,7 @@ impl Case for Apple {
 
     async fn mount_loop(server: &MockServer) {
         Mock::given(path(list_path()))
-            .respond_with(
-                ResponseTemplate::new(200).set_body_json(body(&["x".into()], Some(next_url(1)))),
-            )
+            .respond_with(ResponseTemplate::new(200).set_body_json(body(&["x".into()], Some(1))))
             .mount(server)
             .await;
     }
@@ -203,4 +207,62 @@ async fn request_id_in_errors() {
         Some("cbc6080e-53c8-43cb-8d46-082859226bfb")
     );
     assert_eq!(err.message(), Some("Brand not found (NOT_FOUND)"));
+}
+
+/// Without `cursors.after`, the relative `next` link is followed on the client's host.
+#[tokio::test]
+async fn follows_next_link_without_cursor() {
+    let server = MockServer::start().await;
+    let first = page(&["a".into()], json!({ "next": next_url(1) }));
+    Mock::given(path(list_path()))
+        .and(query_param_is_missing("after"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(first))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path(list_path()))
+        .and(query_param("after", "cur1"))
+        .and(query_param("ql", QL))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body(&["b".into()], None)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let ids: Vec<String> = client(&server)
+        .list_caller_ids(ORG, BRAND)
+        .items()
+        .map(|r| r.expect("item").id)
+        .collect()
+        .await;
+    assert_eq!(ids, ["a", "b"]);
+}
+
+/// A `next` link to another host is refused before anything is sent there: the
+/// request would carry the bearer token.
+#[tokio::test]
+async fn next_link_to_another_host_is_refused() {
+    let server = MockServer::start().await;
+    let elsewhere = MockServer::start().await;
+    let link = format!("{}{}", elsewhere.uri(), next_url(1));
+    Mock::given(path(list_path()))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(page(&["a".into()], json!({ "next": link }))),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let got: Vec<_> = client(&server)
+        .list_caller_ids(ORG, BRAND)
+        .items()
+        .collect()
+        .await;
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[0].as_ref().expect("first item").id, "a");
+    let err = got[1].as_ref().expect_err("refused");
+    assert_eq!(err.kind(), &ErrorKind::InvalidRequest);
+    assert!(format!("{err}").contains("refusing"), "{err}");
+    assert!(elsewhere
+        .received_requests()
+        .await
+        .expect("recorded")
+        .is_empty());
 }

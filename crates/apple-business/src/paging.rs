@@ -1,5 +1,8 @@
-//! Cursor pagination over the caller-IDs listing: the first page through the generated
-//! operation, later pages by following `pagination.next` (a URL relative to the host).
+//! Cursor pagination over the caller-IDs listing. Every page goes through the generated
+//! operation, later ones with `after` set to the previous page's
+//! `pagination.cursors.after`; only when a page names no cursor is its `pagination.next`
+//! link followed instead (a URL relative to the host, refused if it leads to another
+//! host, since the request carries the client's credentials).
 
 use futures::Stream;
 use telnums_core::paginate::{self, Page};
@@ -11,6 +14,7 @@ use crate::{types, AppleBusinessClient, Ql};
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 enum Cursor {
     First,
+    After(String),
     Next(String),
 }
 
@@ -61,6 +65,19 @@ impl ListCallerIds {
 
     /// Fetches the first page, with its headers.
     pub async fn first_page(&self) -> Result<Response<types::AppleCallerIdList>, Error> {
+        self.page(None).await
+    }
+
+    /// Fetches the page after `cursor`, a `pagination.cursors.after` value, with the same
+    /// `ql` and page size.
+    pub async fn page_after(
+        &self,
+        cursor: &str,
+    ) -> Result<Response<types::AppleCallerIdList>, Error> {
+        self.page(Some(cursor)).await
+    }
+
+    async fn page(&self, after: Option<&str>) -> Result<Response<types::AppleCallerIdList>, Error> {
         self.ql.validate().map_err(|m| {
             Error::new(AppleBusinessClient::INFO.key, ErrorKind::InvalidRequest).with_message(m)
         })?;
@@ -76,14 +93,18 @@ impl ListCallerIds {
         if let Some(size) = self.page_size {
             builder = builder.limit(size);
         }
+        if let Some(cursor) = after {
+            builder = builder.after(cursor.to_owned());
+        }
         self.client
             .runtime()
             .send("list_caller_ids", || builder.clone().send())
             .await
     }
 
-    /// Fetches the page at `next`, a `pagination.next` value (relative or absolute),
-    /// with the same credentials and retries.
+    /// Fetches the page at `next`, a `pagination.next` value (relative, or absolute on
+    /// the client's own host), with the same credentials and retries. A link to any other
+    /// origin is refused with [`ErrorKind::InvalidRequest`].
     pub async fn next_page(&self, next: &str) -> Result<Response<types::AppleCallerIdList>, Error> {
         let runtime = self.client.runtime();
         let url = runtime.base_url().join(next).map_err(|e| {
@@ -100,7 +121,7 @@ impl ListCallerIds {
             .await
     }
 
-    /// Streams pages until a response has no `pagination.next`.
+    /// Streams pages until a response names neither a cursor nor a next link.
     pub fn pages(self) -> impl Stream<Item = Result<Vec<types::AppleCallerId>, Error>> + Send {
         let limits = self.limits;
         paginate::pages(
@@ -112,14 +133,19 @@ impl ListCallerIds {
                 async move {
                     let page = match &cursor {
                         Cursor::First => this.first_page().await?,
+                        Cursor::After(after) => this.page_after(after).await?,
                         Cursor::Next(next) => this.next_page(next).await?,
                     }
                     .into_inner();
-                    let next = page
-                        .pagination
-                        .and_then(|p| p.next)
-                        .filter(|n| !n.trim().is_empty())
-                        .map(Cursor::Next);
+                    let next = page.pagination.and_then(|p| {
+                        let after = p.cursors.and_then(|c| c.after);
+                        let present = |s: &String| !s.trim().is_empty();
+                        match (after.filter(present), p.next.filter(present)) {
+                            (Some(after), _) => Some(Cursor::After(after)),
+                            (None, Some(next)) => Some(Cursor::Next(next)),
+                            (None, None) => None,
+                        }
+                    });
                     Ok(Page {
                         items: page.data,
                         next,

@@ -32,14 +32,21 @@ struct State<K, F> {
     next: Option<K>,
     seen: HashSet<K>,
     pages: u64,
+    empty_run: u32,
     fetch: F,
 }
+
+/// How many pages in a row may be empty while still naming a next page before
+/// [`pages`] gives up: a server that keeps minting fresh cursors for nothing would
+/// otherwise be followed forever.
+pub const MAX_EMPTY_PAGES: u32 = 8;
 
 /// Streams pages starting at `first`, calling `fetch(cursor)` for each.
 ///
 /// The stream ends when a page has no next cursor, after `limits.max_pages` pages, or
 /// with an [`ErrorKind::PaginationLoop`] error when a cursor comes back that was already
-/// fetched. The first error ends the stream.
+/// fetched or when [`MAX_EMPTY_PAGES`] pages in a row hold no items yet name a next
+/// page. The first error ends the stream.
 pub fn pages<K, T, F, Fut>(
     provider: &'static str,
     first: K,
@@ -55,6 +62,7 @@ where
         next: Some(first),
         seen: HashSet::new(),
         pages: 0,
+        empty_run: 0,
         fetch,
     };
     stream::unfold(state, move |mut st| async move {
@@ -74,6 +82,22 @@ where
         st.pages += 1;
         match (st.fetch)(cursor).await {
             Ok(page) => {
+                st.empty_run = match (page.items.is_empty(), &page.next) {
+                    (true, Some(_)) => st.empty_run + 1,
+                    _ => 0,
+                };
+                if st.empty_run >= MAX_EMPTY_PAGES {
+                    let err = Error::new(
+                        provider,
+                        ErrorKind::PaginationLoop {
+                            cursor: format!("{:?}", page.next),
+                        },
+                    )
+                    .with_message(format!(
+                        "{MAX_EMPTY_PAGES} pages in a row held no items but named a next page"
+                    ));
+                    return Some((Err(err), st));
+                }
                 st.next = page.next;
                 Some((Ok(page.items), st))
             }
@@ -226,6 +250,36 @@ mod tests {
             .map(|r| r.expect("ok"))
             .collect();
         assert_eq!(got, [0, 1, 10, 11, 20, 21]);
+    }
+
+    #[test]
+    fn endless_empty_pages_with_fresh_cursors_end_in_an_error() {
+        // Every cursor is new, so the repeat guard cannot see the loop.
+        let s = pages("test", 0u64, Limits::default(), |k| async move {
+            Ok(Page::<u64, u64> {
+                items: Vec::new(),
+                next: Some(k + 1),
+            })
+        });
+        let got = collect(s);
+        assert_eq!(got.len() as u32, MAX_EMPTY_PAGES);
+        let err = got.last().expect("some").as_ref().expect_err("gives up");
+        assert!(
+            matches!(err.kind(), ErrorKind::PaginationLoop { .. }),
+            "{err:?}"
+        );
+        // A few empty pages between full ones are fine.
+        let s = pages("test", 0u64, Limits::default(), |k| async move {
+            Ok(Page {
+                items: if k % 4 == 3 { vec![k] } else { Vec::new() },
+                next: (k < 12).then_some(k + 1),
+            })
+        });
+        let got: Vec<u64> = collect(items(s, Limits::default()))
+            .into_iter()
+            .map(|r| r.expect("ok"))
+            .collect();
+        assert_eq!(got, [3, 7, 11]);
     }
 
     #[test]

@@ -154,7 +154,8 @@ impl Runtime {
 
     /// `GET` an absolute URL (a provider's "next page" link) with the same credentials,
     /// headers, retries and limits as generated operations, decoding the body as `T` and
-    /// error bodies as `E`.
+    /// error bodies as `E`. A URL on another origin (scheme, host, port) than the base URL
+    /// is refused with [`ErrorKind::InvalidRequest`] before anything is sent.
     pub async fn get_json<T, E>(
         &self,
         operation: &'static str,
@@ -164,6 +165,14 @@ impl Runtime {
         T: DeserializeOwned,
         E: DeserializeOwned + ErrorBody,
     {
+        if url.origin() != self.base_url().origin() {
+            // The request would carry this client's credentials to another host.
+            return Err(self.error(ErrorKind::InvalidRequest).with_message(format!(
+                "refusing to follow a link to {}: not the client's base URL ({})",
+                url.origin().ascii_serialization(),
+                self.base_url().origin().ascii_serialization()
+            )));
+        }
         self.with_retries(operation, || {
             let url = url.clone();
             async move {
