@@ -278,3 +278,28 @@ async fn absurd_token_lifetime_is_capped() {
         }
     }
 }
+
+/// Page sizes outside the documented 1..=100 are clamped, never sent as is.
+#[tokio::test]
+async fn page_size_is_clamped_to_the_documented_range() {
+    for (asked, sent) in [(0u32, "1"), (1000, "100"), (42, "42")] {
+        let server = MockServer::start().await;
+        Mock::given(path("/phone/numbers"))
+            .and(query_param("page_size", sent))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body(&["a".to_owned()], None)))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = ZoomPhoneClient::builder()
+            .base_url(server.uri())
+            .bearer_token("t")
+            .build()
+            .expect("client");
+        let page = client
+            .list_phone_numbers()
+            .page_size(asked)
+            .page(None)
+            .await;
+        assert!(page.is_ok(), "{asked}: {page:?}");
+    }
+}

@@ -47,9 +47,10 @@ impl ListCallerIds {
         self.ql = ql;
         self
     }
-    /// Items per page (`limit`; the server's default when unset).
+    /// Items per page (`limit`, at least 1: 0 is taken as 1; the server's default when
+    /// unset).
     pub fn page_size(mut self, size: u32) -> Self {
-        self.page_size = Some(size);
+        self.page_size = Some(size.max(1));
         self
     }
     /// Stop after `n` items.

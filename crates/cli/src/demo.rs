@@ -171,16 +171,24 @@ async fn fone(server: &MockServer) {
             "Melbourne",
         ),
     ];
+    let record = |(n, friendly, kind, status, city): &(&str, &str, &str, &str, &str)| {
+        json!({ "Number": n, "AccountSid": ACCOUNT, "PropertySid": "PR0000000000000000000000000000000A",
+                "Friendly": friendly, "RoutingMethod": "Endpoint", "Recording": "Off", "Type": kind,
+                "Capabilities": "Voice,SMS", "CountryCode": "AU", "City": city, "Status": status })
+    };
+    // The single-number path, wrapped as `{"Number": {...}}`.
+    for entry in &all {
+        let digits = entry.0.trim_start_matches('+');
+        mount(
+            server,
+            Mock::given(path(format!("/v2/Numbers/{digits}")))
+                .respond_with(ok(json!({ "Number": record(entry) }))),
+        )
+        .await;
+    }
     let chunks: Vec<_> = all.chunks(PAGE_SIZE as usize).collect();
     for (i, chunk) in chunks.iter().enumerate() {
-        let numbers: Vec<Value> = chunk
-            .iter()
-            .map(|(n, friendly, kind, status, city)| {
-                json!({ "Number": n, "AccountSid": ACCOUNT, "PropertySid": "PR0000000000000000000000000000000A",
-                        "Friendly": friendly, "RoutingMethod": "Endpoint", "Recording": "Off", "Type": kind,
-                        "Capabilities": "Voice,SMS", "CountryCode": "AU", "City": city, "Status": status })
-            })
-            .collect();
+        let numbers: Vec<Value> = chunk.iter().map(record).collect();
         // Page 1 wrapped, page 2 bare: the client accepts both.
         let body = if i % 2 == 0 {
             json!({ "Numbers": numbers })

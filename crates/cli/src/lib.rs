@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use futures::StreamExt;
-use telnums::{Provider, Query, Source};
+use telnums::{normalize_e164, Provider, Query, Source};
 
 /// The command line.
 #[derive(Debug, Parser)]
@@ -76,8 +76,9 @@ struct ListArgs {
     /// Stop after this many numbers (per provider).
     #[arg(long)]
     max_items: Option<u64>,
-    /// Numbers per request (default: the largest each provider allows).
-    #[arg(long)]
+    /// Numbers per request, at least 1 (default: the largest each provider allows;
+    /// larger values are lowered to each provider's maximum).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     page_size: Option<u32>,
     /// With `all`: the TOML file naming the providers to list.
     #[arg(long)]
@@ -128,6 +129,11 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             let format = args.format.unwrap_or_else(default_format);
             let mut query = Query::default();
             if let Some(n) = &args.phone_number {
+                if normalize_e164(n).is_none() {
+                    return Err(Failure::usage(format!(
+                        "--phone-number {n:?} is not an E.164 number (e.g. +61255501234)"
+                    )));
+                }
                 query = query.phone_number(n.clone());
             }
             if let Some(n) = args.max_items {

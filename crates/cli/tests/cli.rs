@@ -155,24 +155,19 @@ async fn phone_number_filter_uses_server_side_filters() {
             .map(String::from),
         );
         let run = tokio::task::block_in_place(|| telnums(&strs(&args)));
-        // Fone's single-number path is not in the demo; it answers 404 there.
-        if provider == "fone-dynamics" {
-            assert_eq!(run.code, 1, "{}", run.stderr);
-        } else {
-            assert_eq!(run.code, 0, "{provider}: {}", run.stderr);
-            let lines: Vec<Value> = run
-                .stdout
-                .lines()
-                .map(|l| serde_json::from_str(l).expect("json"))
-                .collect();
-            assert_eq!(
-                lines.len(),
-                1,
-                "{provider}: exactly the number asked for: {}",
-                run.stdout
-            );
-            assert_eq!(lines[0]["number"], number);
-        }
+        assert_eq!(run.code, 0, "{provider}: {}", run.stderr);
+        let lines: Vec<Value> = run
+            .stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("json"))
+            .collect();
+        assert_eq!(
+            lines.len(),
+            1,
+            "{provider}: exactly the number asked for: {}",
+            run.stdout
+        );
+        assert_eq!(lines[0]["number"], number);
         let requests = server.received_requests().await.expect("recorded");
         let sent: Vec<String> = requests[before..]
             .iter()
@@ -338,6 +333,9 @@ async fn usage_errors_exit_2() {
         vec!["list", "apple-business"],
         vec!["list", "all"],
         vec!["list", "zoom-phone", "--format", "xml"],
+        vec!["list", "zoom-phone", "--page-size", "0"],
+        vec!["list", "zoom-phone", "--phone-number", "call me"],
+        vec!["list", "zoom-phone", "--phone-number", "02 5550 1234"],
     ] {
         let run = tokio::task::block_in_place(|| telnums(&args));
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);

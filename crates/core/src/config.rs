@@ -115,7 +115,10 @@ impl<P: Provider> ClientBuilder<P> {
         self.user_agent = Some(user_agent.into());
         self
     }
-    /// Largest response body accepted (default 64 MiB).
+    /// Largest response body accepted (default 64 MiB). Enforced from `Content-Length`
+    /// before the body is read, and while reading on hand-written paths; a chunked
+    /// response to a generated operation is read whole by progenitor's support code
+    /// first.
     pub fn max_body_bytes(mut self, limit: u64) -> Self {
         self.max_body_bytes = limit;
         self

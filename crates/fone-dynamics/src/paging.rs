@@ -56,9 +56,9 @@ impl ListNumbers {
         self.capabilities = (!capabilities.is_empty()).then(|| join(capabilities));
         self
     }
-    /// Numbers per page, 1 to 200 (default 200).
+    /// Numbers per page, 1 to 200 (default 200); other values are clamped to that range.
     pub fn page_size(mut self, size: u32) -> Self {
-        self.page_size = size;
+        self.page_size = size.clamp(1, 200);
         self
     }
     /// Requests up to `n` pages at once (default 1), keeping item order; up to `n - 1`

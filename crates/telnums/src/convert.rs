@@ -6,12 +6,15 @@ use futures::stream::{BoxStream, StreamExt};
 use crate::{Error, Location, Owner, PhoneNumber, Provider, Query, Source};
 
 /// E.164 with a leading `+`: keeps digits (and a leading `+`), drops spaces, dashes,
-/// dots and brackets. `None` when no digits remain or other characters are present.
+/// dots and brackets. `None` when other characters are present, when the first digit
+/// is 0 (a national number, not a country code) or when there are not 2 to 15 digits.
 ///
 /// ```
 /// assert_eq!(telnums::normalize_e164("61 2 5550-1234").as_deref(), Some("+61255501234"));
 /// assert_eq!(telnums::normalize_e164("+1 (202) 555-0100").as_deref(), Some("+12025550100"));
 /// assert_eq!(telnums::normalize_e164("ext. 12"), None);
+/// assert_eq!(telnums::normalize_e164("02 5550 1234"), None); // national, no country code
+/// assert_eq!(telnums::normalize_e164("+1234567890123456"), None); // 16 digits
 /// ```
 pub fn normalize_e164(raw: &str) -> Option<String> {
     let trimmed = raw.trim();
@@ -25,7 +28,10 @@ pub fn normalize_e164(raw: &str) -> Option<String> {
             _ => return None,
         }
     }
-    (digits.len() > 1).then_some(digits)
+    // E.164: a country code (never starting with 0), at most 15 digits in all.
+    let count = digits.len() - 1;
+    let valid = (2..=15).contains(&count) && !digits[1..].starts_with('0');
+    valid.then_some(digits)
 }
 
 /// A generated enum's wire value, verbatim (known or not).
@@ -81,13 +87,26 @@ pub(crate) fn stream(
         }
         #[cfg(feature = "fone-dynamics")]
         Source::FoneDynamics { client, scope } => match wanted {
-            // The single-number path is Fone's server-side filter.
+            // The single-number path is Fone's server-side filter. A number the account
+            // does not hold (404), or one linked to another property than the one
+            // listed, is simply not in the listing.
             Some(n) => futures::stream::once(async move {
-                client
-                    .get_number(&n)
-                    .await
-                    .map(|r| from_fone(r.into_inner()))
+                match client.get_number(&n).await {
+                    Ok(found) => {
+                        let found = found.into_inner();
+                        let in_scope = match &scope {
+                            crate::fone_dynamics::Scope::Property(sid) => {
+                                found.property_sid.as_deref() == Some(sid.as_str())
+                            }
+                            crate::fone_dynamics::Scope::Account(_) => true,
+                        };
+                        Ok(in_scope.then(|| from_fone(found)))
+                    }
+                    Err(e) if e.status().map(|s| s.as_u16()) == Some(404) => Ok(None),
+                    Err(e) => Err(e),
+                }
             })
+            .filter_map(|r| futures::future::ready(r.transpose()))
             .boxed(),
             None => {
                 let mut listing = match scope {

@@ -269,8 +269,22 @@ impl Source {
 
 /// Lists every number of one source as a stream of [`PhoneNumber`]s. The stream ends
 /// after the last number or after the first error.
+///
+/// A [`Query::phone_number`] that is not an E.164 number gives one
+/// [`ErrorKind::InvalidRequest`] error and nothing is
+/// sent.
 pub fn list(source: Source, query: &Query) -> BoxStream<'static, Result<PhoneNumber, Error>> {
-    let wanted = query.phone_number.as_deref().and_then(normalize_e164);
+    let wanted = match query.phone_number.as_deref() {
+        None => None,
+        Some(raw) => match normalize_e164(raw) {
+            Some(n) => Some(n),
+            None => {
+                let err = Error::new(source.provider().key(), ErrorKind::InvalidRequest)
+                    .with_message(format!("`{raw}` is not an E.164 number"));
+                return stream::once(futures::future::ready(Err(err))).boxed();
+            }
+        },
+    };
     let numbers = convert::stream(source, query, wanted.clone());
     // Client-side filter where the provider has no server-side one (and as a safety net
     // where it has).

@@ -51,9 +51,9 @@ impl ListNumbers {
         self.query(move |q| q.included_telephony_types(joined.clone()))
     }
 
-    /// Items per page (`max`, default 2000).
+    /// Items per page (`max`, default 2000, at least 1: 0 is taken as 1).
     pub fn page_size(mut self, size: u32) -> Self {
-        self.page_size = size;
+        self.page_size = size.max(1);
         self
     }
 
