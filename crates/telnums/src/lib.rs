@@ -5,25 +5,31 @@
 //! [`PhoneNumber`], and one way to list it: build a [`Source`] from a provider client,
 //! then [`list`] it, or [`list_all`] to list several providers concurrently.
 //!
-//! ```no_run
-//! use futures::StreamExt;
-//! use telnums::{list_all, Query, Source};
-//!
-//! # async fn run() -> Result<(), telnums::Error> {
-//! let token = std::env::var("TELNUMS_TOKEN").unwrap_or_default();
-//! let webex = telnums::webex_calling::WebexClient::builder().bearer_token(token.clone()).build()?;
-//! let zoom = telnums::zoom_phone::ZoomPhoneClient::builder().bearer_token(token).build()?;
-//! let sources = vec![Source::webex_calling(webex, None), Source::ZoomPhone(zoom)];
-//! let mut numbers = list_all(sources, &Query::default());
-//! while let Some(result) = numbers.next().await {
-//!     match result {
-//!         Ok(n) => println!("{} {:?}", n.provider, n.number),
-//!         // One provider failing does not stop the others.
-//!         Err(e) => eprintln!("{e}"),
-//!     }
-//! }
-//! # Ok(()) }
-//! ```
+//! With the `webex-calling` and `zoom-phone` features (both on by default):
+#![cfg_attr(
+    all(feature = "webex-calling", feature = "zoom-phone"),
+    doc = r#"
+```no_run
+use futures::StreamExt;
+use telnums::{list_all, Query, Source};
+
+# async fn run() -> Result<(), telnums::Error> {
+let token = std::env::var("TELNUMS_TOKEN").unwrap_or_default();
+let webex = telnums::webex_calling::WebexClient::builder().bearer_token(token.clone()).build()?;
+let zoom = telnums::zoom_phone::ZoomPhoneClient::builder().bearer_token(token).build()?;
+let sources = vec![Source::webex_calling(webex, None), Source::ZoomPhone(zoom)];
+let mut numbers = list_all(sources, &Query::default());
+while let Some(result) = numbers.next().await {
+    match result {
+        Ok(n) => println!("{} {:?}", n.provider, n.number),
+        // One provider failing does not stop the others.
+        Err(e) => eprintln!("{e}"),
+    }
+}
+# Ok(()) }
+```
+"#
+)]
 
 #[cfg(not(any(
     feature = "vonage-cc",

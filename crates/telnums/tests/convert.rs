@@ -1,4 +1,12 @@
 //! Conversions from each provider's record to `PhoneNumber`.
+// These tests use every provider: they run with the default features.
+#![cfg(all(
+    feature = "vonage-cc",
+    feature = "webex-calling",
+    feature = "fone-dynamics",
+    feature = "apple-business",
+    feature = "zoom-phone"
+))]
 
 use futures::TryStreamExt;
 use serde_json::json;
