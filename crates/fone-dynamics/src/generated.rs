@@ -194,6 +194,8 @@ pub mod types {
         pub region: ::std::option::Option<::std::string::String>,
         /**How calls to the number are currently routed:
 * `Endpoint` - straight to the number in `EndpointNumber`.
+The documentation introduces the list with "may be", and `Endpoint` is the
+only value it gives; expect others.
 */
         #[serde(
             rename = "RoutingMethod",
@@ -383,6 +385,8 @@ pub mod types {
     }
     /**How calls to the number are currently routed:
 * `Endpoint` - straight to the number in `EndpointNumber`.
+The documentation introduces the list with "may be", and `Endpoint` is the
+only value it gives; expect others.
 */
     #[derive(
         ::serde::Deserialize,
@@ -1266,6 +1270,10 @@ The documentation does not show the response envelope. Other endpoints of this A
 wrap their bodies in a named member, so a list may arrive as `{"Numbers": [...]}` or
 as a bare array, and a single number as `{"Number": {...}}` or as a bare object; the
 response schemas accept both shapes.
+
+Enumerations in response bodies list the values documented today. The provider
+may add values without notice, so a client should keep a value it does not know
+rather than reject the response.
 
 
 Version: 2*/

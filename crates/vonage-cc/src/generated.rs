@@ -488,6 +488,10 @@ Every request must ask for the version 4 representation with the vendor media ty
 `application/vnd.newvoicemedia.v4+json` in the `Accept` header; without it the
 server may answer with a different API version.
 
+Enumerations in response bodies list the values documented today. The provider
+may add values without notice, so a client should keep a value it does not know
+rather than reject the response.
+
 
 Version: 4*/
 pub struct Client {

@@ -2000,6 +2000,10 @@ default). When more entries follow, the response carries a `Link` header with a
 Every response carries a `TrackingID` header that identifies the request; quote it
 when contacting Webex support. `423` and `429` answers may carry `Retry-After`.
 
+Enumerations in response bodies list the values documented today. The provider
+may add values without notice, so a client should keep a value it does not know
+rather than reject the response.
+
 
 Version: 1*/
 pub struct Client {

@@ -1808,6 +1808,10 @@ Every response carries an `x-zm-trackingid` header that identifies the request a
 Zoom; quote it when reporting a problem. Requests are rate limited per account; a
 rejected request gets HTTP 429 with `Retry-After` and `X-RateLimit-*` headers.
 
+Enumerations in response bodies list the values documented today. The provider
+may add values without notice, so a client should keep a value it does not know
+rather than reject the response.
+
 
 Version: 2*/
 pub struct Client {
@@ -1898,7 +1902,8 @@ response. A token stops working 15 minutes after it was issued.
 * `tollfree` - toll-free numbers.
 
 - `page_size`: Number of records per page, from 1 to 100; 30 when omitted. (The range and
-default come from Zoom's public API reference, not from the seed document.)
+default are those of Zoom's published API reference; the endpoint's own page
+does not state them.)
 
 - `pending_numbers`: Whether numbers that are still pending are included (`true`) or left out
 (`false`). Sent on the wire as the text `true` or `false`.
