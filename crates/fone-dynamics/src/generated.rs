@@ -254,29 +254,6 @@ only value it gives; expect others.
             Default::default()
         }
     }
-    ///A page of numbers, either wrapped in an envelope or as a bare array.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
-    #[serde(untagged)]
-    pub enum FoneNumberListResponse {
-        FoneNumberListEnvelope(FoneNumberListEnvelope),
-        Array(::std::vec::Vec<FoneNumber>),
-    }
-    impl ::std::convert::From<FoneNumberListEnvelope> for FoneNumberListResponse {
-        fn from(value: FoneNumberListEnvelope) -> Self {
-            Self::FoneNumberListEnvelope(value)
-        }
-    }
-    impl ::std::convert::From<::std::vec::Vec<FoneNumber>> for FoneNumberListResponse {
-        fn from(value: ::std::vec::Vec<FoneNumber>) -> Self {
-            Self::Array(value)
-        }
-    }
     /**Current call recording setting:
 * `Off` - calls are not recorded.
 * `Call` - the audio of every call is recorded.
@@ -1522,7 +1499,10 @@ pub mod builder {
         ///Sends a `GET` request to `/v2/Accounts/{AccountSid}/Numbers`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::FoneNumberListResponse>, Error<types::Error>> {
+        ) -> Result<
+            ResponseValue<crate::envelope::FoneNumberListResponse>,
+            Error<types::Error>,
+        > {
             let Self {
                 client,
                 account_sid,
@@ -1765,7 +1745,10 @@ pub mod builder {
         ///Sends a `GET` request to `/v2/Properties/{PropertySid}/Numbers`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::FoneNumberListResponse>, Error<types::Error>> {
+        ) -> Result<
+            ResponseValue<crate::envelope::FoneNumberListResponse>,
+            Error<types::Error>,
+        > {
             let Self {
                 client,
                 property_sid,
