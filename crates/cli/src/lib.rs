@@ -103,7 +103,8 @@ pub enum Format {
 pub struct Failure {
     /// Process exit code: 1 for API/transport errors, 2 for usage errors.
     pub code: u8,
-    /// One line per failure, without the `telnums: ` prefix.
+    /// What went wrong, without the `telnums: ` prefix; empty when it was already
+    /// reported (listing errors are printed as they happen).
     pub message: String,
 }
 
@@ -187,7 +188,7 @@ async fn emit(sources: Vec<Source>, query: &Query, format: Format) -> Result<(),
     let mut out = output::Writer::new(stdout.lock(), format).map_err(io_failure)?;
     let progress = std::io::stderr().is_terminal();
     let mut numbers = telnums::list_all(sources, query);
-    let mut failures = Vec::new();
+    let mut failed = 0usize;
     let mut count = 0u64;
     while let Some(result) = numbers.next().await {
         match result {
@@ -198,16 +199,21 @@ async fn emit(sources: Vec<Source>, query: &Query, format: Format) -> Result<(),
                     eprint!("\r{count} numbers…");
                 }
             }
-            Err(e) => failures.push(e.to_string()),
+            Err(e) => {
+                // Reported now, while the other providers keep streaming.
+                failed += 1;
+                eprintln!("{}telnums: {e}", if progress { "\r" } else { "" });
+            }
         }
     }
     if progress && count >= 100 {
         eprint!("\r");
     }
     out.finish().map_err(io_failure)?;
-    match failures.len() {
+    match failed {
         0 => Ok(()),
-        _ => Err(Failure::api(failures.join("\ntelnums: "))),
+        // Each failure is already on stderr: exit 1 without another line.
+        _ => Err(Failure::api(String::new())),
     }
 }
 

@@ -27,7 +27,9 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            eprintln!("telnums: {}", f.message);
+            if !f.message.is_empty() {
+                eprintln!("telnums: {}", f.message);
+            }
             ExitCode::from(f.code)
         }
     }

@@ -76,11 +76,24 @@ fn fit(value: &str, width: usize) -> String {
     }
 }
 
+/// A value as the table shows it: control characters (a provider's value could carry
+/// terminal escape sequences or line breaks) become `�`.
+fn printable(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect()
+}
+
 fn table_row(values: &[&str]) -> String {
-    let mut row: Vec<String> = values.iter().zip(WIDTHS).map(|(v, w)| fit(v, w)).collect();
+    let mut row: Vec<String> = values
+        .iter()
+        .zip(WIDTHS)
+        .map(|(v, w)| fit(&printable(v), w))
+        .collect();
     // The owner column is last and not cut.
     if let Some(owner) = values.get(WIDTHS.len()) {
-        row.push((*owner).to_owned());
+        row.push(printable(owner));
     }
     row.join("  ").trim_end().to_owned()
 }
@@ -152,5 +165,29 @@ impl<W: Write> Writer<W> {
             writeln!(self.out, "]")?;
         }
         self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_cells_cannot_carry_terminal_escapes_or_line_breaks() {
+        let row = table_row(&[
+            "zoom-phone",
+            "id\u{1b}[2J",
+            "+1",
+            "",
+            "two\nlines",
+            "",
+            "",
+            "x\r",
+        ]);
+        assert!(!row.chars().any(char::is_control), "{row:?}");
+        assert!(
+            row.contains("id\u{fffd}[2J") && row.contains("two\u{fffd}lines"),
+            "{row}"
+        );
     }
 }
