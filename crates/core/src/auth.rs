@@ -56,8 +56,8 @@ const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(86_400);
 /// so a token endpoint that never answers cannot hang a listing.
 fn token_http_client() -> reqwest::Client {
     reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(10))
-        .timeout(Duration::from_secs(30))
+        .connect_timeout(crate::config::DEFAULT_CONNECT_TIMEOUT)
+        .timeout(crate::config::DEFAULT_TIMEOUT)
         .build()
         .unwrap_or_default()
 }
@@ -195,8 +195,8 @@ impl ClientCredentials {
         self.refresh_margin = margin;
         self
     }
-    /// The HTTP client used for the token endpoint (default: a new one with a 10 s
-    /// connect timeout and a 30 s request timeout, like the provider clients).
+    /// The HTTP client used for the token endpoint (default: a new one with the provider
+    /// clients' default timeouts, 10 s to connect and 30 s per request).
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = http;
         self

@@ -50,12 +50,17 @@ impl<P> std::fmt::Debug for ClientBuilder<P> {
     }
 }
 
+/// Default connect timeout of every HTTP client telnums builds.
+pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default per-request (per-attempt) timeout of every HTTP client telnums builds.
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
 impl<P: Provider> Default for ClientBuilder<P> {
     fn default() -> Self {
         Self {
             base_url: None,
-            connect_timeout: Duration::from_secs(10),
-            timeout: Duration::from_secs(30),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
             retry: RetryPolicy::default(),
             credentials: None,
             user_agent: None,

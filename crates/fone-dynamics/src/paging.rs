@@ -58,7 +58,7 @@ impl ListNumbers {
     }
     /// Numbers per page, 1 to 200 (default 200); other values are clamped to that range.
     pub fn page_size(mut self, size: u32) -> Self {
-        self.page_size = size.clamp(1, 200);
+        self.page_size = size.clamp(1, MAX_PAGE_SIZE);
         self
     }
     /// Requests up to `n` pages at once (default 1), keeping item order; up to `n - 1`

@@ -31,7 +31,7 @@ impl ListCallbackNumbers {
 
     /// Items per page, 1 to 5000 (default 5000); other values are clamped to that range.
     pub fn page_size(mut self, size: u32) -> Self {
-        self.page_size = size.clamp(1, 5000);
+        self.page_size = size.clamp(1, MAX_PAGE_SIZE);
         self
     }
     /// Requests up to `n` pages at once (default 1), keeping item order. Pages are

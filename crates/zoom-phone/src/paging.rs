@@ -41,7 +41,7 @@ impl ListPhoneNumbers {
 
     /// Items per page, 1 to 100 (default 100); other values are clamped to that range.
     pub fn page_size(mut self, size: u32) -> Self {
-        self.page_size = size.clamp(1, 100);
+        self.page_size = size.clamp(1, MAX_PAGE_SIZE);
         self
     }
 
