@@ -224,15 +224,6 @@ enum Credential {
     OAuth(Box<ClientCredentials>),
 }
 
-impl Credential {
-    fn into_token(self) -> Option<Secret> {
-        match self {
-            Credential::Token(token) => Some(token),
-            Credential::OAuth(_) => None,
-        }
-    }
-}
-
 fn configure<P: ClientProvider>(
     mut builder: ClientBuilder<P>,
     base_url: Option<&str>,
@@ -281,9 +272,12 @@ fn build(provider: Provider, s: &Settings, env: &Env, sharing: Sharing) -> Resul
             let from_env = env.get("TELNUMS_ACCOUNT_SID")?;
             let account = s.account_sid.as_deref().or(from_env.as_deref());
             let account = require(provider, account, "--account-sid or TELNUMS_ACCOUNT_SID")?;
-            let token = credential(provider, s, env, sharing, false)?
-                .into_token()
-                .ok_or_else(|| Failure::usage(format!("{provider}: takes a token, not OAuth2")))?;
+            // Without `oauth_allowed`, `credential` only ever finds a token.
+            let Credential::Token(token) = credential(provider, s, env, sharing, false)? else {
+                return Err(Failure::usage(format!(
+                    "{provider}: takes a token, not OAuth2"
+                )));
+            };
             let mut builder =
                 fone_dynamics::FoneDynamicsClient::builder().basic_auth(account, token);
             if let Some(url) = base {

@@ -121,6 +121,10 @@ impl Failure {
             message: message.into(),
         }
     }
+    /// Exit 1 for failures already printed on stderr.
+    fn reported() -> Self {
+        Self::api(String::new())
+    }
 }
 
 /// Runs a parsed command line.
@@ -130,12 +134,14 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             let format = args.format.unwrap_or_else(default_format);
             let mut query = Query::default();
             if let Some(n) = &args.phone_number {
-                if normalize_e164(n).is_none() {
-                    return Err(Failure::usage(format!(
+                // Checked here so that a bad number is a usage error (exit 2); the facade
+                // would report it as a listing error.
+                let number = normalize_e164(n).ok_or_else(|| {
+                    Failure::usage(format!(
                         "--phone-number {n:?} is not an E.164 number (e.g. +61255501234)"
-                    )));
-                }
-                query = query.phone_number(n.clone());
+                    ))
+                })?;
+                query = query.phone_number(number);
             }
             if let Some(n) = args.max_items {
                 query = query.max_items(n);
@@ -212,8 +218,7 @@ async fn emit(sources: Vec<Source>, query: &Query, format: Format) -> Result<(),
     out.finish().map_err(io_failure)?;
     match failed {
         0 => Ok(()),
-        // Each failure is already on stderr: exit 1 without another line.
-        _ => Err(Failure::api(String::new())),
+        _ => Err(Failure::reported()),
     }
 }
 

@@ -277,8 +277,7 @@ impl Source {
 /// after the last number or after the first error.
 ///
 /// A [`Query::phone_number`] that is not an E.164 number gives one
-/// [`ErrorKind::InvalidRequest`] error and nothing is
-/// sent.
+/// [`ErrorKind::InvalidRequest`] error and nothing is sent.
 pub fn list(source: Source, query: &Query) -> BoxStream<'static, Result<PhoneNumber, Error>> {
     let wanted = match query.phone_number.as_deref() {
         None => None,
