@@ -116,6 +116,63 @@ enum Role {
     Part,
 }
 
+/// A schema nested directly in another: the schema, its pointer, its [`Role`], and
+/// whether the descriptions that document the parent's enum values also apply to it
+/// (not for properties, which describe themselves, nor for a `not`).
+struct Nested<'v> {
+    schema: &'v Value,
+    pointer: String,
+    role: Role,
+    inherits: bool,
+}
+
+/// Every schema nested directly in `map` (at `pointer`): properties, `items`, an object
+/// `additionalProperties`, `oneOf`/`anyOf`/`allOf` members and `not`.
+fn nested<'v>(map: &'v Map<String, Value>, pointer: &str) -> Vec<Nested<'v>> {
+    let mut out = Vec::new();
+    let mut push = |schema, pointer, role, inherits| {
+        out.push(Nested {
+            schema,
+            pointer,
+            role,
+            inherits,
+        })
+    };
+    if let Some(props) = map.get("properties").and_then(Value::as_object) {
+        for (name, prop) in props {
+            let p = child(&child(pointer, "properties"), name);
+            push(prop, p, Role::Property, false);
+        }
+    }
+    match map.get("items") {
+        Some(Value::Array(list)) => {
+            for (i, item) in list.iter().enumerate() {
+                push(item, format!("{pointer}/items/{i}"), Role::Element, true);
+            }
+        }
+        Some(item) => push(item, child(pointer, "items"), Role::Element, true),
+        None => {}
+    }
+    if let Some(extra) = map.get("additionalProperties").filter(|v| v.is_object()) {
+        let p = child(pointer, "additionalProperties");
+        push(extra, p, Role::Element, true);
+    }
+    for (keyword, role) in [
+        ("oneOf", Role::Alternative),
+        ("anyOf", Role::Alternative),
+        ("allOf", Role::Part),
+    ] {
+        let members = map.get(keyword).and_then(Value::as_array);
+        for (i, member) in members.into_iter().flatten().enumerate() {
+            push(member, format!("{pointer}/{keyword}/{i}"), role, true);
+        }
+    }
+    if let Some(not) = map.get("not") {
+        push(not, child(pointer, "not"), Role::Part, false);
+    }
+    out
+}
+
 struct Linter<'a> {
     key: &'a str,
     spec: &'a Value,
@@ -488,44 +545,9 @@ impl<'a> Linter<'a> {
         // What nested element schemas may fall back on: this schema's description, then
         // whatever this schema could fall back on (e.g. the parameter's).
         let inherited: Vec<&'a str> = own.into_iter().chain(fallback.iter().copied()).collect();
-        if let Some(props) = map.get("properties").and_then(Value::as_object) {
-            for (name, prop) in props {
-                let p = child(&child(pointer, "properties"), name);
-                self.schema(prop, &p, Role::Property, &[]);
-            }
-        }
-        match map.get("items") {
-            Some(Value::Array(list)) => {
-                for (i, item) in list.iter().enumerate() {
-                    let p = format!("{pointer}/items/{i}");
-                    self.schema(item, &p, Role::Element, &inherited);
-                }
-            }
-            Some(item) => self.schema(item, &child(pointer, "items"), Role::Element, &inherited),
-            None => {}
-        }
-        if let Some(extra) = map.get("additionalProperties").filter(|v| v.is_object()) {
-            let p = child(pointer, "additionalProperties");
-            self.schema(extra, &p, Role::Element, &inherited);
-        }
-        for (keyword, role) in [
-            ("oneOf", Role::Alternative),
-            ("anyOf", Role::Alternative),
-            ("allOf", Role::Part),
-        ] {
-            for (i, member) in map
-                .get(keyword)
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
-            {
-                let p = format!("{pointer}/{keyword}/{i}");
-                self.schema(member, &p, role, &inherited);
-            }
-        }
-        if let Some(not) = map.get("not") {
-            self.schema(not, &child(pointer, "not"), Role::Part, &[]);
+        for n in nested(map, pointer) {
+            let fallback: &[&'a str] = if n.inherits { &inherited } else { &[] };
+            self.schema(n.schema, &n.pointer, n.role, fallback);
         }
     }
 
@@ -682,36 +704,8 @@ impl<'a> Linter<'a> {
                  values that do not match it; describe the format in the description instead",
             );
         }
-        for (name, prop) in map
-            .get("properties")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            self.open_schema(prop, &child(&child(pointer, "properties"), name), queue);
-        }
-        match map.get("items") {
-            Some(Value::Array(list)) => {
-                for (i, item) in list.iter().enumerate() {
-                    self.open_schema(item, &format!("{pointer}/items/{i}"), queue);
-                }
-            }
-            Some(item) => self.open_schema(item, &child(pointer, "items"), queue),
-            None => {}
-        }
-        if let Some(extra) = map.get("additionalProperties").filter(|v| v.is_object()) {
-            self.open_schema(extra, &child(pointer, "additionalProperties"), queue);
-        }
-        for keyword in ["oneOf", "anyOf", "allOf"] {
-            for (i, member) in map
-                .get(keyword)
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
-            {
-                self.open_schema(member, &format!("{pointer}/{keyword}/{i}"), queue);
-            }
+        for n in nested(map, pointer) {
+            self.open_schema(n.schema, &n.pointer, queue);
         }
     }
 
