@@ -2,6 +2,7 @@
 //! wiremock server that answers every request after 20 ms (Vonage page/limit, Webex
 //! start/max, Fone Dynamics skip/count).
 
+use std::future::Future;
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -14,6 +15,7 @@ use telnums_benches::{
 use telnums_fone_dynamics::FoneDynamicsClient;
 use telnums_vonage_cc::VonageCcClient;
 use telnums_webex_calling::WebexClient;
+use tokio::runtime::Runtime;
 use wiremock::matchers::path;
 use wiremock::{Mock, Request, ResponseTemplate};
 
@@ -44,6 +46,32 @@ fn respond(body: Vec<u8>) -> ResponseTemplate {
     ResponseTemplate::new(200)
         .set_body_raw(body, "application/json")
         .set_delay(LATENCY)
+}
+
+/// Collects a listing (the items are kept, as a caller would) and returns how many.
+async fn count<T, E: std::fmt::Debug>(items: impl futures::Stream<Item = Result<T, E>>) -> usize {
+    let items: Vec<T> = items.try_collect().await.expect("listing");
+    black_box(items).len()
+}
+
+/// Checks that `list(n)` sees every item once with 1 and 4 pages in flight, then times
+/// both in the criterion group `concurrency_<key>`.
+fn group<F, Fut>(c: &mut Criterion, rt: &Runtime, key: &str, expected: usize, list: F)
+where
+    F: Fn(usize) -> Fut,
+    Fut: Future<Output = usize>,
+{
+    const RUNS: [(&str, usize); 2] = [("sequential", 1), ("concurrent_4", 4)];
+    // Each listing must see every item once, or the timing means nothing.
+    for (name, n) in RUNS {
+        assert_eq!(rt.block_on(list(n)), expected, "{key} {name}");
+    }
+    let mut g = c.benchmark_group(format!("concurrency_{key}"));
+    g.sample_size(10).sampling_mode(SamplingMode::Flat);
+    for (name, n) in RUNS {
+        g.bench_function(name, |b| b.to_async(rt).iter(|| list(n)));
+    }
+    g.finish();
 }
 
 fn concurrency(c: &mut Criterion) {
@@ -106,95 +134,22 @@ fn concurrency(c: &mut Criterion) {
         .build()
         .expect("client");
 
-    for (name, n) in [("sequential", 1usize), ("concurrent_4", 4)] {
-        // Each listing must see every item once, or the timing means nothing.
-        rt.block_on(async {
-            let v: Vec<_> = vonage
-                .list_callback_numbers()
-                .page_size(SIZE as u32)
-                .concurrency(n)
-                .items()
-                .try_collect()
-                .await
-                .expect("vonage listing");
-            assert_eq!(v.len(), (PAGES * SIZE) as usize, "vonage {name}");
-            let w: Vec<_> = webex
-                .list_numbers()
-                .page_size(SIZE as u32)
-                .concurrency(n)
-                .items()
-                .try_collect()
-                .await
-                .expect("webex listing");
-            assert_eq!(w.len(), expected, "webex {name}");
-            let f: Vec<_> = fone
-                .list_account_numbers(FONE_ACCOUNT)
-                .page_size(SIZE as u32)
-                .concurrency(n)
-                .items()
-                .try_collect()
-                .await
-                .expect("fone listing");
-            assert_eq!(f.len(), expected, "fone {name}");
-        });
-    }
-
-    let mut g = c.benchmark_group("concurrency_vonage-cc");
-    g.sample_size(10).sampling_mode(SamplingMode::Flat);
-    for (name, n) in [("sequential", 1usize), ("concurrent_4", 4)] {
-        g.bench_function(name, |b| {
-            b.to_async(&rt).iter(|| async {
-                let items: Vec<_> = vonage
-                    .list_callback_numbers()
-                    .page_size(SIZE as u32)
-                    .concurrency(n)
-                    .items()
-                    .try_collect()
-                    .await
-                    .expect("listing");
-                black_box(items)
-            })
-        });
-    }
-    g.finish();
-
-    let mut g = c.benchmark_group("concurrency_webex-calling");
-    g.sample_size(10).sampling_mode(SamplingMode::Flat);
-    for (name, n) in [("sequential", 1usize), ("concurrent_4", 4)] {
-        g.bench_function(name, |b| {
-            b.to_async(&rt).iter(|| async {
-                let items: Vec<_> = webex
-                    .list_numbers()
-                    .page_size(SIZE as u32)
-                    .concurrency(n)
-                    .items()
-                    .try_collect()
-                    .await
-                    .expect("listing");
-                black_box(items)
-            })
-        });
-    }
-    g.finish();
-
-    let mut g = c.benchmark_group("concurrency_fone-dynamics");
-    g.sample_size(10).sampling_mode(SamplingMode::Flat);
-    for (name, n) in [("sequential", 1usize), ("concurrent_4", 4)] {
-        g.bench_function(name, |b| {
-            b.to_async(&rt).iter(|| async {
-                let items: Vec<_> = fone
-                    .list_account_numbers(FONE_ACCOUNT)
-                    .page_size(SIZE as u32)
-                    .concurrency(n)
-                    .items()
-                    .try_collect()
-                    .await
-                    .expect("listing");
-                black_box(items)
-            })
-        });
-    }
-    g.finish();
+    let (vonage, webex, fone) = (&vonage, &webex, &fone);
+    let all = (PAGES * SIZE) as usize;
+    group(c, &rt, "vonage-cc", all, |n| async move {
+        let listing = vonage.list_callback_numbers().page_size(SIZE as u32);
+        count(listing.concurrency(n).items()).await
+    });
+    group(c, &rt, "webex-calling", expected, |n| async move {
+        let listing = webex.list_numbers().page_size(SIZE as u32);
+        count(listing.concurrency(n).items()).await
+    });
+    group(c, &rt, "fone-dynamics", expected, |n| async move {
+        let listing = fone
+            .list_account_numbers(FONE_ACCOUNT)
+            .page_size(SIZE as u32);
+        count(listing.concurrency(n).items()).await
+    });
     drop(server);
 }
 

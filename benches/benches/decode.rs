@@ -125,10 +125,7 @@ fn decode(c: &mut Criterion) {
     {
         return;
     }
-    let dir = telnums_benches::target_dir().join("telnums-bench");
-    std::fs::create_dir_all(&dir).expect("create target/telnums-bench");
-    std::fs::write(dir.join("decode_paired.json"), format!("{paired}\n"))
-        .expect("write decode_paired.json");
+    telnums_benches::write_result("decode_paired.json", &paired);
 }
 
 criterion_group!(benches, decode);

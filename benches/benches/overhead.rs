@@ -343,10 +343,7 @@ fn overhead(c: &mut Criterion) {
         .as_object()
         .is_some_and(|m| m.values().all(Value::is_null))
     {
-        let dir = telnums_benches::target_dir().join("telnums-bench");
-        std::fs::create_dir_all(&dir).expect("create target/telnums-bench");
-        std::fs::write(dir.join("overhead_paired.json"), format!("{paired}\n"))
-            .expect("write overhead_paired.json");
+        telnums_benches::write_result("overhead_paired.json", &paired);
     }
 }
 

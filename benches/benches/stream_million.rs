@@ -159,9 +159,6 @@ fn main() {
         "note": "VmRSS before the listing, VmHWM after it (peak reset first when hwm_reset); the wiremock server runs in the same process, so its buffers are included",
     });
     println!("{result}");
-    let dir = telnums_benches::target_dir().join("telnums-bench");
-    std::fs::create_dir_all(&dir).expect("create target/telnums-bench");
-    std::fs::write(dir.join("stream_million.json"), format!("{result}\n"))
-        .expect("write stream_million.json");
+    telnums_benches::write_result("stream_million.json", &result);
     drop(server);
 }

@@ -719,6 +719,14 @@ pub fn target_dir() -> PathBuf {
         })
 }
 
+/// Writes one bench's result to `target/telnums-bench/<file>`, where
+/// `cargo xtask bench` reads it.
+pub fn write_result(file: &str, result: &Value) {
+    let dir = target_dir().join("telnums-bench");
+    std::fs::create_dir_all(&dir).expect("create target/telnums-bench");
+    std::fs::write(dir.join(file), format!("{result}\n")).expect("write a bench result");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
