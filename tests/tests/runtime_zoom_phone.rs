@@ -11,6 +11,15 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 struct Zoom;
 
+/// A client of `server` with a bearer token and the default settings.
+fn bearer_client(server: &MockServer) -> ZoomPhoneClient {
+    ZoomPhoneClient::builder()
+        .base_url(server.uri())
+        .bearer_token("t")
+        .build()
+        .expect("client")
+}
+
 fn body(ids: &[String], next: Option<&str>) -> serde_json::Value {
     json!({
         "next_page_token": next.unwrap_or(""),
@@ -100,12 +109,7 @@ async fn missing_token_ends() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = ZoomPhoneClient::builder()
-        .base_url(server.uri())
-        .bearer_token("t")
-        .retry(RetryPolicy::never())
-        .build()
-        .expect("client");
+    let client = bearer_client(&server);
     let n = client.list_phone_numbers().items().count().await;
     assert_eq!(n, 1);
 }
@@ -122,11 +126,7 @@ async fn tracking_id_in_errors() {
         )
         .mount(&server)
         .await;
-    let client = ZoomPhoneClient::builder()
-        .base_url(server.uri())
-        .bearer_token("t")
-        .build()
-        .expect("client");
+    let client = bearer_client(&server);
     let err = client
         .list_phone_numbers()
         .page(None)
@@ -290,11 +290,7 @@ async fn page_size_is_clamped_to_the_documented_range() {
             .expect(1)
             .mount(&server)
             .await;
-        let client = ZoomPhoneClient::builder()
-            .base_url(server.uri())
-            .bearer_token("t")
-            .build()
-            .expect("client");
+        let client = bearer_client(&server);
         let page = client
             .list_phone_numbers()
             .page_size(asked)
