@@ -67,7 +67,10 @@ struct ListArgs {
     /// Fone Dynamics property SID.
     #[arg(long)]
     property_sid: Option<String>,
-    /// Only this number (E.164); uses the provider's server-side filter where it has one.
+    /// Only this number, with its country code: +61255501234, 0061255501234 or
+    /// 61255501234 (bare digits are read as including the country code; a national
+    /// number such as 0255501234 is refused). Uses the provider's server-side filter
+    /// where it has one.
     #[arg(long)]
     phone_number: Option<String>,
     /// Output format (default: table on a terminal, ndjson otherwise).
@@ -138,7 +141,8 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 // would report it as a listing error.
                 let number = normalize_e164(n).ok_or_else(|| {
                     Failure::usage(format!(
-                        "--phone-number {n:?} is not an E.164 number (e.g. +61255501234)"
+                        "--phone-number {n:?} is not a phone number with its country code \
+                         (e.g. +61255501234, 0061255501234 or 61255501234)"
                     ))
                 })?;
                 query = query.phone_number(number);

@@ -6,10 +6,11 @@ use telnums::PhoneNumber;
 
 use crate::Format;
 
-const COLUMNS: [&str; 11] = [
+const COLUMNS: [&str; 12] = [
     "provider",
     "id",
     "number",
+    "number_raw",
     "extension",
     "label",
     "status",
@@ -27,7 +28,7 @@ pub struct Writer<W: Write> {
     count: u64,
 }
 
-fn cells(n: &PhoneNumber) -> [String; 11] {
+fn cells(n: &PhoneNumber) -> [String; 12] {
     let s = |v: &Option<String>| v.clone().unwrap_or_default();
     let owner = n.owner.clone().unwrap_or_default();
     let location = n
@@ -39,6 +40,7 @@ fn cells(n: &PhoneNumber) -> [String; 11] {
         n.provider.to_string(),
         s(&n.id),
         s(&n.number),
+        s(&n.number_raw),
         s(&n.extension),
         s(&n.label),
         s(&n.status),
@@ -130,7 +132,9 @@ impl<W: Write> Writer<W> {
                     (Some(o), None) => o.id.clone().unwrap_or_default(),
                     (None, _) => String::new(),
                 };
-                let values = [&c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6], &owner];
+                // The E.164 form, or what the provider sent when it is not E.164.
+                let number = if c[2].is_empty() { &c[3] } else { &c[2] };
+                let values = [&c[0], &c[1], number, &c[4], &c[5], &c[6], &c[7], &owner];
                 let values: Vec<&str> = values.iter().map(|s| s.as_str()).collect();
                 writeln!(self.out, "{}", table_row(&values))?;
             }

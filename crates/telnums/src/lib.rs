@@ -5,6 +5,13 @@
 //! [`PhoneNumber`], and one way to list it: build a [`Source`] from a provider client,
 //! then [`list`] it, or [`list_all`] to list several providers concurrently.
 //!
+//! Numbers are never guessed: [`PhoneNumber::number`] is E.164 only when the provider
+//! sent E.164 (a `+` and 2 to 15 digits, separators dropped, see [`strict_e164`]);
+//! anything else (a national-format `4155551234`, a vanity number) is kept verbatim in
+//! [`PhoneNumber::number_raw`] and never given a `+`. Numbers people type
+//! ([`Query::phone_number`]) are read with [`normalize_e164`], which also accepts the
+//! `00` prefix and bare digits that include the country code.
+//!
 //! With the `webex-calling` and `zoom-phone` features (both on by default):
 #![cfg_attr(
     all(feature = "webex-calling", feature = "zoom-phone"),
@@ -63,7 +70,7 @@ pub use telnums_zoom_phone as zoom_phone;
 
 mod convert;
 
-pub use convert::normalize_e164;
+pub use convert::{normalize_e164, strict_e164};
 
 /// A provider, named by its key (`vonage-cc`, `webex-calling`, …).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -143,8 +150,18 @@ pub struct PhoneNumber {
     pub provider: Provider,
     /// The provider's id for the entry, when it has one.
     pub id: Option<String>,
-    /// E.164 with a leading `+`; `None` for extension-only entries.
+    /// The number in E.164 form with its leading `+` (`+12025550100`), only when the
+    /// provider sent an E.164 number (with or without separators, which are dropped; see
+    /// [`strict_e164`]). `None` for extension-only entries and for values that are not
+    /// E.164: a national-format `4155551234` is never given a `+`, since that would be a
+    /// guess at its country.
     pub number: Option<String>,
+    /// The provider's number text exactly as received, whenever it is not exactly
+    /// [`number`](Self::number): a value that is not E.164 (national format, vanity
+    /// letters, an empty string; `number` is then `None`), or E.164 written with
+    /// separators (`+1 202-555-0100`). `None` when the provider sent no number or sent
+    /// `number` as is. So `number_raw.or(number)` is always the provider's own text.
+    pub number_raw: Option<String>,
     /// Extension, when the provider has one.
     pub extension: Option<String>,
     /// Friendly or display name.
@@ -183,9 +200,13 @@ pub struct Location {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Query {
-    /// Only this number (E.164, `+` optional). Sent as the provider's server-side filter
-    /// where one exists (Webex `phoneNumber`, Apple `ql`, Fone Dynamics' single-number
-    /// path), applied client-side otherwise.
+    /// Only this number, read with [`normalize_e164`]: `+` and the country code, `00`
+    /// and the country code, or bare digits that include the country code (never a
+    /// national number with its trunk `0`). Sent in E.164 form as the provider's
+    /// server-side filter where one exists (Webex `phoneNumber`, Apple `ql`, Fone
+    /// Dynamics' single-number path), and matched client-side against
+    /// [`PhoneNumber::number`] in every case, so a provider value that is not E.164
+    /// never matches.
     pub phone_number: Option<String>,
     /// Stop after this many numbers from each provider.
     pub max_items: Option<u64>,
@@ -276,7 +297,7 @@ impl Source {
 /// Lists every number of one source as a stream of [`PhoneNumber`]s. The stream ends
 /// after the last number or after the first error.
 ///
-/// A [`Query::phone_number`] that is not an E.164 number gives one
+/// A [`Query::phone_number`] that [`normalize_e164`] does not accept gives one
 /// [`ErrorKind::InvalidRequest`] error and nothing is sent.
 pub fn list(source: Source, query: &Query) -> BoxStream<'static, Result<PhoneNumber, Error>> {
     let wanted = match query.phone_number.as_deref() {
@@ -285,7 +306,10 @@ pub fn list(source: Source, query: &Query) -> BoxStream<'static, Result<PhoneNum
             Some(n) => Some(n),
             None => {
                 let err = Error::new(source.provider().key(), ErrorKind::InvalidRequest)
-                    .with_message(format!("`{raw}` is not an E.164 number"));
+                    .with_message(format!(
+                        "`{raw}` is not a phone number with its country code \
+                         (+61255501234, 0061255501234 or 61255501234)"
+                    ));
                 return stream::once(futures::future::ready(Err(err))).boxed();
             }
         },
