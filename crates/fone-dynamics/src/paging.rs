@@ -2,7 +2,7 @@
 //! and the normalisation of wrapped and bare bodies.
 
 use futures::stream::{BoxStream, Stream, StreamExt};
-use telnums_core::paginate::{self, Page};
+use telnums_core::paginate::{self, OffsetPage, Page};
 use telnums_core::{Error, Limits, Provider, Response};
 
 use crate::{types, Capability, FoneDynamicsClient, NumberType};
@@ -124,7 +124,11 @@ impl ListNumbers {
                         let skip = u32::try_from(i * u64::from(this.page_size)).unwrap_or(u32::MAX);
                         let items = this.page(skip).await?.into_inner();
                         let more = items.len() >= this.page_size as usize;
-                        Ok((items, more))
+                        Ok(OffsetPage {
+                            items,
+                            more,
+                            page_count: None,
+                        })
                     }
                 },
             )

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use futures::stream::{BoxStream, Stream, StreamExt};
 use reqwest::header::{HeaderMap, LINK};
-use telnums_core::paginate::{self, Page};
+use telnums_core::paginate::{self, OffsetPage, Page};
 use telnums_core::{Error, Limits, Provider, Response};
 
 use crate::{builder, types, WebexClient};
@@ -105,7 +105,11 @@ impl ListNumbers {
                         } else {
                             count >= this.page_size as usize
                         };
-                        Ok((response.into_inner().phone_numbers, more))
+                        Ok(OffsetPage {
+                            items: response.into_inner().phone_numbers,
+                            more,
+                            page_count: None,
+                        })
                     }
                 },
             )
