@@ -108,27 +108,46 @@ fn number(raw: Option<String>) -> (Option<String>, Option<String>) {
     }
 }
 
-pub(crate) fn stream(
+/// The pages of one source as [`PhoneNumber`]s, with the query's page size, filters,
+/// concurrency and (when `push_limit`) its item cap handed to the provider's listing.
+pub(crate) fn pages(
     source: Source,
     query: &Query,
     wanted: Option<String>,
-) -> BoxStream<'static, Result<PhoneNumber, Error>> {
+    push_limit: bool,
+) -> BoxStream<'static, Result<Vec<PhoneNumber>, Error>> {
     let _ = &wanted;
     let size = query.page_size;
+    let concurrency = query.concurrency.unwrap_or(crate::DEFAULT_CONCURRENCY);
+    let max_items = query.max_items.filter(|_| push_limit);
+    fn convert<T: 'static>(
+        pages: impl futures::Stream<Item = Result<Vec<T>, Error>> + Send + 'static,
+        f: fn(T) -> PhoneNumber,
+    ) -> BoxStream<'static, Result<Vec<PhoneNumber>, Error>> {
+        pages
+            .map(move |page| page.map(|items| items.into_iter().map(f).collect()))
+            .boxed()
+    }
     match source {
         #[cfg(feature = "vonage-cc")]
         Source::VonageCc(client) => {
-            let mut listing = client.list_callback_numbers();
+            let mut listing = client.list_callback_numbers().concurrency(concurrency);
             if let Some(n) = size {
                 listing = listing.page_size(n);
             }
-            listing.items().map(|r| r.map(from_vonage)).boxed()
+            if let Some(n) = max_items {
+                listing = listing.max_items(n);
+            }
+            convert(listing.pages(), from_vonage)
         }
         #[cfg(feature = "webex-calling")]
         Source::WebexCalling { client, org_id } => {
-            let mut listing = client.list_numbers();
+            let mut listing = client.list_numbers().concurrency(concurrency);
             if let Some(n) = size {
                 listing = listing.page_size(n);
+            }
+            if let Some(n) = max_items {
+                listing = listing.max_items(n);
             }
             if let Some(org) = org_id {
                 listing = listing.query(move |q| q.org_id(org.clone()));
@@ -136,7 +155,7 @@ pub(crate) fn stream(
             if let Some(n) = wanted {
                 listing = listing.query(move |q| q.phone_number(n.clone()));
             }
-            listing.items().map(|r| r.map(from_webex)).boxed()
+            convert(listing.pages(), from_webex)
         }
         #[cfg(feature = "fone-dynamics")]
         Source::FoneDynamics { client, scope } => match wanted {
@@ -153,23 +172,26 @@ pub(crate) fn stream(
                             }
                             crate::fone_dynamics::Scope::Account(_) => true,
                         };
-                        Ok(in_scope.then(|| from_fone(found)))
+                        Ok(in_scope.then(|| from_fone(found)).into_iter().collect())
                     }
-                    Err(e) if e.status().map(|s| s.as_u16()) == Some(404) => Ok(None),
+                    Err(e) if e.status().map(|s| s.as_u16()) == Some(404) => Ok(Vec::new()),
                     Err(e) => Err(e),
                 }
             })
-            .filter_map(|r| futures::future::ready(r.transpose()))
             .boxed(),
             None => {
                 let mut listing = match scope {
                     crate::fone_dynamics::Scope::Account(sid) => client.list_account_numbers(sid),
                     crate::fone_dynamics::Scope::Property(sid) => client.list_property_numbers(sid),
-                };
+                }
+                .concurrency(concurrency);
                 if let Some(n) = size {
                     listing = listing.page_size(n);
                 }
-                listing.items().map(|r| r.map(from_fone)).boxed()
+                if let Some(n) = max_items {
+                    listing = listing.max_items(n);
+                }
+                convert(listing.pages(), from_fone)
             }
         },
         #[cfg(feature = "apple-business")]
@@ -183,10 +205,13 @@ pub(crate) fn stream(
             if let Some(n) = size {
                 listing = listing.page_size(n);
             }
+            if let Some(n) = max_items {
+                listing = listing.max_items(n);
+            }
             if let Some(n) = wanted {
                 listing = listing.ql(Ql::new().eq(QlField::PhoneNumber, n));
             }
-            listing.items().map(|r| r.map(from_apple)).boxed()
+            convert(listing.pages(), from_apple)
         }
         #[cfg(feature = "zoom-phone")]
         Source::ZoomPhone(client) => {
@@ -194,7 +219,10 @@ pub(crate) fn stream(
             if let Some(n) = size {
                 listing = listing.page_size(n);
             }
-            listing.items().map(|r| r.map(from_zoom)).boxed()
+            if let Some(n) = max_items {
+                listing = listing.max_items(n);
+            }
+            convert(listing.pages(), from_zoom)
         }
     }
 }
