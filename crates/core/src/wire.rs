@@ -6,11 +6,11 @@
 //! ([`crate::Runtime::get_json`]), bodies of undocumented statuses, and the OAuth2 token
 //! endpoint. It owns:
 //!
-//! * the one limited body reader ([`read_limited`]): it counts *decoded* bytes (after
+//! * the one limited body reader (`read_limited`): it counts *decoded* bytes (after
 //!   gzip), stops at the limit, and never holds more than the limit;
-//! * the HTTP client settings telnums builds with ([`http_client`]): connect and read
+//! * the HTTP client settings telnums builds with (`http_client`): connect and read
 //!   timeouts, gzip, and a redirect policy that never leaves the request's origin;
-//! * the description of transport failures ([`describe`]): the cause chain and the
+//! * the description of transport failures (`describe`): the cause chain and the
 //!   phase (connect, read, total) with the origin, never a path, query or credential;
 //! * the one-line excerpt of an error body ([`one_line`]).
 //!
@@ -105,7 +105,7 @@ pub(crate) enum ReadError {
     Transport(reqwest::Error),
 }
 
-/// Accumulates a body's chunks up to a limit. No I/O: [`read_limited`] feeds it, and a
+/// Accumulates a body's chunks up to a limit. No I/O: `read_limited` feeds it, and a
 /// fuzzer or test can too.
 ///
 /// A body that arrives in one chunk is kept as that chunk, without a copy; otherwise the
@@ -225,7 +225,7 @@ pub(crate) async fn read_limited(
 
 /// What generated operations call instead of progenitor's
 /// `ResponseValue::from_response` (the xtask rewrites the call): reads the body through
-/// [`read_limited`] with the client's `max_body_bytes`, then decodes it once with
+/// `read_limited` with the client's `max_body_bytes`, then decodes it once with
 /// `serde_json`.
 ///
 /// It returns what the generated code expects. A body over the limit comes back as
