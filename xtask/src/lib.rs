@@ -10,6 +10,7 @@ use anyhow::{Context, Result};
 
 pub mod docs;
 pub mod lint;
+pub mod postprocess;
 pub mod preprocess;
 
 pub use docs::docs;
@@ -94,7 +95,10 @@ pub fn generate_source(root: &Path, key: &str) -> Result<String> {
     let tokens = generator
         .generate_tokens(&spec)
         .map_err(|e| anyhow::anyhow!("progenitor failed on {}: {e}", path.display()))?;
-    let file: syn::File = syn::parse2(tokens).context("progenitor produced unparsable Rust")?;
+    let mut file: syn::File = syn::parse2(tokens).context("progenitor produced unparsable Rust")?;
+    // Every body read goes through the runtime's limited reader (see postprocess.rs).
+    postprocess::route_body_reads(&mut file)
+        .with_context(|| format!("post-processing the code generated from {}", path.display()))?;
 
     let mut out = String::new();
     out.push_str(&format!(

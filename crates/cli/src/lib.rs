@@ -84,6 +84,11 @@ struct ListArgs {
     /// larger values are lowered to each provider's maximum).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     page_size: Option<u32>,
+    /// Seconds allowed for each request, from sending it to the last byte of the page
+    /// (default 30). A server that sends nothing for 10 s fails sooner; failed requests
+    /// are retried within 60 s per page.
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    timeout: Option<u64>,
     /// With `all`: the TOML file naming the providers to list.
     #[arg(long)]
     config: Option<PathBuf>,

@@ -14,7 +14,10 @@
 //! * [`Error`]: one `#[non_exhaustive]` error naming provider, HTTP status, request id and
 //!   the provider's message;
 //! * [`paginate`]: page streams with a repeated-cursor guard and item/page caps;
-//! * [`hooks`]: the functions generated code calls before and after each request.
+//! * [`hooks`]: the functions generated code calls before and after each request;
+//! * [`wire`]: the one limited body reader every response goes through (generated code
+//!   reaches it via [`wire::read_json`]), timeouts, gzip, redirects and the description of
+//!   transport failures.
 
 pub mod auth;
 mod config;
@@ -25,6 +28,7 @@ pub mod paginate;
 pub mod retry;
 mod runtime;
 mod secret;
+pub mod wire;
 
 pub use auth::{AuthError, BasicAuth, BearerToken, ClientCredentials, Credentials};
 pub use config::{ClientBuilder, Provider};

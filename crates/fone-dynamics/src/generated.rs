@@ -1563,11 +1563,12 @@ pub mod builder {
             }
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::telnums_core::wire::read_json(&client.inner, response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            ::telnums_core::wire::read_json(&client.inner, response)
+                                .await?,
                         ),
                     )
                 }
@@ -1646,11 +1647,12 @@ pub mod builder {
             }
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::telnums_core::wire::read_json(&client.inner, response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            ::telnums_core::wire::read_json(&client.inner, response)
+                                .await?,
                         ),
                     )
                 }
@@ -1809,11 +1811,12 @@ pub mod builder {
             }
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::telnums_core::wire::read_json(&client.inner, response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            ::telnums_core::wire::read_json(&client.inner, response)
+                                .await?,
                         ),
                     )
                 }

@@ -121,7 +121,8 @@ impl ListNumbers {
                 move |i| {
                     let this = self.clone();
                     async move {
-                        let skip = u32::try_from(i * u64::from(this.page_size)).unwrap_or(u32::MAX);
+                        let skip = u32::try_from(i.saturating_mul(u64::from(this.page_size)))
+                            .unwrap_or(u32::MAX);
                         let items = this.page(skip).await?.into_inner();
                         let more = items.len() >= this.page_size as usize;
                         Ok(OffsetPage {

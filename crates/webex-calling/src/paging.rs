@@ -95,8 +95,8 @@ impl ListNumbers {
                 move |i| {
                     let this = self.clone();
                     async move {
-                        let start =
-                            u32::try_from(i * u64::from(this.page_size)).unwrap_or(u32::MAX);
+                        let start = u32::try_from(i.saturating_mul(u64::from(this.page_size)))
+                            .unwrap_or(u32::MAX);
                         let response = this.page(start).await?;
                         let count = response.phone_numbers.len();
                         let more = if response.headers().contains_key(LINK) {
