@@ -292,7 +292,10 @@ impl CrateBump {
         } else if self.level == Level::Breaking {
             format!("MISSING, still {}", self.now.version)
         } else {
-            format!("not done yet, still {}; --check requires bumps for breaking changes only", self.now.version)
+            format!(
+                "not done yet, still {}; --check requires bumps for breaking changes only",
+                self.now.version
+            )
         };
         format!(
             "{}: {kind} bump {} → {needed} for {reason} ({state})",

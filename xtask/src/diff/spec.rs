@@ -790,8 +790,10 @@ impl<'a> Differ<'a> {
                 );
                 continue;
             }
+            let mut narrowed = false;
             for old_req in &olds {
                 if !news.iter().any(|n| enough(&old_req.1, &n.1)) {
+                    narrowed = true;
                     let (j, need) = (news[0].0, &news[0].1);
                     let extra: Vec<String> = need
                         .iter()
@@ -815,7 +817,8 @@ impl<'a> Differ<'a> {
                     );
                 }
             }
-            for new_req in &news {
+            // Every token that worked still does; a new scope set is one more way in.
+            for new_req in news.iter().filter(|_| !narrowed) {
                 if !olds.iter().any(|o| o.1 == new_req.1) {
                     self.push(
                         Level::Patch,
