@@ -242,7 +242,8 @@ pub struct CrateBump {
 }
 
 impl CrateBump {
-    fn new(
+    /// The bump a crate at `base` (its version now: `now`) needs for changes of `level`.
+    pub fn new(
         name: String,
         dir: String,
         level: Level,
@@ -387,35 +388,31 @@ pub fn run(root: &Path, options: &Options) -> Result<Report> {
     let Some(base) = base else {
         return Ok(report);
     };
-    let scratch = std::env::temp_dir().join(format!("telnums-xtask-diff-{}", std::process::id()));
-    let result = (|| -> Result<()> {
-        std::fs::create_dir_all(scratch.join("specs"))?;
-        for key in keys {
-            let rel = format!("specs/{key}.yaml");
-            let Some(old_text) = git::show(root, &base.rev, &rel)? else {
-                report.new_providers.push(key.to_owned());
-                continue;
-            };
-            let new_text = read(root, &rel)?;
-            if old_text == new_text {
-                continue;
-            }
-            std::fs::write(spec_path(&scratch, key), &old_text)?;
-            let diff = diff_roots(key, &scratch, root)?;
-            let dir = format!("crates/{key}");
-            let name = package_name(&read(root, &format!("{dir}/Cargo.toml"))?)?;
-            let now = current_version(root, &dir)?;
-            let Some(at_base) = base_version(root, &base, &dir)? else {
-                report.new_providers.push(key.to_owned());
-                continue;
-            };
-            let bump = CrateBump::new(name, dir, diff.level(), at_base, now);
-            report.providers.push((diff, bump));
+    // The base spec is generated from a scratch root, removed when it drops.
+    let scratch = tempfile::tempdir().context("creating a scratch directory")?;
+    std::fs::create_dir_all(scratch.path().join("specs"))?;
+    for key in keys {
+        let rel = format!("specs/{key}.yaml");
+        let Some(old_text) = git::show(root, &base.rev, &rel)? else {
+            report.new_providers.push(key.to_owned());
+            continue;
+        };
+        let new_text = read(root, &rel)?;
+        if old_text == new_text {
+            continue;
         }
-        Ok(())
-    })();
-    let _ = std::fs::remove_dir_all(&scratch);
-    result?;
+        std::fs::write(spec_path(scratch.path(), key), &old_text)?;
+        let diff = diff_roots(key, scratch.path(), root)?;
+        let dir = format!("crates/{key}");
+        let name = package_name(&read(root, &format!("{dir}/Cargo.toml"))?)?;
+        let now = current_version(root, &dir)?;
+        let Some(at_base) = base_version(root, &base, &dir)? else {
+            report.new_providers.push(key.to_owned());
+            continue;
+        };
+        let bump = CrateBump::new(name, dir, diff.level(), at_base, now);
+        report.providers.push((diff, bump));
+    }
     let facade_level = report.providers.iter().map(|(d, _)| d.level()).max();
     if let Some(level) = facade_level.filter(|l| *l > Level::None) {
         let dir = "crates/telnums".to_owned();

@@ -149,7 +149,7 @@ pub(crate) fn tidy(tokens: impl ToTokens) -> String {
     ] {
         s = s.replace(from, to);
     }
-    s.trim().to_owned()
+    s.trim().trim_end_matches(',').to_owned()
 }
 
 fn derives(attrs: &[syn::Attribute]) -> Vec<String> {
