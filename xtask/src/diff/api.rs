@@ -146,6 +146,14 @@ pub(crate) fn tidy(tokens: impl ToTokens) -> String {
         ("::std::convert::", ""),
         ("std::convert::", ""),
         ("::std::", "std::"),
+        ("::chrono::offset::", "chrono::"),
+        ("::chrono::", "chrono::"),
+        ("::uuid::", "uuid::"),
+        ("->::", "-> "),
+        ("<::", "<"),
+        ("(::", "("),
+        ("&::", "&"),
+        (",>", ">"),
     ] {
         s = s.replace(from, to);
     }
