@@ -44,7 +44,9 @@ pub fn compare(old: &Value, new: &Value) -> Vec<Change> {
     let mut changes: Vec<Change> = d
         .changes
         .into_iter()
-        .filter(|c| seen.insert((c.side, c.pointer.clone(), c.kind, c.message.clone())))
+        // A shared component (a `$ref`'d parameter or response) is met once per operation
+        // that uses it: report each change of it once.
+        .filter(|c| seen.insert((c.side, c.pointer.clone(), c.kind)))
         .collect();
     changes.sort_by(|a, b| b.level.cmp(&a.level).then(a.pointer.cmp(&b.pointer)));
     changes
@@ -234,12 +236,13 @@ fn blank_params(path: &str) -> String {
     out
 }
 
+/// A parameter: its definition (references followed), the pointer of that definition,
+/// and the pointer of its entry in the operation's list (where a `$ref` sits).
+type Param<'a> = (&'a Value, String, String);
+
 /// Parameters of an operation (path-level ones overridden by the operation's), resolved,
-/// keyed by `(in, name)`, with the pointer of their definition.
-fn parameters<'a>(
-    doc: &'a Value,
-    op: &Operation<'a>,
-) -> BTreeMap<(String, String), (&'a Value, String)> {
+/// keyed by `(in, name)`.
+fn parameters<'a>(doc: &'a Value, op: &Operation<'a>) -> BTreeMap<(String, String), Param<'a>> {
     let mut out = BTreeMap::new();
     let lists = [
         (
@@ -255,14 +258,15 @@ fn parameters<'a>(
             .flatten()
             .enumerate()
         {
-            let (p, ptr) = resolve(doc, p, format!("{base}/{i}"));
+            let site = format!("{base}/{i}");
+            let (p, ptr) = resolve(doc, p, site.clone());
             let location = p.get("in").and_then(Value::as_str).unwrap_or("").to_owned();
             let name = p
                 .get("name")
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_owned();
-            out.insert((location, name), (p, ptr));
+            out.insert((location, name), (p, ptr, site));
         }
     }
     out
@@ -273,7 +277,7 @@ fn parameters<'a>(
 pub fn reach_of_components(doc: &Value) -> BTreeMap<String, Reach> {
     let mut roots: Vec<(String, Reach)> = Vec::new();
     for op in operations(doc).values() {
-        for (p, _) in parameters(doc, op).values() {
+        for (p, _, _) in parameters(doc, op).values() {
             let mut refs = Vec::new();
             collect_schema_refs(p, &mut refs);
             roots.extend(refs.into_iter().map(|r| (r, Reach::REQUEST)));
@@ -1105,20 +1109,20 @@ impl<'a> Differ<'a> {
 
     fn parameters(&mut self, o: &Operation<'a>, n: &Operation<'a>, label: &str) {
         let (op_, np) = (parameters(self.old, o), parameters(self.new, n));
-        for ((location, name), (p, ptr)) in &op_ {
+        for ((location, name), (p, ptr, site)) in &op_ {
             let what = format!("{label}: {location} parameter `{name}`");
             match np.get(&(location.clone(), name.clone())) {
                 None => self.push(
                     Level::Breaking,
                     "parameter-removed",
                     Side::Old,
-                    ptr,
+                    site,
                     format!("{what} removed (its builder method goes away)"),
                 ),
-                Some((q, qptr)) => self.parameter(p, q, ptr, qptr, &what),
+                Some((q, qptr, _)) => self.parameter(p, q, ptr, qptr, &what),
             }
         }
-        for ((location, name), (q, qptr)) in &np {
+        for ((location, name), (q, _, qptr)) in &np {
             if op_.contains_key(&(location.clone(), name.clone())) {
                 continue;
             }
