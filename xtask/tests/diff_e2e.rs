@@ -277,6 +277,11 @@ fn git(dir: &Path, args: &[&str]) -> String {
 
 /// A scratch repository holding the manifests, the zoom-phone spec and its commit.
 fn scratch_repo() -> tempfile::TempDir {
+    scratch_repo_with(|_| {})
+}
+
+/// [`scratch_repo`], with `prepare` run on the files before the first commit.
+fn scratch_repo_with(prepare: impl FnOnce(&Path)) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
     for rel in [
@@ -288,24 +293,35 @@ fn scratch_repo() -> tempfile::TempDir {
         std::fs::create_dir_all(root.join(rel).parent().expect("parent")).expect("mkdir");
         std::fs::copy(repo_root().join(rel), root.join(rel)).expect("copy");
     }
+    prepare(root);
     git(root, &["init", "-q"]);
     git(root, &["add", "-A"]);
     git(root, &["commit", "-q", "-m", "specs as in the repository"]);
     dir
 }
 
-fn set_workspace_version(root: &Path, version: &str) {
-    let path = root.join("Cargo.toml");
+fn version_of(root: &Path, dir: &str) -> version::CrateVersion {
+    let member = std::fs::read_to_string(root.join(dir).join("Cargo.toml")).expect("manifest");
+    let workspace = std::fs::read_to_string(root.join("Cargo.toml")).expect("manifest");
+    version::crate_version(&member, &workspace).expect("version")
+}
+
+/// Raises the version of the crate in `dir` where it is written: its own manifest, or
+/// `[workspace.package]` when it inherits (an earlier call may have done that already).
+fn raise_version(root: &Path, dir: &str, to: &Version) {
+    let current = version_of(root, dir);
+    if current.version >= *to {
+        return;
+    }
+    let path = match current.source {
+        version::Source::Workspace => root.join("Cargo.toml"),
+        _ => root.join(dir).join("Cargo.toml"),
+    };
     let text = std::fs::read_to_string(&path).expect("manifest");
-    let before = version::crate_version("[package]\nversion.workspace = true\n", &text)
-        .expect("version")
-        .version;
-    let text = text.replacen(
-        &format!("version = \"{before}\""),
-        &format!("version = \"{version}\""),
-        1,
-    );
-    std::fs::write(path, text).expect("write manifest");
+    let from = format!("version = \"{}\"", current.version);
+    assert!(text.contains(&from), "{} has no `{from}`", path.display());
+    let text = text.replacen(&from, &format!("version = \"{to}\""), 1);
+    std::fs::write(&path, text).expect("write manifest");
 }
 
 fn options() -> Options {
@@ -319,12 +335,10 @@ fn options() -> Options {
 fn check_fails_on_an_unbumped_breaking_commit_and_passes_once_bumped() {
     let repo = scratch_repo();
     let root = repo.path();
-    let at_base = version::crate_version(
-        &std::fs::read_to_string(root.join("crates/zoom-phone/Cargo.toml")).expect("manifest"),
-        &std::fs::read_to_string(root.join("Cargo.toml")).expect("manifest"),
-    )
-    .expect("version")
-    .version;
+    let at_base = version_of(root, "crates/zoom-phone").version;
+    let facade_at_base = version_of(root, "crates/telnums").version;
+    let needed = version::required(&at_base, Level::Breaking).expect("a bump");
+    let facade_needed = version::required(&facade_at_base, Level::Breaking).expect("a bump");
 
     // Uncommitted edit: the base is HEAD.
     let mut spec = real_spec();
@@ -344,34 +358,25 @@ fn check_fails_on_an_unbumped_breaking_commit_and_passes_once_bumped() {
     let failure = report
         .check_failure()
         .expect("--check fails without a bump");
-    let needed = version::required(&at_base, Level::Breaking).expect("a bump");
-    assert!(
-        failure.contains(&format!(
-            "telnums-zoom-phone needs a minor bump ({at_base} → {needed})"
-        )),
-        "{failure}"
-    );
-    assert!(
-        failure.contains(&format!(
-            "telnums needs a minor bump ({at_base} → {needed})"
-        )),
-        "the facade too: {failure}"
-    );
-    assert!(
-        failure.contains("ZoomPhoneNumber.carrier removed from a response schema"),
-        "{failure}"
-    );
-    assert!(
-        failure.contains("query parameter `account_id` added as required"),
-        "{failure}"
-    );
-    assert!(
-        failure.contains("[workspace.package] of Cargo.toml"),
-        "{failure}"
-    );
+    for (name, from, to) in [
+        ("telnums-zoom-phone", &at_base, &needed),
+        ("telnums", &facade_at_base, &facade_needed),
+    ] {
+        let kind = version::bump_name(from, to);
+        let line = format!("{name} needs a {kind} bump ({from} → {to})");
+        assert!(failure.contains(&line), "no `{line}` in {failure}");
+    }
+    for cause in [
+        "ZoomPhoneNumber.carrier removed from a response schema",
+        "query parameter `account_id` added as required",
+        "Fix: raise `version` in",
+    ] {
+        assert!(failure.contains(cause), "no `{cause}` in {failure}");
+    }
 
-    // A commit that only bumps the version: the base stays before the spec edit.
-    set_workspace_version(root, &needed.to_string());
+    // A commit that only bumps the versions: the base stays before the spec edit.
+    raise_version(root, "crates/zoom-phone", &needed);
+    raise_version(root, "crates/telnums", &facade_needed);
     git(
         root,
         &["commit", "-q", "-am", "bump for the breaking spec edit"],
@@ -395,11 +400,11 @@ fn check_fails_on_an_unbumped_breaking_commit_and_passes_once_bumped() {
     let facade = std::fs::read_to_string(root.join("crates/telnums/CHANGELOG.md"))
         .expect("facade changelog");
     assert!(
-        facade.contains(&format!(
-            "- `telnums::zoom_phone` (telnums-zoom-phone {needed}): breaking changes"
-        )),
+        facade.contains(&format!("## {facade_needed} (unreleased)")),
         "{facade}"
     );
+    let line = format!("- `telnums::zoom_phone` (telnums-zoom-phone {needed}): breaking changes");
+    assert!(facade.contains(&line), "{facade}");
     // Written twice: the same entry, not two.
     report.write_changelogs(root).expect("changelogs again");
     let again =
@@ -409,9 +414,10 @@ fn check_fails_on_an_unbumped_breaking_commit_and_passes_once_bumped() {
     // A release tag becomes the base: nothing changed since.
     git(root, &["add", "-A"]);
     git(root, &["commit", "-q", "-m", "changelogs"]);
-    git(root, &["tag", "v0.2.0"]);
+    git(root, &["tag", "release-after-the-edit"]);
     let report = diff::run(root, &options()).expect("diff runs");
-    assert_eq!(report.base.as_ref().map(|b| b.rev.as_str()), Some("v0.2.0"));
+    let base = report.base.as_ref().map(|b| b.rev.as_str());
+    assert_eq!(base, Some("release-after-the-edit"));
     assert!(report.providers.is_empty(), "{}", report.render());
 }
 
@@ -439,5 +445,62 @@ fn compatible_commit_passes_check_without_a_bump() {
         report.render().contains("patch bump"),
         "{}",
         report.render()
+    );
+}
+
+/// Crates may state their own versions instead of inheriting the workspace's: each is
+/// then read, judged and raised on its own (a 1.x facade needs a major bump).
+#[test]
+fn own_versions_are_read_and_judged_per_crate() {
+    let own = |root: &Path, dir: &str, v: &str| {
+        let path = root.join(dir).join("Cargo.toml");
+        let text = std::fs::read_to_string(&path).expect("manifest");
+        assert!(
+            text.contains("version.workspace = true"),
+            "{dir} inherits today"
+        );
+        let text = text.replacen("version.workspace = true", &format!("version = \"{v}\""), 1);
+        std::fs::write(path, text).expect("write manifest");
+    };
+    let repo = scratch_repo_with(|root| {
+        own(root, "crates/zoom-phone", "0.5.2");
+        own(root, "crates/telnums", "1.2.0");
+    });
+    let root = repo.path();
+    let mut spec = real_spec();
+    breaking_edit(&mut spec);
+    write_spec(root, &spec);
+    git(root, &["commit", "-q", "-am", "a breaking spec edit"]);
+    let failure = diff::run(root, &options())
+        .expect("diff runs")
+        .check_failure()
+        .expect("--check fails without a bump");
+    assert!(
+        failure.contains("telnums-zoom-phone needs a minor bump (0.5.2 → 0.6.0)"),
+        "{failure}"
+    );
+    assert!(
+        failure.contains("telnums needs a major bump (1.2.0 → 2.0.0)"),
+        "{failure}"
+    );
+    assert!(
+        failure.contains("raise `version` in crates/zoom-phone/Cargo.toml to 0.6.0"),
+        "{failure}"
+    );
+
+    // Only the provider raised: the facade still fails.
+    raise_version(root, "crates/zoom-phone", &Version::new(0, 6, 0));
+    let failure = diff::run(root, &options())
+        .expect("diff runs")
+        .check_failure()
+        .expect("facade");
+    assert!(!failure.contains("telnums-zoom-phone needs"), "{failure}");
+    assert!(failure.contains("telnums needs a major bump"), "{failure}");
+    raise_version(root, "crates/telnums", &Version::new(2, 0, 0));
+    assert_eq!(
+        diff::run(root, &options())
+            .expect("diff runs")
+            .check_failure(),
+        None
     );
 }
