@@ -289,6 +289,8 @@ fn scratch_repo_with(prepare: impl FnOnce(&Path)) -> tempfile::TempDir {
         "crates/zoom-phone/Cargo.toml",
         "crates/telnums/Cargo.toml",
         "specs/zoom-phone.yaml",
+        "crates/zoom-phone/CHANGELOG.md",
+        "crates/telnums/CHANGELOG.md",
     ] {
         std::fs::create_dir_all(root.join(rel).parent().expect("parent")).expect("mkdir");
         std::fs::copy(repo_root().join(rel), root.join(rel)).expect("copy");
@@ -389,8 +391,10 @@ fn check_fails_on_an_unbumped_breaking_commit_and_passes_once_bumped() {
     assert_eq!(written.len(), 2, "provider and facade: {written:?}");
     let provider = std::fs::read_to_string(root.join("crates/zoom-phone/CHANGELOG.md"))
         .expect("provider changelog");
+    let new_section = provider.find(&format!("## {needed} (unreleased)"));
+    let first_section = provider.find("## 0.1.0\n");
     assert!(
-        provider.contains(&format!("## {needed} (unreleased)")),
+        new_section.is_some() && new_section < first_section,
         "{provider}"
     );
     assert!(
