@@ -1755,19 +1755,24 @@ impl<'a> Differ<'a> {
         );
     }
 
-    fn format(&mut self, a: &Value, b: &Value, _ap: &str, bp: &str, reach: Reach, what: &str) {
+    fn format(&mut self, a: &Value, b: &Value, ap: &str, bp: &str, reach: Reach, what: &str) {
         let (fa, fb) = (a.get("format"), b.get("format"));
         if fa == fb {
             return;
         }
         let (ra, rb) = (rust_scalar(a), rust_scalar(b));
         let describe = |f: Option<&Value>| f.map(short).unwrap_or_else(|| "none".into());
-        let ptr = child(bp, "format");
+        // A removed format is pointed at in the old spec.
+        let (side, ptr) = if fb.is_some() {
+            (Side::New, child(bp, "format"))
+        } else {
+            (Side::Old, child(ap, "format"))
+        };
         if ra != rb {
             self.push(
                 Level::Breaking,
                 "format-changed",
-                Side::New,
+                side,
                 &ptr,
                 format!(
                     "{what}: format {} → {} (Rust type {} → {})",
@@ -1787,7 +1792,7 @@ impl<'a> Differ<'a> {
             self.push(
                 level,
                 "format-changed",
-                Side::New,
+                side,
                 &ptr,
                 format!(
                     "{what}: format {} → {} ({} values)",
@@ -1874,7 +1879,7 @@ impl<'a> Differ<'a> {
         what: &str,
         place: Place,
     ) {
-        // (keyword, true when a larger value narrows what is accepted)
+        // Raising a lower bound or lowering an upper one narrows what is accepted.
         const LOWER: &[&str] = &["minimum", "minLength", "minItems", "minProperties"];
         const UPPER: &[&str] = &["maximum", "maxLength", "maxItems", "maxProperties"];
         // A newly wrapped or unwrapped string changes the Rust type whatever the direction.
@@ -1955,14 +1960,11 @@ impl<'a> Differ<'a> {
                 );
             }
         }
-        for (key, narrowing_value) in [
-            ("exclusiveMinimum", true),
-            ("exclusiveMaximum", true),
-            ("uniqueItems", true),
-        ] {
+        // Setting one of these flags narrows what is accepted, clearing it widens.
+        for key in ["exclusiveMinimum", "exclusiveMaximum", "uniqueItems"] {
             let flag = |v: &Value| v.get(key) == Some(&Value::Bool(true));
             if flag(a) != flag(b) {
-                let narrowed = flag(b) == narrowing_value;
+                let narrowed = flag(b);
                 self.push(
                     if narrowed {
                         reach.narrowed()
