@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+pub mod diff;
 pub mod docs;
 pub mod lint;
 pub mod postprocess;
