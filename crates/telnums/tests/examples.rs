@@ -63,10 +63,23 @@ fn example(name: &str) -> PathBuf {
         .join("examples")
         .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     let built_at = std::fs::metadata(&bin).and_then(|m| m.modified()).ok();
-    // The examples are built from this crate, core and the provider crates: everything
-    // under crates/ but the CLI.
-    let crates_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    if built_at.is_none_or(|t| newest_source(&crates_dir) > t) {
+    // The examples are built from this crate, core and the provider crates (siblings in
+    // the workspace; absent when testing from the published package).
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sources = [
+        "core",
+        "vonage-cc",
+        "webex-calling",
+        "fone-dynamics",
+        "apple-business",
+        "zoom-phone",
+    ]
+    .map(|dir| here.join("..").join(dir));
+    let newest = std::iter::once(newest_source(here))
+        .chain(sources.iter().map(|d| newest_source(d)))
+        .max()
+        .unwrap_or(SystemTime::UNIX_EPOCH);
+    if built_at.is_none_or(|t| newest > t) {
         BUILT.get_or_init(|| {
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
             let mut build = Command::new(cargo);
@@ -89,9 +102,7 @@ fn newest_source(dir: &Path) -> SystemTime {
         let path = entry.path();
         let Ok(meta) = entry.metadata() else { continue };
         if meta.is_dir() {
-            if path.file_name().is_some_and(|n| n != "cli") {
-                newest = newest.max(newest_source(&path));
-            }
+            newest = newest.max(newest_source(&path));
         } else if path
             .extension()
             .is_some_and(|e| e == "rs" || e == "toml" || e == "md")
