@@ -5,7 +5,7 @@
 //! [`AppleBusinessClient`] is the hand-written client: auth (a bearer token or the OAuth2
 //! [`ClientCredentials`](telnums_core::ClientCredentials) source), retries,
 //! `apple-request-id` in errors, the typed [`Ql`] filter builder, and
-//! [`ListCallerIds`] for cursor pagination that follows `pagination.next`. The base URL
+//! [`ListCallerIds`] for pagination by `pagination.cursors.after`. The base URL
 //! is per environment and includes the API version, e.g.
 //! `https://businessconnect.apple.com/api/v1`. The generated [`Client`] and [`types`]
 //! are re-exported unchanged; this crate's code is generated from
