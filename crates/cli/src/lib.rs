@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 on success, 2 on usage errors, 1 on API or transport errors (with one
 //! line naming the provider, HTTP status and request id).
+#![warn(missing_docs)]
 
 mod config;
 pub mod demo;

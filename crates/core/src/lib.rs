@@ -1,23 +1,19 @@
-//! Shared runtime of the telnums provider clients.
+#![doc = include_str!("../README.md")]
 //!
-//! Every provider crate (`telnums-vonage-cc`, `telnums-webex-calling`, …) is a
-//! progenitor-generated client plus a thin hand-written layer; the behaviour they share
-//! lives here once:
+//! ## Where things are
 //!
 //! * [`ClientBuilder`]: base URL, timeouts, `User-Agent`, retry policy, credentials;
 //! * [`Credentials`]: [`BearerToken`], [`BasicAuth`] and the OAuth2
 //!   [`ClientCredentials`] grant with token caching, all holding a [`Secret`] that never
 //!   prints;
-//! * [`RetryPolicy`]: retries on 423/429/502/503/504 and transport failures, honouring
-//!   `Retry-After` (seconds, HTTP-date or ISO-8601), otherwise exponential backoff with
-//!   jitter, capped in attempts and total wait;
-//! * [`Error`]: one `#[non_exhaustive]` error naming provider, HTTP status, request id and
-//!   the provider's message;
+//! * [`RetryPolicy`]: what is retried and for how long;
+//! * [`Error`] and [`ErrorKind`]: the one error type of every provider crate;
 //! * [`paginate`]: page streams with a repeated-cursor guard and item/page caps;
 //! * [`hooks`]: the functions generated code calls before and after each request;
 //! * [`wire`]: the one limited body reader every response goes through (generated code
 //!   reaches it via [`wire::read_json`]), timeouts, gzip, redirects and the description of
 //!   transport failures.
+#![warn(missing_docs)]
 
 pub mod auth;
 mod config;

@@ -1,9 +1,25 @@
-//! One small API over five "list phone numbers" APIs.
+// The README's example uses the Webex and Zoom clients, so it is the crate doc (and a
+// doctest) only when both features are on, as they are by default and on docs.rs.
+#![cfg_attr(
+    all(feature = "webex-calling", feature = "zoom-phone"),
+    doc = include_str!("../README.md")
+)]
+#![cfg_attr(
+    not(all(feature = "webex-calling", feature = "zoom-phone")),
+    doc = "One Rust API over five \"list phone numbers\" APIs (the full documentation, with its \
+           example, is built with the default features)."
+)]
 //!
-//! Each provider's full typed client stays available (re-exported below, one cargo
-//! feature per provider, all on by default); this crate adds the common record,
-//! [`PhoneNumber`], and one way to list it: build a [`Source`] from a provider client,
-//! then [`list`] it, or [`list_all`] to list several providers concurrently.
+//! ## Entry points
+//!
+//! [`PhoneNumber`] is the common record and [`Provider`] names where it came from. Build
+//! a [`Source`] from a provider client (re-exported as the modules `vonage_cc`,
+//! `webex_calling`, `fone_dynamics`, `apple_business` and `zoom_phone`, each behind its
+//! cargo feature), then [`list`] it, or [`list_all`] several concurrently, with a
+//! [`Query`] (phone number filter, item cap, page size, requests in flight). Errors are
+//! [`telnums_core::Error`]. [`list_pages`] and [`list_all_pages`] give the same numbers
+//! one provider page at a time, for consumers that write and flush per page; every
+//! listing runs a few pages ahead of its consumer.
 //!
 //! Numbers are never guessed: [`PhoneNumber::number`] is E.164 only when the provider
 //! sent E.164 (a `+` and 2 to 15 digits, separators dropped, see [`strict_e164`]);
@@ -11,32 +27,7 @@
 //! [`PhoneNumber::number_raw`] and never given a `+`. Numbers people type
 //! ([`Query::phone_number`]) are read with [`normalize_e164`], which also accepts the
 //! `00` prefix and bare digits that include the country code.
-//!
-//! With the `webex-calling` and `zoom-phone` features (both on by default):
-#![cfg_attr(
-    all(feature = "webex-calling", feature = "zoom-phone"),
-    doc = r#"
-```no_run
-use futures::StreamExt;
-use telnums::{list_all, Query, Source};
-
-# async fn run() -> Result<(), telnums::Error> {
-let token = std::env::var("TELNUMS_TOKEN").unwrap_or_default();
-let webex = telnums::webex_calling::WebexClient::builder().bearer_token(token.clone()).build()?;
-let zoom = telnums::zoom_phone::ZoomPhoneClient::builder().bearer_token(token).build()?;
-let sources = vec![Source::webex_calling(webex, None), Source::ZoomPhone(zoom)];
-let mut numbers = list_all(sources, &Query::default());
-while let Some(result) = numbers.next().await {
-    match result {
-        Ok(n) => println!("{} {:?}", n.provider, n.number),
-        // One provider failing does not stop the others.
-        Err(e) => eprintln!("{e}"),
-    }
-}
-# Ok(()) }
-```
-"#
-)]
+#![warn(missing_docs)]
 
 #[cfg(not(any(
     feature = "vonage-cc",
