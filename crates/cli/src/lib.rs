@@ -85,6 +85,11 @@ struct ListArgs {
     /// larger values are lowered to each provider's maximum).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     page_size: Option<u32>,
+    /// Requests in flight at once for providers that page by offset (vonage-cc,
+    /// webex-calling, fone-dynamics), 1 to 16 (default 4). Cursor-paged providers ask
+    /// for the next page as soon as the current one is decoded.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=16))]
+    concurrency: Option<u8>,
     /// Seconds allowed for each request, from sending it to the last byte of the page
     /// (default 30). A server that sends nothing for 10 s fails sooner; failed requests
     /// are retried within 60 s per page.
@@ -161,6 +166,9 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             }
             if let Some(n) = args.max_items {
                 query = query.max_items(n);
+            }
+            if let Some(n) = args.concurrency {
+                query = query.concurrency(usize::from(n));
             }
             if let Some(n) = args.page_size {
                 query = query.page_size(n);
