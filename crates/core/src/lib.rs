@@ -14,11 +14,14 @@
 //! * [`Error`]: one `#[non_exhaustive]` error naming provider, HTTP status, request id and
 //!   the provider's message;
 //! * [`paginate`]: page streams with a repeated-cursor guard and item/page caps;
+//! * [`filter`]: the query filters each provider crate generates from its spec, and
+//!   values checked against them;
 //! * [`hooks`]: the functions generated code calls before and after each request.
 
 pub mod auth;
 mod config;
 mod error;
+pub mod filter;
 pub mod hooks;
 mod macros;
 pub mod paginate;

@@ -62,6 +62,8 @@ pub(crate) fn stream(
 ) -> BoxStream<'static, Result<PhoneNumber, Error>> {
     let _ = &wanted;
     let size = query.page_size;
+    #[allow(unused_variables)]
+    let filters = query.filters(source.provider()).cloned();
     match source {
         #[cfg(feature = "vonage-cc")]
         Source::VonageCc(client) => {
@@ -83,14 +85,18 @@ pub(crate) fn stream(
             if let Some(n) = wanted {
                 listing = listing.query(move |q| q.phone_number(n.clone()));
             }
+            if let Some(f) = filters {
+                listing = listing.filters(f);
+            }
             listing.items().map(|r| r.map(from_webex)).boxed()
         }
         #[cfg(feature = "fone-dynamics")]
-        Source::FoneDynamics { client, scope } => match wanted {
-            // The single-number path is Fone's server-side filter. A number the account
-            // does not hold (404), or one linked to another property than the one
-            // listed, is simply not in the listing.
-            Some(n) => futures::stream::once(async move {
+        Source::FoneDynamics { client, scope } => match (wanted, filters) {
+            // The single-number path is Fone's server-side filter (unless other filters
+            // are set: that path takes none, so the listing is filtered client-side). A
+            // number the account does not hold (404), or one linked to another property
+            // than the one listed, is simply not in the listing.
+            (Some(n), None) => futures::stream::once(async move {
                 match client.get_number(&n).await {
                     Ok(found) => {
                         let found = found.into_inner();
@@ -108,13 +114,16 @@ pub(crate) fn stream(
             })
             .filter_map(|r| futures::future::ready(r.transpose()))
             .boxed(),
-            None => {
+            (_, filters) => {
                 let mut listing = match scope {
                     crate::fone_dynamics::Scope::Account(sid) => client.list_account_numbers(sid),
                     crate::fone_dynamics::Scope::Property(sid) => client.list_property_numbers(sid),
                 };
                 if let Some(n) = size {
                     listing = listing.page_size(n);
+                }
+                if let Some(f) = filters {
+                    listing = listing.filters(f);
                 }
                 listing.items().map(|r| r.map(from_fone)).boxed()
             }
@@ -133,6 +142,9 @@ pub(crate) fn stream(
             if let Some(n) = wanted {
                 listing = listing.ql(Ql::new().eq(QlField::PhoneNumber, n));
             }
+            if let Some(f) = filters {
+                listing = listing.filters(f);
+            }
             listing.items().map(|r| r.map(from_apple)).boxed()
         }
         #[cfg(feature = "zoom-phone")]
@@ -140,6 +152,9 @@ pub(crate) fn stream(
             let mut listing = client.list_phone_numbers();
             if let Some(n) = size {
                 listing = listing.page_size(n);
+            }
+            if let Some(f) = filters {
+                listing = listing.filters(f);
             }
             listing.items().map(|r| r.map(from_zoom)).boxed()
         }
