@@ -5,14 +5,17 @@
 
 mod config;
 pub mod demo;
+mod logs;
 mod output;
 
-use std::io::IsTerminal;
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write as _};
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::builder::{PossibleValue, PossibleValuesParser};
+use clap::{Arg, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use futures::StreamExt;
-use telnums::{normalize_e164, Provider, Query, Source};
+use telnums::{normalize_e164, ParamType, Provider, Query, QueryParam, Source};
 
 /// The command line.
 #[derive(Debug, Parser)]
@@ -22,8 +25,17 @@ use telnums::{normalize_e164, Provider, Query, Source};
     about = "List phone numbers from Vonage CC, Webex Calling, Fone Dynamics, Apple Business Connect and Zoom Phone"
 )]
 pub struct Cli {
+    /// Log each request on stderr: -v one line per attempt (method, path, query,
+    /// status, attempt, wait before a retry, request id, milliseconds), -vv also each
+    /// request as it is sent. Token-bearing query values and credentials are never
+    /// logged. RUST_LOG (`target=level,…`, e.g. `telnums_core=debug`) overrides.
+    #[arg(short, long, action = ArgAction::Count, global = true)]
+    verbose: u8,
     #[command(subcommand)]
     command: Command,
+    /// The provider filters given as flags of `list <provider>`: (flag, values).
+    #[arg(skip)]
+    filters: Vec<(&'static str, Vec<String>)>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -35,20 +47,74 @@ enum Command {
     /// OAuth2 client-credentials grant from TELNUMS_<KEY>_CLIENT_ID, _CLIENT_SECRET and
     /// _TOKEN_URL (TELNUMS_CLIENT_ID, … for one provider). Fone Dynamics also needs
     /// TELNUMS_ACCOUNT_SID. With `all`, a section's `token_env` names its variable.
-    List(Box<ListArgs>),
+    ///
+    /// Each provider takes the filters its API documents (see `telnums list <provider>
+    /// --help`); they are checked before anything is sent.
+    List(Box<ListCommand>),
     /// List all five providers from a built-in local mock server; no account needed.
     Demo {
         /// Output format (default: table on a terminal, ndjson otherwise).
         #[arg(long, value_enum)]
         format: Option<Format>,
     },
+    /// Print a shell completion script, e.g. `telnums completions bash >
+    /// ~/.local/share/bash-completion/completions/telnums`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print a manual page (roff), e.g. `telnums man | man -l -`, or write them all.
+    Man {
+        /// Write a page per command (telnums.1, telnums-list.1, telnums-list-zoom-phone.1,
+        /// …) into this directory instead of printing one.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// The command whose page to print, e.g. `list webex-calling` (default: telnums).
+        command: Vec<String>,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct ListCommand {
+    #[command(subcommand)]
+    target: ListTarget,
+}
+
+/// Which provider `list` lists.
+#[derive(Debug, Subcommand)]
+enum ListTarget {
+    /// Vonage Contact Center callback numbers (--region, or --base-url).
+    VonageCc(ListArgs),
+    /// Webex Calling numbers and extensions (of --org-id, or the caller's organisation).
+    WebexCalling(ListArgs),
+    /// Fone Dynamics numbers of an account (--account-sid or TELNUMS_ACCOUNT_SID) or of
+    /// a property (--property-sid).
+    FoneDynamics(ListArgs),
+    /// Apple Business Connect caller IDs of a brand (--org-id and --brand-id).
+    AppleBusiness(ListArgs),
+    /// Zoom Phone numbers of the account.
+    ZoomPhone(ListArgs),
+    /// Every provider configured in --config FILE, concurrently; filters go in the
+    /// file's sections.
+    All(ListArgs),
+}
+
+impl ListTarget {
+    /// The provider (`None` for `all`) and the flags.
+    fn parts(&self) -> (Option<Provider>, &ListArgs) {
+        match self {
+            ListTarget::VonageCc(a) => (Some(Provider::VonageCc), a),
+            ListTarget::WebexCalling(a) => (Some(Provider::WebexCalling), a),
+            ListTarget::FoneDynamics(a) => (Some(Provider::FoneDynamics), a),
+            ListTarget::AppleBusiness(a) => (Some(Provider::AppleBusiness), a),
+            ListTarget::ZoomPhone(a) => (Some(Provider::ZoomPhone), a),
+            ListTarget::All(a) => (None, a),
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]
 struct ListArgs {
-    /// Provider key (vonage-cc, webex-calling, fone-dynamics, apple-business, zoom-phone)
-    /// or `all` with --config.
-    provider: String,
     /// Send requests here instead of the provider's public API.
     #[arg(long)]
     base_url: Option<String>,
@@ -83,6 +149,121 @@ struct ListArgs {
     /// With `all`: the TOML file naming the providers to list.
     #[arg(long)]
     config: Option<PathBuf>,
+}
+
+/// The whole command line: the derived definition plus, on each `list <provider>`, one
+/// flag per filter of the provider's spec (`telnums::Provider::filters`, generated by
+/// `cargo xtask generate`), with the spec's descriptions and values.
+pub fn command() -> clap::Command {
+    Cli::command().mut_subcommand("list", |list| {
+        Provider::ALL.into_iter().fold(list, |list, provider| {
+            list.mut_subcommand(provider.key(), |sub| with_filter_flags(sub, provider))
+        })
+    })
+}
+
+fn with_filter_flags(mut cmd: clap::Command, provider: Provider) -> clap::Command {
+    let table = provider.filters();
+    if table.params.is_empty() {
+        return cmd;
+    }
+    cmd = cmd.next_help_heading("Filters (from the provider's API reference)");
+    for param in table.params {
+        cmd = cmd.arg(filter_flag(param));
+    }
+    cmd
+}
+
+/// The flag of one filter. Closed lists of values are checked by clap (and completed by
+/// shells); everything is checked again by `Query::filter`.
+fn filter_flag(param: &'static QueryParam) -> Arg {
+    let mut arg = Arg::new(param.flag)
+        .long(param.flag)
+        .help(param.summary)
+        .value_name(match param.ty {
+            ParamType::Boolean => "BOOL",
+            ParamType::Integer { .. } => "N",
+            ParamType::String if param.check.is_some() => "CLAUSE",
+            ParamType::String if param.values.is_empty() => "TEXT",
+            ParamType::String => "VALUE",
+        });
+    let mut long = reflow(param.description);
+    long.push_str(&format!("\n\nSent as `{}`.", param.name));
+    if param.open {
+        long.push_str(&format!(
+            " Documented values: {}; others are sent as given (the provider adds values).",
+            param.value_names()
+        ));
+    }
+    match param.separator {
+        Some(',') => {
+            long.push_str(" Several values: comma-separated, or repeat the flag.");
+            arg = arg.action(ArgAction::Append).value_delimiter(',');
+        }
+        Some(sep) => {
+            long.push_str(&format!(
+                " Several: repeat the flag (they are joined with `{sep}`)."
+            ));
+            arg = arg.action(ArgAction::Append);
+        }
+        None => {}
+    }
+    arg = arg.long_help(long);
+    match param.ty {
+        ParamType::Boolean => arg.value_parser(PossibleValuesParser::new(["true", "false"])),
+        ParamType::String if !param.values.is_empty() && !param.open => arg
+            .value_parser(PossibleValuesParser::new(
+                param
+                    .values
+                    .iter()
+                    .map(|(v, help)| PossibleValue::new(*v).help(*help)),
+            ))
+            .ignore_case(true),
+        _ => arg,
+    }
+}
+
+/// The spec's hard-wrapped text with each paragraph (and each `* ` item) on one line, so
+/// that clap wraps it to the terminal like the other help texts.
+fn reflow(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            out.push_str("\n\n");
+        } else if trimmed.starts_with("* ") && !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+            out.push_str(trimmed);
+        } else {
+            if !out.is_empty() && !out.ends_with('\n') {
+                out.push(' ');
+            }
+            out.push_str(trimmed);
+        }
+    }
+    out
+}
+
+/// Parses `args` (the program name first) with [`command`].
+pub fn parse_from<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let matches = command().try_get_matches_from(args)?;
+    let mut cli = Cli::from_arg_matches(&matches)?;
+    if let Some(("list", list)) = matches.subcommand() {
+        if let Some((key, sub)) = list.subcommand() {
+            if let Ok(provider) = key.parse::<Provider>() {
+                for param in provider.filters().params {
+                    if let Some(values) = sub.get_many::<String>(param.flag) {
+                        cli.filters.push((param.flag, values.cloned().collect()));
+                    }
+                }
+            }
+        }
+    }
+    Ok(cli)
 }
 
 /// Output format.
@@ -129,8 +310,10 @@ impl Failure {
 
 /// Runs a parsed command line.
 pub async fn run(cli: Cli) -> Result<(), Failure> {
+    logs::init(cli.verbose);
     match cli.command {
-        Command::List(args) => {
+        Command::List(list) => {
+            let (provider, args) = list.target.parts();
             let format = args.format.unwrap_or_else(default_format);
             let mut query = Query::default();
             if let Some(n) = &args.phone_number {
@@ -149,19 +332,31 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             if let Some(n) = args.page_size {
                 query = query.page_size(n);
             }
-            let sources = if args.provider == "all" {
-                let path = args
-                    .config
-                    .as_deref()
-                    .ok_or_else(|| Failure::usage("`list all` needs --config FILE"))?;
-                config::sources_from_file(path, &args, &config::Env::from_process())?
-            } else {
-                let provider: Provider = args.provider.parse().map_err(Failure::usage)?;
-                vec![config::source_from_args(
-                    provider,
-                    &args,
-                    &config::Env::from_process(),
-                )?]
+            let sources = match provider {
+                None => {
+                    let path = args
+                        .config
+                        .as_deref()
+                        .ok_or_else(|| Failure::usage("`list all` needs --config FILE"))?;
+                    let (sources, with_filters) =
+                        config::sources_from_file(path, args, &config::Env::from_process(), query)?;
+                    query = with_filters;
+                    sources
+                }
+                Some(provider) => {
+                    for (flag, values) in &cli.filters {
+                        for value in values {
+                            query = query
+                                .filter(provider, flag, value)
+                                .map_err(|e| Failure::usage(e.to_string()))?;
+                        }
+                    }
+                    vec![config::source_from_args(
+                        provider,
+                        args,
+                        &config::Env::from_process(),
+                    )?]
+                }
             };
             emit(sources, &query, format).await
         }
@@ -176,7 +371,42 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             )
             .await
         }
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut command(), "telnums", &mut out);
+            write_stdout(&out)
+        }
+        Command::Man { dir, command: path } => man(dir, &path),
     }
+}
+
+/// `telnums man`: the page of the command at `path`, or every page into `dir`.
+fn man(dir: Option<PathBuf>, path: &[String]) -> Result<(), Failure> {
+    let mut cmd = command().disable_help_subcommand(true);
+    cmd.build();
+    if let Some(dir) = dir {
+        return clap_mangen::generate_to(cmd, &dir)
+            .map_err(|e| Failure::api(format!("cannot write to {}: {e}", dir.display())));
+    }
+    for name in path {
+        cmd = cmd
+            .find_subcommand(name)
+            .cloned()
+            .ok_or_else(|| Failure::usage(format!("no command `{}`", path.join(" "))))?;
+    }
+    let mut out = Vec::new();
+    clap_mangen::Man::new(cmd)
+        .render(&mut out)
+        .map_err(io_failure)?;
+    write_stdout(&out)
+}
+
+fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(bytes)
+        .and_then(|()| stdout.flush())
+        .map_err(io_failure)
 }
 
 fn default_format() -> Format {
@@ -228,4 +458,75 @@ fn io_failure(e: std::io::Error) -> Failure {
         std::process::exit(0);
     }
     Failure::api(format!("cannot write output: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// clap's own consistency checks over the whole definition, filter flags included
+    /// (a filter whose flag clashed with a common flag would fail here).
+    #[test]
+    fn command_definition_is_consistent() {
+        command().debug_assert();
+    }
+
+    #[test]
+    fn every_filter_of_every_provider_is_a_flag_of_its_subcommand() {
+        let cmd = command();
+        let list = cmd.find_subcommand("list").expect("list");
+        for provider in Provider::ALL {
+            let sub = list.find_subcommand(provider.key()).expect("subcommand");
+            for param in provider.filters().params {
+                let arg = sub
+                    .get_arguments()
+                    .find(|a| a.get_long() == Some(param.flag))
+                    .unwrap_or_else(|| panic!("{provider}: no --{}", param.flag));
+                assert_eq!(
+                    arg.get_help().map(ToString::to_string).as_deref(),
+                    Some(param.summary)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn filter_flags_reach_the_parsed_command_line() {
+        let cli = parse_from([
+            "telnums",
+            "list",
+            "webex-calling",
+            "--owner-type",
+            "PLACE",
+            "--order",
+            "dn,extension",
+            "--order",
+            "lastName",
+            "-v",
+        ])
+        .expect("parses");
+        assert_eq!(cli.verbose, 1);
+        assert_eq!(
+            cli.filters,
+            [
+                (
+                    "order",
+                    vec![
+                        "dn".to_owned(),
+                        "extension".to_owned(),
+                        "lastName".to_owned()
+                    ]
+                ),
+                ("owner-type", vec!["PLACE".to_owned()]),
+            ]
+        );
+    }
+
+    #[test]
+    fn reflow_joins_wrapped_lines_but_keeps_paragraphs_and_items() {
+        assert_eq!(
+            reflow("One\ntwo.\n\nItems:\n* `a` - first\n* `b` - second\n"),
+            "One two.\n\nItems:\n* `a` - first\n* `b` - second"
+        );
+    }
 }

@@ -62,6 +62,15 @@ fn token_http_client() -> reqwest::Client {
         .unwrap_or_default()
 }
 
+/// The token endpoint for logs: scheme, host, port and path only (no user info, no
+/// query, which could hold credentials).
+fn endpoint(token_url: &str) -> String {
+    match url::Url::parse(token_url) {
+        Ok(u) => format!("{}{}", u.origin().ascii_serialization(), u.path()),
+        Err(_) => "(unparsable URL)".to_owned(),
+    }
+}
+
 fn sensitive(value: String) -> Result<HeaderValue, AuthError> {
     let mut header = HeaderValue::try_from(value).map_err(|_| AuthError::InvalidHeader)?;
     header.set_sensitive(true);
@@ -214,6 +223,7 @@ impl ClientCredentials {
             }
             form.finish()
         };
+        let started = std::time::Instant::now();
         let response = self
             .http
             .post(&self.token_url)
@@ -228,6 +238,12 @@ impl ClientCredentials {
             .await
             .map_err(|e| AuthError::Transport(e.without_url()))?;
         let status = response.status();
+        tracing::debug!(
+            endpoint = %endpoint(&self.token_url),
+            status = status.as_u16(),
+            elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            "OAuth2 token request"
+        );
         let body = response
             .bytes()
             .await
@@ -267,7 +283,6 @@ impl ClientCredentials {
         .unwrap_or(Duration::from_secs(3600));
         let header = sensitive(format!("Bearer {}", token.access_token))?;
         tracing::debug!(
-            token_url = %self.token_url,
             lifetime_s = lifetime.as_secs(),
             "fetched OAuth2 access token"
         );
