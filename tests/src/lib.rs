@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod examples;
+pub mod raw;
 pub mod scenarios;
 
 use std::path::PathBuf;

@@ -8,9 +8,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+pub mod diff;
 pub mod docs;
 pub mod filters;
 pub mod lint;
+pub mod postprocess;
 pub mod preprocess;
 
 pub use docs::docs;
@@ -95,7 +97,10 @@ pub fn generate_source(root: &Path, key: &str) -> Result<String> {
     let tokens = generator
         .generate_tokens(&spec)
         .map_err(|e| anyhow::anyhow!("progenitor failed on {}: {e}", path.display()))?;
-    let file: syn::File = syn::parse2(tokens).context("progenitor produced unparsable Rust")?;
+    let mut file: syn::File = syn::parse2(tokens).context("progenitor produced unparsable Rust")?;
+    // Every body read goes through the runtime's limited reader (see postprocess.rs).
+    postprocess::route_body_reads(&mut file)
+        .with_context(|| format!("post-processing the code generated from {}", path.display()))?;
 
     let mut out = String::new();
     out.push_str(&format!(

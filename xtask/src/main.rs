@@ -27,9 +27,53 @@ enum Command {
     Lint,
     /// Render an HTML reference of every spec into docs-html/ (needs Node.js and npx).
     Docs,
+    /// Classify the spec changes since a base revision (breaking or not, for users of the
+    /// generated crates), with the version bump each crate needs.
+    Diff {
+        /// Compare with this revision instead of the default (the newest tag, else the
+        /// state of specs/ before their last change; see xtask/src/diff/git.rs).
+        #[arg(long)]
+        base: Option<String>,
+        /// Only this provider (e.g. `zoom-phone`).
+        #[arg(long)]
+        only: Option<String>,
+        /// Write an entry per affected crate into crates/<key>/CHANGELOG.md.
+        #[arg(long)]
+        changelog: bool,
+        /// Fail when a breaking change lacks the version bump it needs (CI).
+        #[arg(long)]
+        check: bool,
+    },
     /// Run the benchmarks in benches/ and write BENCHMARKS.md (quick criterion timings
     /// by default).
     Bench(bench::BenchArgs),
+}
+
+fn diff(
+    root: &std::path::Path,
+    base: Option<String>,
+    only: Option<String>,
+    changelog: bool,
+    check: bool,
+) -> anyhow::Result<bool> {
+    let report = xtask::diff::run(root, &xtask::diff::Options { base, only })?;
+    print!("{}", report.render());
+    if changelog {
+        for path in report.write_changelogs(root)? {
+            println!(
+                "wrote {}",
+                path.strip_prefix(root).unwrap_or(&path).display()
+            );
+        }
+    }
+    if check {
+        if let Some(failure) = report.check_failure() {
+            eprint!("{failure}");
+            return Ok(false);
+        }
+        println!("xtask diff --check: every breaking change has its version bump");
+    }
+    Ok(true)
 }
 
 fn main() -> ExitCode {
@@ -76,6 +120,12 @@ fn main() -> ExitCode {
             );
             true
         }),
+        Command::Diff {
+            base,
+            only,
+            changelog,
+            check,
+        } => diff(&root, base, only, changelog, check),
         Command::Bench(args) => bench::run(&root, &args).map(|path| {
             println!(
                 "wrote {}",

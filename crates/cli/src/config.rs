@@ -16,6 +16,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::time::Duration;
 
 use serde::Deserialize;
 use telnums::core::{ClientBuilder, Provider as ClientProvider};
@@ -87,6 +88,9 @@ pub struct Settings {
     property_sid: Option<String>,
     /// Environment variable holding this provider's token (default `TELNUMS_TOKEN`).
     token_env: Option<String>,
+    /// Per-request timeout from `--timeout` (not a file setting).
+    #[serde(skip)]
+    timeout: Option<Duration>,
 }
 
 impl Settings {
@@ -99,6 +103,7 @@ impl Settings {
             account_sid: args.account_sid.clone(),
             property_sid: args.property_sid.clone(),
             token_env: None,
+            timeout: args.timeout.map(Duration::from_secs),
         }
     }
 }
@@ -169,6 +174,7 @@ pub fn sources_from_file(
         if args.base_url.is_some() {
             settings.base_url = args.base_url.clone();
         }
+        settings.timeout = args.timeout.map(Duration::from_secs);
         sources.push(build(provider, &settings, env, sharing)?);
     }
     Ok((sources, query))
@@ -279,10 +285,14 @@ enum Credential {
 fn configure<P: ClientProvider>(
     mut builder: ClientBuilder<P>,
     base_url: Option<&str>,
+    timeout: Option<Duration>,
     credential: Credential,
 ) -> Result<P, Failure> {
     if let Some(url) = base_url {
         builder = builder.base_url(url);
+    }
+    if let Some(timeout) = timeout {
+        builder = builder.timeout(timeout);
     }
     builder = match credential {
         Credential::Token(token) => builder.bearer_token(token),
@@ -308,6 +318,7 @@ fn build(provider: Provider, s: &Settings, env: &Env, sharing: Sharing) -> Resul
             let client = configure(
                 vonage_cc::VonageCcClient::builder(),
                 url,
+                s.timeout,
                 credential(provider, s, env, sharing, true)?,
             )?;
             Source::VonageCc(client)
@@ -316,6 +327,7 @@ fn build(provider: Provider, s: &Settings, env: &Env, sharing: Sharing) -> Resul
             let client = configure(
                 webex_calling::WebexClient::builder(),
                 base,
+                s.timeout,
                 credential(provider, s, env, sharing, true)?,
             )?;
             Source::webex_calling(client, s.org_id.clone())
@@ -335,6 +347,9 @@ fn build(provider: Provider, s: &Settings, env: &Env, sharing: Sharing) -> Resul
             if let Some(url) = base {
                 builder = builder.base_url(url);
             }
+            if let Some(timeout) = s.timeout {
+                builder = builder.timeout(timeout);
+            }
             let client = builder.build().map_err(|e| Failure::usage(e.to_string()))?;
             let scope = match &s.property_sid {
                 Some(p) => fone_dynamics::Scope::Property(p.clone()),
@@ -348,6 +363,7 @@ fn build(provider: Provider, s: &Settings, env: &Env, sharing: Sharing) -> Resul
             let client = configure(
                 apple_business::AppleBusinessClient::builder(),
                 base,
+                s.timeout,
                 credential(provider, s, env, sharing, true)?,
             )?;
             Source::AppleBusiness {
@@ -360,6 +376,7 @@ fn build(provider: Provider, s: &Settings, env: &Env, sharing: Sharing) -> Resul
             let client = configure(
                 zoom_phone::ZoomPhoneClient::builder(),
                 base,
+                s.timeout,
                 credential(provider, s, env, sharing, true)?,
             )?;
             Source::ZoomPhone(client)

@@ -259,9 +259,11 @@ async fn zoom(server: &MockServer) {
             item("zn-2", "+18885550101", "Support line", "tollfree", json!({ "id": "cq1", "name": "Support queue", "type": "callQueue", "extension_number": 200 })),
         ]
     });
+    // Older Zoom records may carry a national-format number: it is listed verbatim
+    // (`number_raw`), never given a guessed country code.
     let last = json!({
         "next_page_token": "", "page_size": PAGE_SIZE, "total_records": 3,
-        "phone_numbers": [ item("zn-3", "+12055550102", "Lobby phone", "toll", json!({ "id": "ca1", "name": "Lobby", "type": "commonArea", "extension_number": 300 })) ]
+        "phone_numbers": [ item("zn-3", "(205) 555-0102", "Lobby phone", "toll", json!({ "id": "ca1", "name": "Lobby", "type": "commonArea", "extension_number": 300 })) ]
     });
     mount(
         server,

@@ -7,10 +7,11 @@ mod config;
 pub mod demo;
 mod logs;
 mod output;
+mod progress;
 
 use std::ffi::OsString;
-use std::io::{IsTerminal, Write as _};
-use std::path::PathBuf;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 use clap::builder::{PossibleValue, PossibleValuesParser};
 use clap::{Arg, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
@@ -133,7 +134,10 @@ struct ListArgs {
     /// Fone Dynamics property SID.
     #[arg(long)]
     property_sid: Option<String>,
-    /// Only this number (E.164); uses the provider's server-side filter where it has one.
+    /// Only this number, with its country code: +61255501234, 0061255501234 or
+    /// 61255501234 (bare digits are read as including the country code; a national
+    /// number such as 0255501234 is refused). Uses the provider's server-side filter
+    /// where it has one.
     #[arg(long)]
     phone_number: Option<String>,
     /// Output format (default: table on a terminal, ndjson otherwise).
@@ -146,9 +150,19 @@ struct ListArgs {
     /// larger values are lowered to each provider's maximum).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     page_size: Option<u32>,
+    /// Seconds allowed for each request, from sending it to the last byte of the page
+    /// (default 30). A server that sends nothing for 10 s fails sooner; failed requests
+    /// are retried within 60 s per page.
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    timeout: Option<u64>,
     /// With `all`: the TOML file naming the providers to list.
     #[arg(long)]
     config: Option<PathBuf>,
+    /// Write the listing to FILE instead of standard output. The file is replaced
+    /// atomically when the listing succeeds (a temporary file beside it is renamed);
+    /// on any failure it is left as it was and nothing else is left behind.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 /// The whole command line: the derived definition plus, on each `list <provider>`, one
@@ -321,7 +335,8 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 // would report it as a listing error.
                 let number = normalize_e164(n).ok_or_else(|| {
                     Failure::usage(format!(
-                        "--phone-number {n:?} is not an E.164 number (e.g. +61255501234)"
+                        "--phone-number {n:?} is not a phone number with its country code \
+                         (e.g. +61255501234, 0061255501234 or 61255501234)"
                     ))
                 })?;
                 query = query.phone_number(number);
@@ -358,7 +373,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                     )?]
                 }
             };
-            emit(sources, &query, format).await
+            emit(sources, &query, format, args.output.as_deref()).await
         }
         Command::Demo { format } => {
             let format = format.unwrap_or_else(default_format);
@@ -368,6 +383,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 sources,
                 &Query::default().page_size(demo::PAGE_SIZE),
                 format,
+                None,
             )
             .await
         }
@@ -417,46 +433,146 @@ fn default_format() -> Format {
     }
 }
 
-/// Streams every source's numbers to stdout as they arrive. Errors are reported on
-/// stderr as they happen; the others' numbers still come out. Exit 1 if any failed.
-async fn emit(sources: Vec<Source>, query: &Query, format: Format) -> Result<(), Failure> {
-    let stdout = std::io::stdout();
-    let mut out = output::Writer::new(stdout.lock(), format).map_err(io_failure)?;
-    let progress = std::io::stderr().is_terminal();
-    let mut numbers = telnums::list_all(sources, query);
+/// Size of the output buffer; it is also flushed at the end of every page.
+const OUTPUT_BUFFER: usize = 64 * 1024;
+
+/// Streams every source's numbers to stdout (or `output`) page by page as they arrive.
+/// Errors are reported on stderr as they happen; the others' numbers still come out.
+/// Exit 1 if any failed.
+async fn emit(
+    sources: Vec<Source>,
+    query: &Query,
+    format: Format,
+    output: Option<&Path>,
+) -> Result<(), Failure> {
+    let stdout_is_terminal = std::io::stdout().is_terminal();
+    // Progress goes to a terminal on stderr, and only when the records do not go to
+    // that terminal too (they are the progress then).
+    let show_progress =
+        std::io::stderr().is_terminal() && (output.is_some() || !stdout_is_terminal);
+    let progress = progress::Progress::new(show_progress, &sources);
+    let pages = telnums::list_all_pages(sources, query);
+    let outcome = match output {
+        None => {
+            let stdout = std::io::stdout();
+            let out = BufWriter::with_capacity(OUTPUT_BUFFER, stdout.lock());
+            write_pages(pages, out, format, &progress).await.ended()
+        }
+        Some(path) => {
+            let file = output_file(path)?;
+            let out = BufWriter::with_capacity(OUTPUT_BUFFER, file);
+            let outcome = write_pages(pages, out, format, &progress).await;
+            if let Outcome::Done { failed: 0, out } = outcome {
+                let file = out.into_inner().map_err(|e| io_failure(e.into_error()))?;
+                file.persist(path).map_err(|e| {
+                    Failure::api(format!("cannot write {}: {}", path.display(), e.error))
+                })?;
+                return Ok(());
+            }
+            // The temporary file is removed when dropped; the target is untouched.
+            outcome.ended()
+        }
+    };
+    progress.finish();
+    match outcome {
+        Outcome::Done { failed: 0, .. } => Ok(()),
+        Outcome::Done { .. } => Err(Failure::reported()),
+        // `telnums list … | head`: the reader has what it wanted.
+        Outcome::Closed { failed: 0 } => Ok(()),
+        Outcome::Closed { .. } => Err(Failure::reported()),
+        Outcome::Io(e) => Err(io_failure(e)),
+    }
+}
+
+impl<W> Outcome<W> {
+    /// The same outcome without the writer.
+    fn ended(self) -> Outcome<()> {
+        match self {
+            Outcome::Done { failed, .. } => Outcome::Done { failed, out: () },
+            Outcome::Closed { failed } => Outcome::Closed { failed },
+            Outcome::Io(e) => Outcome::Io(e),
+        }
+    }
+}
+
+/// How writing the listing ended.
+enum Outcome<W> {
+    /// Every page was written; `failed` providers reported an error.
+    Done { failed: usize, out: W },
+    /// The reader went away (broken pipe) after `failed` provider errors.
+    Closed { failed: usize },
+    /// The output could not be written.
+    Io(std::io::Error),
+}
+
+async fn write_pages<W: Write>(
+    mut pages: futures::stream::BoxStream<
+        'static,
+        Result<Vec<telnums::PhoneNumber>, telnums::Error>,
+    >,
+    out: W,
+    format: Format,
+    progress: &progress::Progress,
+) -> Outcome<W> {
     let mut failed = 0usize;
-    let mut count = 0u64;
-    while let Some(result) = numbers.next().await {
-        match result {
-            Ok(n) => {
-                out.write(&n).map_err(io_failure)?;
-                count += 1;
-                if progress && count.is_multiple_of(100) {
-                    eprint!("\r{count} numbers…");
+    let io = |e: std::io::Error, failed| {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            Outcome::Closed { failed }
+        } else {
+            Outcome::Io(e)
+        }
+    };
+    let mut writer = match output::Writer::new(out, format) {
+        Ok(w) => w,
+        Err(e) => return io(e, failed),
+    };
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(numbers) => {
+                let written = numbers
+                    .iter()
+                    .try_for_each(|n| writer.write(n))
+                    .and_then(|()| writer.flush());
+                if let Err(e) = written {
+                    return io(e, failed);
                 }
+                progress.page(&numbers);
             }
             Err(e) => {
                 // Reported now, while the other providers keep streaming.
                 failed += 1;
-                eprintln!("{}telnums: {e}", if progress { "\r" } else { "" });
+                progress.error(e.provider(), &format!("telnums: {e}"));
             }
         }
     }
-    if progress && count >= 100 {
-        eprint!("\r");
-    }
-    out.finish().map_err(io_failure)?;
-    match failed {
-        0 => Ok(()),
-        _ => Err(Failure::reported()),
+    match writer.finish() {
+        Ok(out) => Outcome::Done { failed, out },
+        Err(e) => io(e, failed),
     }
 }
 
-fn io_failure(e: std::io::Error) -> Failure {
-    if e.kind() == std::io::ErrorKind::BrokenPipe {
-        // `telnums list … | head`: the reader has what it wanted.
-        std::process::exit(0);
+/// A temporary file beside `path`, to be renamed over it once the listing succeeded.
+fn output_file(path: &Path) -> Result<tempfile::NamedTempFile, Failure> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".telnums-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        // Like a file the shell would create: readable by others unless the target
+        // already exists with its own permissions, which are kept.
+        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o777);
+        builder.permissions(std::fs::Permissions::from_mode(mode));
     }
+    builder
+        .tempfile_in(dir)
+        .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))
+}
+
+fn io_failure(e: std::io::Error) -> Failure {
     Failure::api(format!("cannot write output: {e}"))
 }
 

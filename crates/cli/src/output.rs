@@ -1,15 +1,20 @@
-//! Streaming writers for the four output formats: each record is written as it arrives.
+//! Writers for the four output formats. Records are written straight from the
+//! [`PhoneNumber`] into one buffered writer (no per-record `String`s), and the output is
+//! flushed once per provider page, so records still appear as pages arrive and a reader
+//! that stops early (`| head`) stops the listing at the next page.
 
-use std::io::Write;
+use std::io::{self, Write};
 
 use telnums::PhoneNumber;
 
 use crate::Format;
 
-const COLUMNS: [&str; 11] = [
+/// The CSV header; one column per scalar of the record.
+const COLUMNS: [&str; 12] = [
     "provider",
     "id",
     "number",
+    "number_raw",
     "extension",
     "label",
     "status",
@@ -20,152 +25,236 @@ const COLUMNS: [&str; 11] = [
     "location",
 ];
 
-/// Writes records in one format.
-pub struct Writer<W: Write> {
-    out: W,
-    format: Format,
-    count: u64,
-}
-
-fn cells(n: &PhoneNumber) -> [String; 11] {
-    let s = |v: &Option<String>| v.clone().unwrap_or_default();
-    let owner = n.owner.clone().unwrap_or_default();
-    let location = n
-        .location
-        .as_ref()
-        .and_then(|l| l.name.clone().or_else(|| l.id.clone()))
-        .unwrap_or_default();
-    [
-        n.provider.to_string(),
-        s(&n.id),
-        s(&n.number),
-        s(&n.extension),
-        s(&n.label),
-        s(&n.status),
-        s(&n.kind),
-        s(&owner.kind),
-        s(&owner.id),
-        s(&owner.name),
-        location,
-    ]
-}
-
-/// One CSV record (quoted as needed), with its line ending.
-fn csv_line<I, T>(record: I) -> std::io::Result<Vec<u8>>
-where
-    I: IntoIterator<Item = T>,
-    T: AsRef<[u8]>,
-{
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(record).map_err(std::io::Error::other)?;
-    w.into_inner()
-        .map_err(|e| std::io::Error::other(e.to_string()))
-}
-
-/// Table column widths; longer values are cut with `…` so rows stream aligned.
+/// Table column widths; longer values are cut with `…` so rows stream aligned. The
+/// owner column comes last and is not cut.
 const WIDTHS: [usize; 7] = [14, 20, 16, 9, 24, 10, 12];
-const TABLE: [&str; 7] = ["PROVIDER", "ID", "NUMBER", "EXT", "LABEL", "STATUS", "KIND"];
+const TABLE: [&str; 8] = [
+    "PROVIDER", "ID", "NUMBER", "EXT", "LABEL", "STATUS", "KIND", "OWNER",
+];
 
-fn fit(value: &str, width: usize) -> String {
-    let count = value.chars().count();
-    if count <= width {
-        format!("{value:<width$}")
-    } else {
-        let cut: String = value.chars().take(width.saturating_sub(1)).collect();
-        format!("{cut}…")
-    }
+/// Writes records in one format to a buffered writer.
+pub struct Writer<W: Write> {
+    sink: Sink<W>,
+    count: u64,
+    /// The table row being assembled, reused for every row.
+    row: String,
 }
 
-/// A value as the table shows it: control characters (a provider's value could carry
-/// terminal escape sequences or line breaks) become `�`.
-fn printable(value: &str) -> String {
-    value
-        .chars()
-        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
-        .collect()
-}
-
-fn table_row(values: &[&str]) -> String {
-    let mut row: Vec<String> = values
-        .iter()
-        .zip(WIDTHS)
-        .map(|(v, w)| fit(&printable(v), w))
-        .collect();
-    // The owner column is last and not cut.
-    if let Some(owner) = values.get(WIDTHS.len()) {
-        row.push(printable(owner));
-    }
-    row.join("  ").trim_end().to_owned()
+enum Sink<W: Write> {
+    Table(W),
+    Json(W),
+    Ndjson(W),
+    // Boxed: the CSV writer carries its own state and buffer.
+    Csv(Box<csv::Writer<W>>),
 }
 
 impl<W: Write> Writer<W> {
-    /// Starts the output (headers, the JSON array's opening bracket).
-    pub fn new(mut out: W, format: Format) -> std::io::Result<Self> {
-        match format {
-            Format::Table => {
-                let mut header: Vec<&str> = TABLE.to_vec();
-                header.push("OWNER");
-                writeln!(out, "{}", table_row(&header))?;
-            }
-            Format::Json => writeln!(out, "[")?,
-            Format::Ndjson => {}
-            Format::Csv => out.write_all(&csv_line(COLUMNS)?)?,
-        }
-        Ok(Self {
-            out,
-            format,
+    /// Starts the output (headers, the JSON array's opening bracket). `out` should be
+    /// buffered: nothing here writes less than a record at a time, and [`Writer::flush`]
+    /// is called per page.
+    pub fn new(out: W, format: Format) -> io::Result<Self> {
+        let mut writer = Self {
+            sink: match format {
+                Format::Table => Sink::Table(out),
+                Format::Json => Sink::Json(out),
+                Format::Ndjson => Sink::Ndjson(out),
+                Format::Csv => Sink::Csv(Box::new(
+                    csv::WriterBuilder::new()
+                        // The caller's writer is buffered already.
+                        .buffer_capacity(8 * 1024)
+                        .from_writer(out),
+                )),
+            },
             count: 0,
-        })
+            row: String::with_capacity(256),
+        };
+        match &mut writer.sink {
+            Sink::Table(out) => {
+                let (cells, owner) = TABLE.split_at(7);
+                table_row(&mut writer.row, cells, owner[0]);
+                out.write_all(writer.row.as_bytes())?;
+            }
+            Sink::Json(out) => out.write_all(b"[\n")?,
+            Sink::Ndjson(_) => {}
+            Sink::Csv(csv) => csv.write_record(COLUMNS)?,
+        }
+        Ok(writer)
     }
 
-    /// Writes one record and flushes it.
-    pub fn write(&mut self, n: &PhoneNumber) -> std::io::Result<()> {
-        match self.format {
-            Format::Table => {
-                let c = cells(n);
-                let owner = match (&n.owner, n.owner.as_ref().and_then(|o| o.name.clone())) {
-                    (Some(o), Some(name)) => {
-                        format!("{name} ({})", o.kind.clone().unwrap_or_default())
-                    }
-                    (Some(o), None) => o.id.clone().unwrap_or_default(),
-                    (None, _) => String::new(),
-                };
-                let values = [&c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6], &owner];
-                let values: Vec<&str> = values.iter().map(|s| s.as_str()).collect();
-                writeln!(self.out, "{}", table_row(&values))?;
-            }
-            Format::Json => {
-                if self.count > 0 {
-                    writeln!(self.out, ",")?;
+    /// Writes one record.
+    pub fn write(&mut self, n: &PhoneNumber) -> io::Result<()> {
+        match &mut self.sink {
+            Sink::Table(out) => {
+                // The E.164 form, or what the provider sent when it is not E.164.
+                let number = n.number.as_deref().or(n.number_raw.as_deref());
+                let cells = [
+                    n.provider.key(),
+                    s(&n.id),
+                    number.unwrap_or(""),
+                    s(&n.extension),
+                    s(&n.label),
+                    s(&n.status),
+                    s(&n.kind),
+                ];
+                let row = &mut self.row;
+                row.clear();
+                for (cell, width) in cells.into_iter().zip(WIDTHS) {
+                    fit(row, cell, width);
+                    row.push_str("  ");
                 }
-                let json = serde_json::to_string_pretty(n).map_err(std::io::Error::other)?;
-                let indented = json
-                    .lines()
-                    .map(|l| format!("  {l}"))
-                    .collect::<Vec<_>>()
-                    .join("\n");
-                write!(self.out, "{indented}")?;
+                if let Some(o) = &n.owner {
+                    match o.name.as_deref() {
+                        Some(name) => {
+                            printable(row, name);
+                            row.push_str(" (");
+                            printable(row, s(&o.kind));
+                            row.push(')');
+                        }
+                        None => printable(row, s(&o.id)),
+                    }
+                }
+                end_row(row);
+                out.write_all(row.as_bytes())?;
             }
-            Format::Ndjson => {
-                let json = serde_json::to_string(n).map_err(std::io::Error::other)?;
-                writeln!(self.out, "{json}")?;
+            Sink::Json(out) => {
+                if self.count > 0 {
+                    out.write_all(b",\n")?;
+                }
+                // Each record pretty-printed one level in: two spaces before every line.
+                out.write_all(b"  ")?;
+                serde_json::to_writer_pretty(Indent(&mut *out), n).map_err(io::Error::other)?;
             }
-            Format::Csv => self.out.write_all(&csv_line(cells(n))?)?,
+            Sink::Ndjson(out) => {
+                serde_json::to_writer(&mut *out, n).map_err(io::Error::other)?;
+                out.write_all(b"\n")?;
+            }
+            Sink::Csv(csv) => {
+                let owner = n.owner.as_ref();
+                let location = n
+                    .location
+                    .as_ref()
+                    .and_then(|l| l.name.as_deref().or(l.id.as_deref()))
+                    .unwrap_or("");
+                csv.write_record([
+                    n.provider.key(),
+                    s(&n.id),
+                    s(&n.number),
+                    s(&n.number_raw),
+                    s(&n.extension),
+                    s(&n.label),
+                    s(&n.status),
+                    s(&n.kind),
+                    owner.map_or("", |o| s(&o.kind)),
+                    owner.map_or("", |o| s(&o.id)),
+                    owner.map_or("", |o| s(&o.name)),
+                    location,
+                ])?;
+            }
         }
         self.count += 1;
-        self.out.flush()
+        Ok(())
     }
 
-    /// Ends the output (the JSON array's closing bracket).
-    pub fn finish(mut self) -> std::io::Result<()> {
-        if self.format == Format::Json {
-            if self.count > 0 {
-                writeln!(self.out)?;
-            }
-            writeln!(self.out, "]")?;
+    /// Pushes everything written so far to the underlying writer (called per page).
+    pub fn flush(&mut self) -> io::Result<()> {
+        match &mut self.sink {
+            Sink::Table(out) | Sink::Json(out) | Sink::Ndjson(out) => out.flush(),
+            Sink::Csv(csv) => csv.flush(),
         }
-        self.out.flush()
     }
+
+    /// Ends the output (the JSON array's closing bracket), flushes it and returns the
+    /// underlying writer.
+    pub fn finish(mut self) -> io::Result<W> {
+        if let Sink::Json(out) = &mut self.sink {
+            if self.count > 0 {
+                out.write_all(b"\n")?;
+            }
+            out.write_all(b"]\n")?;
+        }
+        self.flush()?;
+        match self.sink {
+            Sink::Table(out) | Sink::Json(out) | Sink::Ndjson(out) => Ok(out),
+            Sink::Csv(csv) => csv.into_inner().map_err(|e| e.into_error()),
+        }
+    }
+}
+
+/// An optional field as a cell: empty when absent.
+fn s(value: &Option<String>) -> &str {
+    value.as_deref().unwrap_or("")
+}
+
+/// A writer that puts two spaces after every line break it passes on, so pretty JSON
+/// comes out one level in.
+struct Indent<W>(W);
+
+impl<W: Write> Write for Indent<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn write_all(&mut self, mut buf: &[u8]) -> io::Result<()> {
+        while let Some(i) = buf.iter().position(|&b| b == b'\n') {
+            self.0.write_all(&buf[..=i])?;
+            self.0.write_all(b"  ")?;
+            buf = &buf[i + 1..];
+        }
+        self.0.write_all(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+/// Appends `value` to `row` as a table cell of `width` characters: padded with spaces,
+/// or cut with `…` when longer.
+fn fit(row: &mut String, value: &str, width: usize) {
+    let count = value.chars().count();
+    if count <= width {
+        printable(row, value);
+        row.extend(std::iter::repeat_n(' ', width - count));
+    } else {
+        let cut = value
+            .char_indices()
+            .nth(width.saturating_sub(1))
+            .map_or(value.len(), |(i, _)| i);
+        printable(row, &value[..cut]);
+        row.push('…');
+    }
+}
+
+/// Appends `value` with control characters (a provider's value could carry terminal
+/// escape sequences or line breaks) replaced by `�`.
+fn printable(row: &mut String, value: &str) {
+    if value.chars().any(char::is_control) {
+        row.extend(
+            value
+                .chars()
+                .map(|c| if c.is_control() { '\u{fffd}' } else { c }),
+        );
+    } else {
+        row.push_str(value);
+    }
+}
+
+/// Trims the row's trailing spaces and ends the line.
+fn end_row(row: &mut String) {
+    row.truncate(row.trim_end().len());
+    row.push('\n');
+}
+
+/// The header or any fixed row: `cells` fitted to [`WIDTHS`], then `last`.
+fn table_row(row: &mut String, cells: &[&str], last: &str) {
+    row.clear();
+    for (cell, width) in cells.iter().zip(WIDTHS) {
+        fit(row, cell, width);
+        row.push_str("  ");
+    }
+    printable(row, last);
+    end_row(row);
 }
 
 #[cfg(test)]
@@ -174,20 +263,40 @@ mod tests {
 
     #[test]
     fn table_cells_cannot_carry_terminal_escapes_or_line_breaks() {
-        let row = table_row(&[
-            "zoom-phone",
-            "id\u{1b}[2J",
-            "+1",
-            "",
-            "two\nlines",
-            "",
-            "",
+        let mut row = String::new();
+        table_row(
+            &mut row,
+            &["zoom-phone", "id\u{1b}[2J", "+1", "", "two\nlines", "", ""],
             "x\r",
-        ]);
-        assert!(!row.chars().any(char::is_control), "{row:?}");
-        assert!(
-            row.contains("id\u{fffd}[2J") && row.contains("two\u{fffd}lines"),
-            "{row}"
         );
+        let line = row.strip_suffix('\n').expect("one line");
+        assert!(!line.chars().any(char::is_control), "{line:?}");
+        assert!(
+            line.contains("id\u{fffd}[2J") && line.contains("two\u{fffd}lines"),
+            "{line}"
+        );
+    }
+
+    #[test]
+    fn long_cells_are_cut_to_their_width() {
+        let mut row = String::new();
+        fit(&mut row, "abcdefghij", 5);
+        assert_eq!(row, "abcd…");
+        row.clear();
+        fit(&mut row, "ab", 5);
+        assert_eq!(row, "ab   ");
+        row.clear();
+        // Characters, not bytes.
+        fit(&mut row, "ééééééé", 4);
+        assert_eq!(row, "ééé…");
+    }
+
+    #[test]
+    fn indent_puts_two_spaces_after_each_line_break() {
+        let mut out = Vec::new();
+        Indent(&mut out)
+            .write_all(b"{\n  \"a\": 1\n}")
+            .expect("write");
+        assert_eq!(out, b"{\n    \"a\": 1\n  }");
     }
 }

@@ -102,27 +102,12 @@ async fn every_provider_every_format() {
                     .collect(),
                 _ => Vec::new(),
             };
-            match format {
-                "table" | "csv" => {
-                    insta::assert_snapshot!(format!("{provider}_{format}"), run.stdout);
-                }
-                _ => {
-                    assert_eq!(records.len(), 3, "{provider} {format}: all pages listed");
-                    for r in &records {
-                        assert_eq!(r["provider"], provider);
-                        for key in [
-                            "id",
-                            "number",
-                            "extension",
-                            "label",
-                            "status",
-                            "kind",
-                            "owner",
-                            "location",
-                        ] {
-                            assert!(r.get(key).is_some(), "{provider}: key {key} present in {r}");
-                        }
-                    }
+            // The exact bytes of every format.
+            insta::assert_snapshot!(format!("{provider}_{format}"), run.stdout);
+            if matches!(format, "json" | "ndjson") {
+                assert_eq!(records.len(), 3, "{provider} {format}: all pages listed");
+                for r in &records {
+                    assert_eq!(r["provider"], provider);
                 }
             }
         }

@@ -9,6 +9,8 @@ use reqwest::header::HeaderValue;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
+use crate::error::{Error, ErrorKind};
+use crate::wire::{self, ReadError, Timeouts};
 use crate::Secret;
 
 /// Why credentials could not be produced. Never contains the secret itself.
@@ -26,12 +28,44 @@ pub enum AuthError {
         /// `error`/`error_description` from the body, or the start of the body.
         message: String,
     },
-    /// The token endpoint could not be reached.
-    #[error("token endpoint unreachable: {0}")]
-    Transport(#[source] reqwest::Error),
+    /// The token endpoint could not be reached, or the transfer broke off or timed out.
+    #[error("token endpoint: {message}")]
+    Transport {
+        /// The phase and cause, naming the endpoint's origin (never its path or query).
+        message: String,
+        /// True when it timed out (connecting, reading or in total).
+        timeout: bool,
+        /// The HTTP client's error, when there was one (not for the total timeout).
+        #[source]
+        source: Option<reqwest::Error>,
+    },
+    /// The token response was larger than the token client accepts.
+    #[error("token endpoint response larger than {limit} bytes")]
+    TooLarge {
+        /// The limit in bytes.
+        limit: u64,
+    },
     /// The token response was not the JSON an OAuth2 server sends.
     #[error("token endpoint sent an invalid response: {0}")]
     InvalidResponse(String),
+}
+
+impl AuthError {
+    /// The client error for this failure: a failed or slow transfer is a
+    /// [`ErrorKind::Transport`] or [`ErrorKind::Timeout`] (retried like any other), an
+    /// oversized response [`ErrorKind::BodyTooLarge`], everything else
+    /// [`ErrorKind::Auth`].
+    pub(crate) fn into_error(self, provider: &'static str) -> Error {
+        let kind = match &self {
+            AuthError::Transport { timeout: true, .. } => ErrorKind::Timeout,
+            AuthError::Transport { .. } => ErrorKind::Transport,
+            AuthError::TooLarge { limit } => ErrorKind::BodyTooLarge { limit: *limit },
+            _ => ErrorKind::Auth,
+        };
+        Error::new(provider, kind)
+            .with_message(self.to_string())
+            .with_source(self)
+    }
 }
 
 /// A source of `Authorization` header values.
@@ -52,23 +86,24 @@ pub trait Credentials: Send + Sync + fmt::Debug + 'static {
 /// The longest an OAuth2 access token is cached, whatever its `expires_in` says.
 const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(86_400);
 
-/// The token endpoint's default HTTP client: the same timeouts as the provider clients,
-/// so a token endpoint that never answers cannot hang a listing.
-fn token_http_client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .connect_timeout(crate::config::DEFAULT_CONNECT_TIMEOUT)
-        .timeout(crate::config::DEFAULT_TIMEOUT)
-        .build()
-        .unwrap_or_default()
-}
+/// The token endpoint's timeouts: the provider clients' defaults, so a token endpoint
+/// that never answers (or trickles) cannot hang a listing.
+const TOKEN_TIMEOUTS: Timeouts = Timeouts {
+    connect: wire::DEFAULT_CONNECT_TIMEOUT,
+    read: wire::DEFAULT_READ_TIMEOUT,
+    total: wire::DEFAULT_TIMEOUT,
+    own_http: true,
+};
 
-/// The token endpoint for logs: scheme, host, port and path only (no user info, no
-/// query, which could hold credentials).
-fn endpoint(token_url: &str) -> String {
-    match url::Url::parse(token_url) {
-        Ok(u) => format!("{}{}", u.origin().ascii_serialization(), u.path()),
-        Err(_) => "(unparsable URL)".to_owned(),
-    }
+/// The token endpoint's default HTTP client, built like the provider clients' (see
+/// [`wire::http_client`]).
+fn token_http_client() -> reqwest::Client {
+    wire::http_client(
+        TOKEN_TIMEOUTS.connect,
+        TOKEN_TIMEOUTS.read,
+        concat!("telnums/", env!("CARGO_PKG_VERSION")),
+    )
+    .unwrap_or_default()
 }
 
 fn sensitive(value: String) -> Result<HeaderValue, AuthError> {
@@ -144,6 +179,7 @@ pub struct ClientCredentials {
     grant_type: String,
     params: Vec<(String, String)>,
     refresh_margin: Duration,
+    timeouts: Timeouts,
     http: reqwest::Client,
     cache: Mutex<Option<Cached>>,
 }
@@ -180,6 +216,7 @@ impl ClientCredentials {
             grant_type: "client_credentials".to_owned(),
             params: Vec::new(),
             refresh_margin: Duration::from_secs(60),
+            timeouts: TOKEN_TIMEOUTS,
             http: token_http_client(),
             cache: Mutex::new(None),
         }
@@ -204,14 +241,46 @@ impl ClientCredentials {
         self.refresh_margin = margin;
         self
     }
-    /// The HTTP client used for the token endpoint (default: a new one with the provider
-    /// clients' default timeouts, 10 s to connect and 30 s per request).
+    /// The HTTP client used for the token endpoint (default: one built like the provider
+    /// clients', with their default timeouts: 10 s to connect, 10 s without a byte, 30 s
+    /// per request). The 30 s total still applies to a client given here.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = http;
+        self.timeouts.own_http = false;
         self
     }
 
+    /// `scheme://host:port` of the token URL, for messages (its path or query may carry
+    /// a tenant id).
+    fn origin(&self) -> String {
+        url::Url::parse(&self.token_url)
+            .map(|u| u.origin().ascii_serialization())
+            .unwrap_or_else(|_| "the token URL".to_owned())
+    }
+
+    fn transport(&self, e: reqwest::Error) -> AuthError {
+        let (kind, message, e) = wire::describe(e, &self.origin(), &self.timeouts);
+        AuthError::Transport {
+            message,
+            timeout: kind == ErrorKind::Timeout,
+            source: Some(e),
+        }
+    }
+
+    /// One token request, stopped after the total timeout.
     async fn fetch(&self) -> Result<Cached, AuthError> {
+        let total = self.timeouts.total;
+        match tokio::time::timeout(total, self.request_token()).await {
+            Ok(result) => result,
+            Err(_) => Err(AuthError::Transport {
+                message: wire::total_timeout_message(&self.origin(), total, false),
+                timeout: true,
+                source: None,
+            }),
+        }
+    }
+
+    async fn request_token(&self) -> Result<Cached, AuthError> {
         let body = {
             let mut form = url::form_urlencoded::Serializer::new(String::new());
             form.append_pair("grant_type", &self.grant_type);
@@ -236,18 +305,20 @@ impl ClientCredentials {
             .body(body)
             .send()
             .await
-            .map_err(|e| AuthError::Transport(e.without_url()))?;
+            .map_err(|e| self.transport(e))?;
         let status = response.status();
         tracing::debug!(
-            endpoint = %endpoint(&self.token_url),
+            token_origin = %self.origin(),
             status = status.as_u16(),
             elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             "OAuth2 token request"
         );
-        let body = response
-            .bytes()
+        let body = wire::read_limited(response, wire::TOKEN_MAX_BODY_BYTES)
             .await
-            .map_err(|e| AuthError::Transport(e.without_url()))?;
+            .map_err(|e| match e {
+                ReadError::TooLarge { limit } => AuthError::TooLarge { limit },
+                ReadError::Transport(e) => self.transport(e),
+            })?;
         if !status.is_success() {
             let message = serde_json::from_slice::<serde_json::Value>(&body)
                 .ok()
@@ -257,7 +328,12 @@ impl ClientCredentials {
                         .or_else(|| field("error"))
                         .or_else(|| field("reason"))
                 })
-                .unwrap_or_else(|| String::from_utf8_lossy(&body).chars().take(200).collect());
+                .and_then(|m| wire::one_line(&m, wire::EXCERPT_CHARS))
+                .or_else(|| {
+                    let head = &body[..body.len().min(wire::EXCERPT_CHARS * 16)];
+                    wire::one_line(&String::from_utf8_lossy(head), wire::EXCERPT_CHARS)
+                })
+                .unwrap_or_default();
             return Err(AuthError::TokenEndpoint {
                 status: status.as_u16(),
                 message,
@@ -283,6 +359,7 @@ impl ClientCredentials {
         .unwrap_or(Duration::from_secs(3600));
         let header = sensitive(format!("Bearer {}", token.access_token))?;
         tracing::debug!(
+            token_origin = %self.origin(),
             lifetime_s = lifetime.as_secs(),
             "fetched OAuth2 access token"
         );

@@ -8,6 +8,7 @@ use crate::auth::{BasicAuth, BearerToken, Credentials};
 use crate::error::{Error, ErrorKind};
 use crate::retry::RetryPolicy;
 use crate::runtime::{ProviderInfo, Runtime};
+use crate::wire::{self, Timeouts};
 use crate::Secret;
 
 /// Implemented by each provider crate's client type so that [`ClientBuilder`] can
@@ -21,12 +22,15 @@ pub trait Provider: Sized {
 
 /// Configuration of a provider client: base URL, timeouts, retries, credentials.
 ///
-/// Defaults: the provider's public base URL, 10 s connect timeout, 30 s per-request
-/// timeout (per attempt), [`RetryPolicy::default`], 64 MiB body limit,
+/// Defaults: the provider's public base URL, 10 s connect timeout, 10 s read timeout
+/// (without a byte), 30 s per attempt, [`RetryPolicy::default`] (at most 60 s for a
+/// whole call, retries included), 64 MiB body limit, `Accept-Encoding: gzip`,
+/// redirects followed only within the base URL's origin,
 /// `User-Agent: telnums-<key>/<version>`.
 pub struct ClientBuilder<P> {
     base_url: Option<String>,
     connect_timeout: Duration,
+    read_timeout: Duration,
     timeout: Duration,
     retry: RetryPolicy,
     credentials: Option<Arc<dyn Credentials>>,
@@ -41,6 +45,7 @@ impl<P> std::fmt::Debug for ClientBuilder<P> {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("connect_timeout", &self.connect_timeout)
+            .field("read_timeout", &self.read_timeout)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("credentials", &self.credentials)
@@ -50,21 +55,17 @@ impl<P> std::fmt::Debug for ClientBuilder<P> {
     }
 }
 
-/// Default connect timeout of every HTTP client telnums builds.
-pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default per-request (per-attempt) timeout of every HTTP client telnums builds.
-pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-
 impl<P: Provider> Default for ClientBuilder<P> {
     fn default() -> Self {
         Self {
             base_url: None,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: wire::DEFAULT_CONNECT_TIMEOUT,
+            read_timeout: wire::DEFAULT_READ_TIMEOUT,
+            timeout: wire::DEFAULT_TIMEOUT,
             retry: RetryPolicy::default(),
             credentials: None,
             user_agent: None,
-            max_body_bytes: 64 * 1024 * 1024,
+            max_body_bytes: wire::DEFAULT_MAX_BODY_BYTES,
             http: None,
             _provider: PhantomData,
         }
@@ -82,12 +83,24 @@ impl<P: Provider> ClientBuilder<P> {
         self.base_url = Some(url.into());
         self
     }
-    /// Time allowed to establish a connection.
+    /// Time allowed to establish a connection (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
     }
-    /// Time allowed for one attempt, from sending to the end of the body.
+    /// Time allowed without receiving anything (default 10 s): from sending the request
+    /// to the response head, and then between two pieces of the body. A stalled server
+    /// fails in about this time, with [`ErrorKind::Timeout`] naming the read phase, and
+    /// is retried like any timeout.
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = timeout;
+        self
+    }
+    /// Time allowed for one attempt, from sending to the end of the body (default 30 s).
+    /// Catches a body that keeps trickling in fast enough for the read timeout. Enforced
+    /// by the runtime, so it also holds with [`ClientBuilder::http_client`]; a retry's
+    /// attempt is cut shorter when the retry policy's
+    /// [`max_total_wait`](RetryPolicy::with_max_total_wait) has less time left.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -120,15 +133,20 @@ impl<P: Provider> ClientBuilder<P> {
         self.user_agent = Some(user_agent.into());
         self
     }
-    /// Largest response body accepted (default 64 MiB). Enforced from `Content-Length`
-    /// before the body is read, and while reading on hand-written paths; a chunked
-    /// response to a generated operation is read whole by progenitor's support code
-    /// first.
+    /// Largest response body accepted (default 64 MiB), counted after decompression.
+    /// Every body is read through one limited reader: success and error bodies of
+    /// generated operations, next-page links and undocumented statuses. A declared
+    /// `Content-Length` over the limit is refused before reading; otherwise reading stops
+    /// at the limit, so memory stays near it. Either way the result is
+    /// [`ErrorKind::BodyTooLarge`] with the status and request id.
     pub fn max_body_bytes(mut self, limit: u64) -> Self {
         self.max_body_bytes = limit;
         self
     }
-    /// Uses this `reqwest::Client` as is (its own timeouts and user agent apply).
+    /// Uses this `reqwest::Client` as is: its own connect and read timeouts, redirect
+    /// policy, compression and user agent apply instead of the builder's. The per-attempt
+    /// [`timeout`](ClientBuilder::timeout), the body limit and the retry policy still
+    /// apply.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -148,20 +166,27 @@ impl<P: Provider> ClientBuilder<P> {
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(invalid(format!("base URL `{raw}` is not http(s)")));
         }
+        let timeouts = Timeouts {
+            connect: self.connect_timeout,
+            read: self.read_timeout,
+            total: self.timeout,
+            own_http: self.http.is_none(),
+        };
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                .timeout(self.timeout)
-                .user_agent(self.user_agent.as_deref().unwrap_or(info.user_agent))
-                .build()
-                .map_err(|e| invalid(format!("cannot build the HTTP client: {e}")))?,
+            None => wire::http_client(
+                self.connect_timeout,
+                self.read_timeout,
+                self.user_agent.as_deref().unwrap_or(info.user_agent),
+            )
+            .map_err(|e| invalid(format!("cannot build the HTTP client: {e}")))?,
         };
         let runtime = Runtime::new(
             info,
             self.credentials,
             self.retry,
             self.max_body_bytes,
+            timeouts,
             http.clone(),
             parsed,
         );

@@ -3,17 +3,8 @@
 
 use reqwest::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION};
 
-use crate::error::ErrorKind;
-use crate::runtime::{accept_header, HookError, CALL};
-use crate::{Error, Runtime};
-
-fn stash(err: Error) -> HookError {
-    let text = err.to_string();
-    // Outside a telnums call (someone using the raw generated client directly) there is
-    // no record to fill; the text still reaches progenitor's `Error::Custom`.
-    let _ = CALL.try_with(|s| s.borrow_mut().hook_error = Some(err));
-    HookError(text)
-}
+use crate::runtime::{accept_header, stash, HookError, CALL};
+use crate::Runtime;
 
 /// Before sending: drop the generator's `api-version` header, set the provider's
 /// `Accept`, the `Authorization` header and (Webex) a fresh `TrackingID`.
@@ -29,13 +20,7 @@ pub async fn pre_request(rt: &Runtime, request: &mut reqwest::Request) -> Result
             Ok(value) => {
                 request.headers_mut().insert(AUTHORIZATION, value);
             }
-            Err(e) => {
-                return Err(stash(
-                    Error::new(provider.key, ErrorKind::Auth)
-                        .with_message(e.to_string())
-                        .with_source(e),
-                ))
-            }
+            Err(e) => return Err(stash(e.into_error(provider.key))),
         }
     }
     if let Some(name) = provider.send_request_id {
@@ -133,10 +118,11 @@ pub async fn post_response(
     });
     let limit = rt.max_body_bytes();
     if response.content_length().is_some_and(|len| len > limit) {
-        let err = Error::new(rt.provider().key, ErrorKind::BodyTooLarge { limit })
-            .with_status(response.status())
-            .with_request_id(rt.request_id(response.headers()));
-        return Err(stash(err));
+        return Err(stash(rt.too_large(
+            limit,
+            response.status(),
+            response.headers(),
+        )));
     }
     Ok(())
 }

@@ -16,7 +16,10 @@
 //! * [`paginate`]: page streams with a repeated-cursor guard and item/page caps;
 //! * [`filter`]: the query filters each provider crate generates from its spec, and
 //!   values checked against them;
-//! * [`hooks`]: the functions generated code calls before and after each request.
+//! * [`hooks`]: the functions generated code calls before and after each request;
+//! * [`wire`]: the one limited body reader every response goes through (generated code
+//!   reaches it via [`wire::read_json`]), timeouts, gzip, redirects and the description of
+//!   transport failures.
 
 pub mod auth;
 mod config;
@@ -28,6 +31,7 @@ pub mod paginate;
 pub mod retry;
 mod runtime;
 mod secret;
+pub mod wire;
 
 pub use auth::{AuthError, BasicAuth, BearerToken, ClientCredentials, Credentials};
 pub use config::{ClientBuilder, Provider};

@@ -8,9 +8,11 @@ use backon::BackoffBuilder;
 ///
 /// A failed attempt is retried when it is a timeout, a transport failure, or HTTP 423,
 /// 429, 502, 503 or 504, until `max_attempts` attempts have been made or the next wait
-/// would push the total time spent waiting past `max_total_wait`. The wait is the
-/// server's `Retry-After` when it sent one (seconds, HTTP-date or ISO-8601 timestamp),
-/// otherwise exponential backoff with jitter from `initial_backoff` up to `max_backoff`.
+/// would end past `max_total_wait` counted from the start of the call (attempts and
+/// waits both count; a retry's attempt is cut to what is left), so a call ends within
+/// `max(per-attempt timeout, max_total_wait)`. The wait is the server's `Retry-After`
+/// when it sent one (seconds, HTTP-date or ISO-8601 timestamp), otherwise exponential
+/// backoff with jitter from `initial_backoff` up to `max_backoff`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RetryPolicy {
     max_attempts: u32,
@@ -21,7 +23,7 @@ pub struct RetryPolicy {
 }
 
 impl Default for RetryPolicy {
-    /// 4 attempts, backoff from 250 ms to 10 s, at most 60 s of waiting in total.
+    /// 4 attempts, backoff from 250 ms to 10 s, at most 60 s for a call in total.
     fn default() -> Self {
         Self {
             max_attempts: 4,
@@ -56,7 +58,12 @@ impl RetryPolicy {
         self.max_backoff = delay;
         self
     }
-    /// Cap on the sum of all waits for one request, `Retry-After` included.
+    /// Cap on the time one call may take, from the start of its first attempt: attempts
+    /// and waits (`Retry-After` included) both count. No retry whose wait would end past
+    /// it is made (a `Retry-After` longer than what is left ends the call at once with the
+    /// server's error), and a retry's attempt is stopped when it is reached. The first
+    /// attempt always gets the whole per-attempt timeout; `Duration::ZERO` means no
+    /// retries.
     pub fn with_max_total_wait(mut self, total: Duration) -> Self {
         self.max_total_wait = total;
         self
@@ -70,7 +77,7 @@ impl RetryPolicy {
     pub fn max_attempts(&self) -> u32 {
         self.max_attempts
     }
-    /// Cap on the total wait.
+    /// Cap on the time of one call, retries included.
     pub fn max_total_wait(&self) -> Duration {
         self.max_total_wait
     }

@@ -15,6 +15,7 @@ use tracing::Instrument as _;
 use crate::auth::Credentials;
 use crate::error::{Error, ErrorBody, ErrorKind};
 use crate::retry::{parse_retry_after, RetryPolicy};
+use crate::wire::{self, ReadError, Timeouts};
 
 /// Facts about a provider that the runtime needs.
 #[derive(Clone, Copy, Debug)]
@@ -44,8 +45,12 @@ struct Inner {
     credentials: Option<Arc<dyn Credentials>>,
     retry: RetryPolicy,
     max_body_bytes: u64,
+    timeouts: Timeouts,
     http: reqwest::Client,
     base_url: url::Url,
+    /// `scheme://host:port` of the base URL, the only place requests go: named in
+    /// transport errors instead of the URL, whose path or query may carry ids.
+    origin: String,
 }
 
 impl std::fmt::Debug for Runtime {
@@ -56,6 +61,7 @@ impl std::fmt::Debug for Runtime {
             .field("credentials", &self.inner.credentials)
             .field("retry", &self.inner.retry)
             .field("max_body_bytes", &self.inner.max_body_bytes)
+            .field("timeouts", &self.inner.timeouts)
             .finish()
     }
 }
@@ -66,17 +72,21 @@ impl Runtime {
         credentials: Option<Arc<dyn Credentials>>,
         retry: RetryPolicy,
         max_body_bytes: u64,
+        timeouts: Timeouts,
         http: reqwest::Client,
         base_url: url::Url,
     ) -> Self {
+        let origin = base_url.origin().ascii_serialization();
         Self {
             inner: Arc::new(Inner {
                 provider,
                 credentials,
                 retry,
                 max_body_bytes,
+                timeouts,
                 http,
                 base_url,
+                origin,
             }),
         }
     }
@@ -96,6 +106,10 @@ impl Runtime {
     /// Largest response body accepted, in bytes.
     pub fn max_body_bytes(&self) -> u64 {
         self.inner.max_body_bytes
+    }
+    /// Time allowed for one attempt, from sending to the end of the body.
+    pub fn timeout(&self) -> Duration {
+        self.inner.timeouts.total
     }
 
     fn error(&self, kind: ErrorKind) -> Error {
@@ -129,10 +143,13 @@ impl Runtime {
         T: DeserializeOwned,
         E: ErrorBody,
     {
-        self.with_retries(operation, || {
+        self.with_retries(operation, |deadline| {
             let call = make();
             async move {
-                let (result, state) = capture(call).await;
+                let (result, state) = capture(call, deadline.limit).await;
+                let Some(result) = result else {
+                    return Err(self.attempt_timed_out(deadline, &state));
+                };
                 match result {
                     Ok(value) => {
                         let status = value.status();
@@ -173,7 +190,7 @@ impl Runtime {
                 self.base_url().origin().ascii_serialization()
             )));
         }
-        self.with_retries(operation, || {
+        self.with_retries(operation, |deadline| {
             let url = url.clone();
             async move {
                 let call = async {
@@ -194,13 +211,14 @@ impl Runtime {
                     let response = result.map_err(|e| self.transport_error(e))?;
                     let status = response.status();
                     let headers = response.headers().clone();
-                    let body = self.read_body(response).await?;
+                    let body = self.read_body(response, status, &headers).await?;
                     Ok((status, headers, body))
                 };
-                let (result, state) = capture(call).await;
+                let (result, state) = capture(call, deadline.limit).await;
                 let (status, headers, body) = match result {
-                    Ok(parts) => parts,
-                    Err(e) => return Err(self.finish(e, &state)),
+                    Some(Ok(parts)) => parts,
+                    Some(Err(e)) => return Err(self.finish(e, &state)),
+                    None => return Err(self.attempt_timed_out(deadline, &state)),
                 };
                 let request_id = self.request_id(&headers).or(state.sent_request_id);
                 if status.is_success() {
@@ -225,19 +243,29 @@ impl Runtime {
         .await
     }
 
+    /// Runs `attempt` until it succeeds or the policy gives up. Each attempt gets a
+    /// [`Deadline`]: the per-attempt timeout, cut to what is left of the policy's
+    /// `max_total_wait` for retries, so that a whole call ends within
+    /// `max(timeout, max_total_wait)` whatever the server does.
     async fn with_retries<T, F, Fut>(
         &self,
         operation: &'static str,
         mut attempt: F,
     ) -> Result<Response<T>, Error>
     where
-        F: FnMut() -> Fut,
+        F: FnMut(Deadline) -> Fut,
         Fut: Future<Output = Result<Response<T>, Error>>,
     {
         let policy = &self.inner.retry;
+        let timeout = self.inner.timeouts.total;
+        let budget = policy.max_total_wait();
+        let started = tokio::time::Instant::now();
         let mut backoff = policy.backoff();
-        let mut waited = Duration::ZERO;
         let mut refreshed = false;
+        let mut deadline = Deadline {
+            limit: timeout,
+            cut: false,
+        };
         let mut n = 0u32;
         loop {
             n += 1;
@@ -255,10 +283,10 @@ impl Runtime {
                 request_id = tracing::field::Empty,
             );
             // No clock reads when nothing listens.
-            let started = (!span.is_disabled()).then(std::time::Instant::now);
-            let outcome = attempt().instrument(span.clone()).await;
+            let attempt_started = (!span.is_disabled()).then(std::time::Instant::now);
+            let outcome = attempt(deadline).instrument(span.clone()).await;
             let elapsed_ms =
-                started.map(|t| u64::try_from(t.elapsed().as_millis()).unwrap_or(u64::MAX));
+                attempt_started.map(|t| u64::try_from(t.elapsed().as_millis()).unwrap_or(u64::MAX));
             let err = match outcome {
                 Ok(response) => {
                     span.record("status", response.status.as_u16());
@@ -276,15 +304,18 @@ impl Runtime {
             if let Some(id) = err.request_id() {
                 span.record("request_id", id);
             }
-            // A 401 may mean a cached OAuth2 token was revoked early: refresh once.
+            // A 401 may mean a cached OAuth2 token was revoked early: refresh once (a
+            // retry like the others, so only within the budget).
             if err.status() == Some(StatusCode::UNAUTHORIZED)
                 && !refreshed
                 && n < policy.max_attempts()
+                && started.elapsed() < budget
             {
                 refreshed = true;
                 if let Some(creds) = &self.inner.credentials {
                     if creds.invalidate().await {
                         tracing::debug!(parent: &span, elapsed_ms, "401: refreshing credentials and retrying once");
+                        deadline = Deadline::within(timeout, budget, started.elapsed());
                         continue;
                     }
                 }
@@ -295,17 +326,19 @@ impl Runtime {
             } else {
                 None
             };
-            match wait {
-                Some(wait)
-                    if waited
-                        .checked_add(wait)
-                        .is_some_and(|total| total <= policy.max_total_wait()) =>
-                {
+            // A retry is made only when its wait ends inside the budget; its attempt is
+            // then cut to what is left.
+            let resume = wait.and_then(|wait| {
+                let at = started.elapsed().checked_add(wait)?;
+                (at < budget).then_some((wait, at))
+            });
+            match resume {
+                Some((wait, at)) => {
                     tracing::debug!(parent: &span, elapsed_ms, wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX), error = %err, "retrying");
-                    waited += wait;
                     tokio::time::sleep(wait).await;
+                    deadline = Deadline::within(timeout, budget, at.max(started.elapsed()));
                 }
-                _ => {
+                None => {
                     let mut err = err;
                     err.set_attempts(n);
                     tracing::debug!(parent: &span, elapsed_ms, error = %err, "request failed");
@@ -313,6 +346,22 @@ impl Runtime {
                 }
             }
         }
+    }
+
+    /// The error for an attempt that ran out of time as a whole (the response head or
+    /// the body kept coming too slowly for the read timeout to fire).
+    fn attempt_timed_out(&self, deadline: Deadline, state: &CallState) -> Error {
+        let mut err = self
+            .error(ErrorKind::Timeout)
+            .with_message(wire::total_timeout_message(
+                &self.inner.origin,
+                deadline.limit,
+                deadline.cut,
+            ));
+        if let Some(status) = state.status {
+            err = err.with_status(status);
+        }
+        self.finish(err, state)
     }
 
     /// Turns a progenitor error into a typed [`Error`], using what the hooks captured.
@@ -331,8 +380,16 @@ impl Runtime {
             P::InvalidRequest(message) => {
                 self.error(ErrorKind::InvalidRequest).with_message(message)
             }
-            P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => {
+            P::CommunicationError(e) | P::InvalidUpgrade(e) => {
                 self.transport_error(e).with_request_id(request_id)
+            }
+            P::ResponseBodyError(e) => {
+                // The head arrived (its status is in the record), the body broke off.
+                let mut err = self.transport_error(e).with_request_id(request_id);
+                if let Some(status) = state.status {
+                    err = err.with_status(status);
+                }
+                err
             }
             P::ErrorResponse(value) => {
                 let status = value.status();
@@ -360,13 +417,14 @@ impl Runtime {
                 let status = response.status();
                 let headers = response.headers().clone();
                 let request_id = self.request_id(&headers).or(request_id);
-                let message = match self.read_body(response).await {
-                    Ok(body) => serde_json::from_slice::<serde_json::Value>(&body)
-                        .ok()
-                        .and_then(|v| v.message())
-                        .or_else(|| body_excerpt(&body)),
-                    Err(_) => None,
+                let body = match self.read_body(response, status, &headers).await {
+                    Ok(body) => body,
+                    Err(e) => return e.with_request_id(request_id),
                 };
+                let message = serde_json::from_slice::<serde_json::Value>(&body)
+                    .ok()
+                    .and_then(|v| v.message())
+                    .or_else(|| body_excerpt(&body));
                 self.api_error(status, &headers, request_id, message)
             }
             P::Custom(message) => {
@@ -419,21 +477,38 @@ impl Runtime {
             .with_status(status)
             .with_request_id(request_id)
             .with_retry_after(retry_after);
+        // A provider's message is server data: one short line, whatever it contains.
+        let message = message.and_then(|m| wire::one_line(&m, wire::EXCERPT_CHARS));
+        let message = if status.is_redirection() {
+            // Only redirects within the origin are followed (see `wire`).
+            let to = headers
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| self.inner.base_url.join(v).ok())
+                .map(|u| u.origin().ascii_serialization())
+                .unwrap_or_else(|| "an unknown place".to_owned());
+            Some(format!("redirect to {to} not followed"))
+        } else {
+            message
+        };
         if let Some(message) = message {
             err = err.with_message(message);
         }
         err
     }
 
+    /// A typed error for a failed transfer: the phase and cause chain in the message,
+    /// the `reqwest` error (without its URL) as the source.
     fn transport_error(&self, e: reqwest::Error) -> Error {
-        let kind = if e.is_timeout() {
-            ErrorKind::Timeout
-        } else if e.is_builder() {
-            ErrorKind::InvalidRequest
-        } else {
-            ErrorKind::Transport
-        };
-        self.error(kind).with_source(e.without_url())
+        let (kind, message, e) = wire::describe(e, &self.inner.origin, &self.inner.timeouts);
+        self.error(kind).with_message(message).with_source(e)
+    }
+
+    /// The error for a body over `limit` (or declared so).
+    pub(crate) fn too_large(&self, limit: u64, status: StatusCode, headers: &HeaderMap) -> Error {
+        self.error(ErrorKind::BodyTooLarge { limit })
+            .with_status(status)
+            .with_request_id(self.request_id(headers))
     }
 
     fn decode<T: DeserializeOwned>(&self, body: &[u8]) -> Result<T, Error> {
@@ -447,21 +522,22 @@ impl Runtime {
         })
     }
 
-    /// Reads a body, refusing more than `max_body_bytes`.
-    async fn read_body(&self, mut response: reqwest::Response) -> Result<Vec<u8>, Error> {
-        let limit = self.inner.max_body_bytes;
-        let mut body = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
+    /// Reads a body through the wire's limited reader, with typed errors.
+    async fn read_body(
+        &self,
+        response: reqwest::Response,
+        status: StatusCode,
+        headers: &HeaderMap,
+    ) -> Result<bytes::Bytes, Error> {
+        wire::read_limited(response, self.inner.max_body_bytes)
             .await
-            .map_err(|e| self.transport_error(e))?
-        {
-            if (body.len() + chunk.len()) as u64 > limit {
-                return Err(self.error(ErrorKind::BodyTooLarge { limit }));
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(body)
+            .map_err(|e| match e {
+                ReadError::TooLarge { limit } => self.too_large(limit, status, headers),
+                ReadError::Transport(e) => self
+                    .transport_error(e)
+                    .with_status(status)
+                    .with_request_id(self.request_id(headers)),
+            })
     }
 
     pub(crate) fn credentials(&self) -> Option<&Arc<dyn Credentials>> {
@@ -477,16 +553,11 @@ fn decode_path<T: DeserializeOwned>(body: &[u8]) -> Option<String> {
         .map(|e| e.path().to_string())
 }
 
+/// The start of an error body that is not the documented shape, as one short line.
 fn body_excerpt(body: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(body);
-    let text = text.trim();
-    (!text.is_empty()).then(|| {
-        let mut s: String = text.chars().take(200).collect();
-        if text.chars().count() > 200 {
-            s.push('…');
-        }
-        s
-    })
+    // Only the start is needed: a few characters per byte at most.
+    let head = &body[..body.len().min(wire::EXCERPT_CHARS * 16)];
+    wire::one_line(&String::from_utf8_lossy(head), wire::EXCERPT_CHARS)
 }
 
 /// A successful response: the typed body plus status, headers and request id.
@@ -537,6 +608,33 @@ impl<T> std::ops::Deref for Response<T> {
     }
 }
 
+/// How long one attempt may take.
+#[derive(Clone, Copy, Debug)]
+struct Deadline {
+    limit: Duration,
+    /// True when `limit` is what was left of the call's budget, shorter than the
+    /// per-attempt timeout.
+    cut: bool,
+}
+
+impl Deadline {
+    /// The deadline of an attempt starting `at` into a call with `budget`.
+    fn within(timeout: Duration, budget: Duration, at: Duration) -> Self {
+        let left = budget.saturating_sub(at);
+        if left < timeout {
+            Self {
+                limit: left,
+                cut: true,
+            }
+        } else {
+            Self {
+                limit: timeout,
+                cut: false,
+            }
+        }
+    }
+}
+
 /// What the hooks learn about one attempt, kept in a task-local for the attempt's
 /// duration (so concurrent calls on one client do not mix their records).
 #[derive(Default)]
@@ -551,13 +649,26 @@ tokio::task_local! {
     pub(crate) static CALL: RefCell<CallState>;
 }
 
-async fn capture<R>(call: impl Future<Output = R>) -> (R, CallState) {
+/// Runs one attempt with a fresh call record, stopping it after `limit` (`None` then).
+/// The record is returned either way, so a timed-out attempt still reports the status
+/// and request id of a response head that did arrive.
+async fn capture<R>(call: impl Future<Output = R>, limit: Duration) -> (Option<R>, CallState) {
     CALL.scope(RefCell::new(CallState::default()), async {
-        let result = call.await;
+        let result = tokio::time::timeout(limit, call).await.ok();
         let state = CALL.with(|s| std::mem::take(&mut *s.borrow_mut()));
         (result, state)
     })
     .await
+}
+
+/// Puts `err` in the current call's record for [`Runtime::send`] to pick up, and returns
+/// the text that travels through progenitor's `Error::Custom`.
+pub(crate) fn stash(err: Error) -> HookError {
+    let text = err.to_string();
+    // Outside a telnums call (someone using the raw generated client directly) there is
+    // no record to fill; the text still reaches progenitor's `Error::Custom`.
+    let _ = CALL.try_with(|s| s.borrow_mut().hook_error = Some(err));
+    HookError(text)
 }
 
 /// Error returned by the generated code's hooks; its text is only a fallback, the typed

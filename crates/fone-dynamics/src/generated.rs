@@ -1574,11 +1574,12 @@ pub mod builder {
             }
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::telnums_core::wire::read_json(&client.inner, response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            ::telnums_core::wire::read_json(&client.inner, response)
+                                .await?,
                         ),
                     )
                 }
@@ -1657,11 +1658,12 @@ pub mod builder {
             }
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::telnums_core::wire::read_json(&client.inner, response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            ::telnums_core::wire::read_json(&client.inner, response)
+                                .await?,
                         ),
                     )
                 }
@@ -1820,11 +1822,12 @@ pub mod builder {
             }
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::telnums_core::wire::read_json(&client.inner, response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            ::telnums_core::wire::read_json(&client.inner, response)
+                                .await?,
                         ),
                     )
                 }

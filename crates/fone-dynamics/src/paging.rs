@@ -3,7 +3,7 @@
 
 use futures::stream::{BoxStream, Stream, StreamExt};
 use telnums_core::filter::Filters;
-use telnums_core::paginate::{self, Page};
+use telnums_core::paginate::{self, OffsetPage, Page};
 use telnums_core::{Error, Limits, Provider, Response};
 
 use crate::{filters, types, Capability, FoneDynamicsClient, NumberType};
@@ -135,10 +135,15 @@ impl ListNumbers {
                 move |i| {
                     let this = self.clone();
                     async move {
-                        let skip = u32::try_from(i * u64::from(this.page_size)).unwrap_or(u32::MAX);
+                        let skip = u32::try_from(i.saturating_mul(u64::from(this.page_size)))
+                            .unwrap_or(u32::MAX);
                         let items = this.page(skip).await?.into_inner();
                         let more = items.len() >= this.page_size as usize;
-                        Ok((items, more))
+                        Ok(OffsetPage {
+                            items,
+                            more,
+                            page_count: None,
+                        })
                     }
                 },
             )

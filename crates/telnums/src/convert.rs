@@ -5,33 +5,77 @@ use futures::stream::{BoxStream, StreamExt};
 #[allow(unused_imports)]
 use crate::{Error, Location, Owner, PhoneNumber, Provider, Query, Source};
 
-/// E.164 with a leading `+`: keeps digits (and a leading `+`), drops spaces, dashes,
-/// dots and brackets. `None` when other characters are present, when the first digit
-/// is 0 (a national number, not a country code) or when there are not 2 to 15 digits.
+/// A phone number typed by a person (`--phone-number`, [`Query::phone_number`]) in
+/// E.164 form with its leading `+`.
+///
+/// Accepted: `+` and the country code (`+61 2 5550 1234`), the international `00` prefix
+/// (`0061 2 5550 1234`), or bare digits that *include* the country code
+/// (`61255501234`). Spaces, dashes, dots and brackets are dropped. Refused (`None`):
+/// a national number with its trunk `0` (`02 5550 1234`: which country?), letters, and
+/// anything that does not leave 2 to 15 digits after the country code's first digit
+/// (never 0).
+///
+/// Provider data is never read this way: see [`strict_e164`].
 ///
 /// ```
 /// assert_eq!(telnums::normalize_e164("61 2 5550-1234").as_deref(), Some("+61255501234"));
+/// assert_eq!(telnums::normalize_e164("0061 2 5550 1234").as_deref(), Some("+61255501234"));
 /// assert_eq!(telnums::normalize_e164("+1 (202) 555-0100").as_deref(), Some("+12025550100"));
 /// assert_eq!(telnums::normalize_e164("ext. 12"), None);
 /// assert_eq!(telnums::normalize_e164("02 5550 1234"), None); // national, no country code
 /// assert_eq!(telnums::normalize_e164("+1234567890123456"), None); // 16 digits
 /// ```
-pub fn normalize_e164(raw: &str) -> Option<String> {
-    let trimmed = raw.trim();
-    let body = trimmed.strip_prefix('+').unwrap_or(trimmed);
-    let mut digits = String::with_capacity(body.len() + 1);
-    digits.push('+');
-    for c in body.chars() {
+pub fn normalize_e164(input: &str) -> Option<String> {
+    let trimmed = input.trim();
+    let (international, body) = match trimmed.strip_prefix('+') {
+        Some(rest) => (true, rest),
+        None => (false, trimmed),
+    };
+    let digits = digits_of(body)?;
+    let digits = match digits.strip_prefix("00") {
+        // `00` is the international call prefix; after a `+` it is just wrong.
+        Some(rest) if !international => rest,
+        _ => digits.as_str(),
+    };
+    e164_digits(digits)
+}
+
+/// A provider's value as E.164, only when it already is E.164: a `+`, then 2 to 15
+/// digits whose first is not 0, written with or without spaces, dashes, dots or
+/// brackets (which are dropped). Anything else is `None` and never gets a `+`: a
+/// national-format value such as `4155551234` could be a number in the US or in
+/// Switzerland, so guessing would invent a different, valid-looking number.
+///
+/// ```
+/// assert_eq!(telnums::strict_e164("+61 2 5550-1234").as_deref(), Some("+61255501234"));
+/// assert_eq!(telnums::strict_e164("4155551234"), None); // no `+`: not guessed
+/// assert_eq!(telnums::strict_e164("0061255501234"), None);
+/// assert_eq!(telnums::strict_e164("+1800FLOWERS"), None);
+/// ```
+pub fn strict_e164(value: &str) -> Option<String> {
+    let body = value.trim().strip_prefix('+')?;
+    e164_digits(&digits_of(body)?)
+}
+
+/// The digits of `text` with the separators people write between them removed; `None`
+/// when anything else is present.
+fn digits_of(text: &str) -> Option<String> {
+    let mut digits = String::with_capacity(text.len());
+    for c in text.chars() {
         match c {
             '0'..='9' => digits.push(c),
             ' ' | '-' | '.' | '(' | ')' => {}
             _ => return None,
         }
     }
-    // E.164: a country code (never starting with 0), at most 15 digits in all.
-    let count = digits.len() - 1;
-    let valid = (2..=15).contains(&count) && !digits[1..].starts_with('0');
-    valid.then_some(digits)
+    Some(digits)
+}
+
+/// `+digits` when `digits` can be an E.164 number: a country code (never starting
+/// with 0) and at most 15 digits in all.
+fn e164_digits(digits: &str) -> Option<String> {
+    let valid = (2..=15).contains(&digits.len()) && !digits.starts_with('0');
+    valid.then(|| format!("+{digits}"))
 }
 
 /// A generated enum's wire value, verbatim (known or not).
@@ -44,40 +88,72 @@ fn verbatim<T: serde::Serialize>(value: &T) -> Option<String> {
     }
 }
 
+/// Text, unless blank (used by some providers only).
+#[allow(dead_code)]
 fn text(s: impl ToString) -> Option<String> {
     let s = s.to_string();
     (!s.trim().is_empty()).then_some(s)
 }
 
-fn number(raw: Option<&str>) -> Option<String> {
-    let raw = raw?;
-    // Keep a value that is not a number rather than lose it.
-    normalize_e164(raw).or_else(|| text(raw))
+/// A provider's number field as `(number, number_raw)`: the E.164 form when the value
+/// is E.164 ([`strict_e164`]), and the value verbatim whenever it is not exactly that
+/// form (not E.164 at all, or E.164 written with separators). Nothing is invented and
+/// nothing is lost.
+fn number(raw: Option<String>) -> (Option<String>, Option<String>) {
+    let Some(raw) = raw else {
+        return (None, None);
+    };
+    match strict_e164(&raw) {
+        Some(e164) if e164 == raw => (Some(raw), None),
+        Some(e164) => (Some(e164), Some(raw)),
+        None => (None, Some(raw)),
+    }
 }
 
-pub(crate) fn stream(
+/// The pages of one source as [`PhoneNumber`]s, with the query's page size, filters,
+/// concurrency and (when `push_limit`) its item cap handed to the provider's listing.
+pub(crate) fn pages(
     source: Source,
     query: &Query,
     wanted: Option<String>,
-) -> BoxStream<'static, Result<PhoneNumber, Error>> {
+    push_limit: bool,
+) -> BoxStream<'static, Result<Vec<PhoneNumber>, Error>> {
     let _ = &wanted;
     let size = query.page_size;
     #[allow(unused_variables)]
     let filters = query.filters(source.provider()).cloned();
+    // Offset-paged providers only (not Apple or Zoom, which may be built alone).
+    #[allow(unused_variables)]
+    let concurrency = query.concurrency.unwrap_or(crate::DEFAULT_CONCURRENCY);
+    let max_items = query.max_items.filter(|_| push_limit);
+    fn convert<T: 'static>(
+        pages: impl futures::Stream<Item = Result<Vec<T>, Error>> + Send + 'static,
+        f: fn(T) -> PhoneNumber,
+    ) -> BoxStream<'static, Result<Vec<PhoneNumber>, Error>> {
+        pages
+            .map(move |page| page.map(|items| items.into_iter().map(f).collect()))
+            .boxed()
+    }
     match source {
         #[cfg(feature = "vonage-cc")]
         Source::VonageCc(client) => {
-            let mut listing = client.list_callback_numbers();
+            let mut listing = client.list_callback_numbers().concurrency(concurrency);
             if let Some(n) = size {
                 listing = listing.page_size(n);
             }
-            listing.items().map(|r| r.map(from_vonage)).boxed()
+            if let Some(n) = max_items {
+                listing = listing.max_items(n);
+            }
+            convert(listing.pages(), from_vonage)
         }
         #[cfg(feature = "webex-calling")]
         Source::WebexCalling { client, org_id } => {
-            let mut listing = client.list_numbers();
+            let mut listing = client.list_numbers().concurrency(concurrency);
             if let Some(n) = size {
                 listing = listing.page_size(n);
+            }
+            if let Some(n) = max_items {
+                listing = listing.max_items(n);
             }
             if let Some(org) = org_id {
                 listing = listing.query(move |q| q.org_id(org.clone()));
@@ -88,7 +164,7 @@ pub(crate) fn stream(
             if let Some(f) = filters {
                 listing = listing.filters(f);
             }
-            listing.items().map(|r| r.map(from_webex)).boxed()
+            convert(listing.pages(), from_webex)
         }
         #[cfg(feature = "fone-dynamics")]
         Source::FoneDynamics { client, scope } => match (wanted, filters) {
@@ -106,26 +182,29 @@ pub(crate) fn stream(
                             }
                             crate::fone_dynamics::Scope::Account(_) => true,
                         };
-                        Ok(in_scope.then(|| from_fone(found)))
+                        Ok(in_scope.then(|| from_fone(found)).into_iter().collect())
                     }
-                    Err(e) if e.status().map(|s| s.as_u16()) == Some(404) => Ok(None),
+                    Err(e) if e.status().map(|s| s.as_u16()) == Some(404) => Ok(Vec::new()),
                     Err(e) => Err(e),
                 }
             })
-            .filter_map(|r| futures::future::ready(r.transpose()))
             .boxed(),
             (_, filters) => {
                 let mut listing = match scope {
                     crate::fone_dynamics::Scope::Account(sid) => client.list_account_numbers(sid),
                     crate::fone_dynamics::Scope::Property(sid) => client.list_property_numbers(sid),
-                };
+                }
+                .concurrency(concurrency);
                 if let Some(n) = size {
                     listing = listing.page_size(n);
                 }
                 if let Some(f) = filters {
                     listing = listing.filters(f);
                 }
-                listing.items().map(|r| r.map(from_fone)).boxed()
+                if let Some(n) = max_items {
+                    listing = listing.max_items(n);
+                }
+                convert(listing.pages(), from_fone)
             }
         },
         #[cfg(feature = "apple-business")]
@@ -139,13 +218,16 @@ pub(crate) fn stream(
             if let Some(n) = size {
                 listing = listing.page_size(n);
             }
+            if let Some(n) = max_items {
+                listing = listing.max_items(n);
+            }
             if let Some(n) = wanted {
                 listing = listing.ql(Ql::new().eq(QlField::PhoneNumber, n));
             }
             if let Some(f) = filters {
                 listing = listing.filters(f);
             }
-            listing.items().map(|r| r.map(from_apple)).boxed()
+            convert(listing.pages(), from_apple)
         }
         #[cfg(feature = "zoom-phone")]
         Source::ZoomPhone(client) => {
@@ -156,7 +238,10 @@ pub(crate) fn stream(
             if let Some(f) = filters {
                 listing = listing.filters(f);
             }
-            listing.items().map(|r| r.map(from_zoom)).boxed()
+            if let Some(n) = max_items {
+                listing = listing.max_items(n);
+            }
+            convert(listing.pages(), from_zoom)
         }
     }
 }
@@ -164,10 +249,12 @@ pub(crate) fn stream(
 /// Vonage CC callback number.
 #[cfg(feature = "vonage-cc")]
 pub fn from_vonage(n: crate::vonage_cc::types::CallbackNumber) -> PhoneNumber {
+    let (number, number_raw) = number(n.callback_number_clid);
     PhoneNumber {
         provider: Provider::VonageCc,
         id: n.callback_number_id,
-        number: number(n.callback_number_clid.as_deref()),
+        number,
+        number_raw,
         extension: None,
         label: n.callback_number_name,
         status: None,
@@ -192,10 +279,12 @@ pub fn from_webex(n: crate::webex_calling::types::WebexNumber) -> PhoneNumber {
             name: text(name),
         }
     });
+    let (number, number_raw) = number(n.phone_number);
     PhoneNumber {
         provider: Provider::WebexCalling,
         id: None,
-        number: number(n.phone_number.as_deref()),
+        number,
+        number_raw,
         extension: n.extension,
         label: None,
         status: n.state.as_ref().and_then(verbatim),
@@ -225,10 +314,12 @@ pub fn from_fone(n: crate::fone_dynamics::types::FoneNumber) -> PhoneNumber {
     .filter(|s| !s.is_empty())
     .collect::<Vec<_>>()
     .join(", ");
+    let (number, number_raw) = number(n.number);
     PhoneNumber {
         provider: Provider::FoneDynamics,
         id: None,
-        number: number(n.number.as_deref()),
+        number,
+        number_raw,
         extension: None,
         label: n.friendly,
         status: n.status.as_ref().and_then(verbatim),
@@ -244,10 +335,12 @@ pub fn from_fone(n: crate::fone_dynamics::types::FoneNumber) -> PhoneNumber {
 /// Apple Business Connect caller ID.
 #[cfg(feature = "apple-business")]
 pub fn from_apple(c: crate::apple_business::types::AppleCallerId) -> PhoneNumber {
+    let (number, number_raw) = number(c.caller_id_details.phone_number);
     PhoneNumber {
         provider: Provider::AppleBusiness,
         id: Some(c.id),
-        number: number(c.caller_id_details.phone_number.as_deref()),
+        number,
+        number_raw,
         extension: None,
         label: c.caller_id_details.department,
         status: text(c.state),
@@ -266,10 +359,12 @@ pub fn from_zoom(n: crate::zoom_phone::types::ZoomPhoneNumber) -> PhoneNumber {
         .and_then(|a| a.extension_number)
         .as_ref()
         .and_then(verbatim);
+    let (number, number_raw) = number(n.number);
     PhoneNumber {
         provider: Provider::ZoomPhone,
         id: n.id,
-        number: number(n.number.as_deref()),
+        number,
+        number_raw,
         extension,
         label: n.display_name,
         status: n.status.as_ref().and_then(verbatim),

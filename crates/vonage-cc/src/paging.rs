@@ -1,7 +1,7 @@
 //! `page`/`limit` pagination over `GET /useradmin/callbackNumbers`.
 
 use futures::stream::{BoxStream, Stream, StreamExt};
-use telnums_core::paginate::{self, Page};
+use telnums_core::paginate::{self, OffsetPage, Page};
 use telnums_core::{Error, Limits, Provider, Response};
 
 use crate::{types, VonageCcClient};
@@ -86,11 +86,16 @@ impl ListCallbackNumbers {
                     async move {
                         let page = u32::try_from(i + 1).unwrap_or(u32::MAX);
                         let response = this.page(page).await?.into_inner();
-                        let more = match response.meta.page_count {
-                            Some(count) => i64::from(page) < i64::from(count),
+                        let page_count = response.meta.page_count.map(|c| c.max(0) as u64);
+                        let more = match page_count {
+                            Some(count) => u64::from(page) < count,
                             None => response.callback_numbers.len() >= this.page_size as usize,
                         };
-                        Ok((response.callback_numbers, more))
+                        Ok(OffsetPage {
+                            items: response.callback_numbers,
+                            more,
+                            page_count,
+                        })
                     }
                 },
             )

@@ -2554,109 +2554,124 @@ pub mod builder {
             }
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::telnums_core::wire::read_json(&client.inner, response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            ::telnums_core::wire::read_json(&client.inner, response)
+                                .await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            ::telnums_core::wire::read_json(&client.inner, response)
+                                .await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            ::telnums_core::wire::read_json(&client.inner, response)
+                                .await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            ::telnums_core::wire::read_json(&client.inner, response)
+                                .await?,
                         ),
                     )
                 }
                 405u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            ::telnums_core::wire::read_json(&client.inner, response)
+                                .await?,
                         ),
                     )
                 }
                 409u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            ::telnums_core::wire::read_json(&client.inner, response)
+                                .await?,
                         ),
                     )
                 }
                 410u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            ::telnums_core::wire::read_json(&client.inner, response)
+                                .await?,
                         ),
                     )
                 }
                 415u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            ::telnums_core::wire::read_json(&client.inner, response)
+                                .await?,
                         ),
                     )
                 }
                 423u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            ::telnums_core::wire::read_json(&client.inner, response)
+                                .await?,
                         ),
                     )
                 }
                 428u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            ::telnums_core::wire::read_json(&client.inner, response)
+                                .await?,
                         ),
                     )
                 }
                 429u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            ::telnums_core::wire::read_json(&client.inner, response)
+                                .await?,
                         ),
                     )
                 }
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            ::telnums_core::wire::read_json(&client.inner, response)
+                                .await?,
                         ),
                     )
                 }
                 502u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            ::telnums_core::wire::read_json(&client.inner, response)
+                                .await?,
                         ),
                     )
                 }
                 503u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            ::telnums_core::wire::read_json(&client.inner, response)
+                                .await?,
                         ),
                     )
                 }
                 504u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            ::telnums_core::wire::read_json(&client.inner, response)
+                                .await?,
                         ),
                     )
                 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use futures::stream::{BoxStream, Stream, StreamExt};
 use reqwest::header::{HeaderMap, LINK};
 use telnums_core::filter::Filters;
-use telnums_core::paginate::{self, Page};
+use telnums_core::paginate::{self, OffsetPage, Page};
 use telnums_core::{Error, Limits, Provider, Response};
 
 use crate::{builder, filters, types, WebexClient};
@@ -118,8 +118,8 @@ impl ListNumbers {
                 move |i| {
                     let this = self.clone();
                     async move {
-                        let start =
-                            u32::try_from(i * u64::from(this.page_size)).unwrap_or(u32::MAX);
+                        let start = u32::try_from(i.saturating_mul(u64::from(this.page_size)))
+                            .unwrap_or(u32::MAX);
                         let response = this.page(start).await?;
                         let count = response.phone_numbers.len();
                         let more = if response.headers().contains_key(LINK) {
@@ -128,7 +128,11 @@ impl ListNumbers {
                         } else {
                             count >= this.page_size as usize
                         };
-                        Ok((response.into_inner().phone_numbers, more))
+                        Ok(OffsetPage {
+                            items: response.into_inner().phone_numbers,
+                            more,
+                            page_count: None,
+                        })
                     }
                 },
             )

@@ -1,0 +1,96 @@
+//! Progress on a terminal: one line per provider with its pages, numbers and rate,
+//! drawn on stderr by `indicatif`. When progress is off (stderr is not a terminal, or
+//! the records themselves go to the terminal), nothing extra is printed and errors are
+//! plain lines on stderr.
+
+use std::cell::Cell;
+use std::time::Duration;
+
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use telnums::{PhoneNumber, Provider, Source};
+
+/// The progress display of one listing.
+pub struct Progress {
+    multi: Option<MultiProgress>,
+    bars: Vec<Bar>,
+}
+
+struct Bar {
+    provider: Provider,
+    bar: ProgressBar,
+    pages: Cell<u64>,
+}
+
+impl Progress {
+    /// A line per source when `show`, otherwise nothing.
+    pub fn new(show: bool, sources: &[Source]) -> Self {
+        if !show {
+            return Self {
+                multi: None,
+                bars: Vec::new(),
+            };
+        }
+        let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
+        let style = ProgressStyle::with_template(
+            "{prefix:>14} {spinner} {human_pos:>11} numbers {msg:>7} pages {per_sec:>14} {elapsed:>4}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_spinner());
+        let bars = sources
+            .iter()
+            .map(|source| {
+                let bar = multi.add(ProgressBar::new_spinner().with_style(style.clone()));
+                bar.set_prefix(source.provider().key());
+                bar.set_message("0");
+                bar.enable_steady_tick(Duration::from_millis(120));
+                Bar {
+                    provider: source.provider(),
+                    bar,
+                    pages: Cell::new(0),
+                }
+            })
+            .collect();
+        Self {
+            multi: Some(multi),
+            bars,
+        }
+    }
+
+    fn bar(&self, provider: Provider) -> Option<&Bar> {
+        self.bars.iter().find(|b| b.provider == provider)
+    }
+
+    /// Counts one page of numbers (all of one provider).
+    pub fn page(&self, numbers: &[PhoneNumber]) {
+        let Some(bar) = numbers.first().and_then(|n| self.bar(n.provider)) else {
+            return;
+        };
+        bar.pages.set(bar.pages.get() + 1);
+        bar.bar.set_message(bar.pages.get().to_string());
+        bar.bar.inc(numbers.len() as u64);
+    }
+
+    /// Prints `message` on its own line (above the progress lines, when shown) and stops
+    /// the provider's line.
+    pub fn error(&self, provider: &str, message: &str) {
+        match &self.multi {
+            Some(multi) => {
+                if let Some(bar) = self.bars.iter().find(|b| b.provider.key() == provider) {
+                    bar.bar.abandon();
+                }
+                if multi.println(message).is_err() {
+                    eprintln!("{message}");
+                }
+            }
+            None => eprintln!("{message}"),
+        }
+    }
+
+    /// Stops every line, leaving its final counts on the terminal.
+    pub fn finish(&self) {
+        for bar in &self.bars {
+            if !bar.bar.is_finished() {
+                bar.bar.finish();
+            }
+        }
+    }
+}

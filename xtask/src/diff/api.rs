@@ -1,0 +1,357 @@
+//! The Rust half of `cargo xtask diff`: the public items of two generated files, and
+//! what changed between them.
+//!
+//! Each public item becomes one line keyed by what it is and where it lives: a struct, a
+//! field with its type, an enum, a variant with its fields, a derived or implemented
+//! trait, a public function with its signature, a constant, an alias. Bodies, docs and
+//! attributes other than `derive` are left out, and so is `types::builder` (the struct
+//! builders mirror the fields one to one), as in the public-API snapshots of
+//! `tests/`.
+//!
+//! A removed item or a changed signature breaks callers. An added item is an addition,
+//! including a variant added to an enum and a field added to a struct: by the policy in
+//! the [parent module](super), generated data types are read, not built with struct
+//! literals or matched without a wildcard arm.
+
+use std::collections::BTreeMap;
+
+use quote::ToTokens;
+use syn::{Fields, ImplItem, Item, Visibility};
+
+use super::Level;
+
+/// One difference in the public API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiChange {
+    /// [`Level::Breaking`] for a removal or a changed signature, [`Level::Addition`]
+    /// for a new item.
+    pub level: Level,
+    /// `removed`, `added` or `changed`.
+    pub what: &'static str,
+    /// The item, e.g. `field types::ZoomPhoneNumber::carrier`.
+    pub item: String,
+    /// Its signature before (empty when added).
+    pub old: String,
+    /// Its signature after (empty when removed).
+    pub new: String,
+}
+
+impl std::fmt::Display for ApiChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.what {
+            "removed" => write!(f, "removed {}{}", self.item, suffix(&self.old)),
+            "added" => write!(f, "added {}{}", self.item, suffix(&self.new)),
+            _ => write!(f, "changed {}: {} → {}", self.item, self.old, self.new),
+        }
+    }
+}
+
+fn suffix(sig: &str) -> String {
+    if sig.is_empty() {
+        String::new()
+    } else {
+        format!(": {sig}")
+    }
+}
+
+/// The public items of a generated file: item → signature.
+pub fn items(source: &str) -> syn::Result<BTreeMap<String, String>> {
+    let file = syn::parse_file(source)?;
+    let mut out = BTreeMap::new();
+    collect(&file.items, "", &mut out);
+    Ok(out)
+}
+
+/// Compares the public items of two generated files.
+pub fn compare(old: &str, new: &str) -> syn::Result<Vec<ApiChange>> {
+    let (a, b) = (items(old)?, items(new)?);
+    let mut out = Vec::new();
+    for (item, sig) in &a {
+        match b.get(item) {
+            None => out.push(ApiChange {
+                level: Level::Breaking,
+                what: "removed",
+                item: item.clone(),
+                old: sig.clone(),
+                new: String::new(),
+            }),
+            Some(new) if new != sig => out.push(ApiChange {
+                level: Level::Breaking,
+                what: "changed",
+                item: item.clone(),
+                old: sig.clone(),
+                new: new.clone(),
+            }),
+            Some(_) => {}
+        }
+    }
+    for (item, sig) in &b {
+        if !a.contains_key(item) {
+            out.push(ApiChange {
+                level: Level::Addition,
+                what: "added",
+                item: item.clone(),
+                old: String::new(),
+                new: sig.clone(),
+            });
+        }
+    }
+    out.sort_by(|x, y| y.level.cmp(&x.level).then(x.item.cmp(&y.item)));
+    Ok(out)
+}
+
+fn is_pub(vis: &Visibility) -> bool {
+    matches!(vis, Visibility::Public(_))
+}
+
+fn join(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{path}::{name}")
+    }
+}
+
+/// Token text made readable: `:: std :: option :: Option < i32 >` → `Option<i32>`.
+pub(crate) fn tidy(tokens: impl ToTokens) -> String {
+    let mut s = tokens.to_token_stream().to_string();
+    for (from, to) in [
+        (" :: ", "::"),
+        (":: ", "::"),
+        (" ::", "::"),
+        (" < ", "<"),
+        ("< ", "<"),
+        (" <", "<"),
+        (" > ", "> "),
+        (" >", ">"),
+        (" ,", ","),
+        ("& '", "&'"),
+        ("& ", "&"),
+        ("' ", "'"),
+        (" (", "("),
+        ("( ", "("),
+        (" )", ")"),
+        (" ;", ";"),
+        (" : ", ": "),
+    ] {
+        while s.contains(from) {
+            s = s.replace(from, to);
+        }
+    }
+    for (from, to) in [
+        ("::std::option::Option", "Option"),
+        ("::std::string::String", "String"),
+        ("::std::vec::Vec", "Vec"),
+        ("::std::result::Result", "Result"),
+        ("::std::convert::", ""),
+        ("std::convert::", ""),
+        ("::std::", "std::"),
+        ("::chrono::offset::", "chrono::"),
+        ("::chrono::", "chrono::"),
+        ("::uuid::", "uuid::"),
+        ("->::", "-> "),
+        ("<::", "<"),
+        ("(::", "("),
+        ("&::", "&"),
+        (",>", ">"),
+    ] {
+        s = s.replace(from, to);
+    }
+    s.trim().trim_end_matches(',').to_owned()
+}
+
+fn derives(attrs: &[syn::Attribute]) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("derive")) {
+        let parsed = attr.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+        );
+        if let Ok(paths) = parsed {
+            out.extend(paths.iter().map(tidy));
+        }
+    }
+    out
+}
+
+fn collect(items: &[Item], path: &str, out: &mut BTreeMap<String, String>) {
+    for item in items {
+        match item {
+            Item::Mod(m) if is_pub(&m.vis) => {
+                let name = m.ident.to_string();
+                if (path == "types" && name == "builder") || name == "prelude" {
+                    continue;
+                }
+                if let Some((_, content)) = &m.content {
+                    collect(content, &join(path, &name), out);
+                }
+            }
+            Item::Struct(s) if is_pub(&s.vis) => {
+                let full = join(path, &s.ident.to_string());
+                out.insert(format!("struct {full}"), tidy(&s.generics));
+                for d in derives(&s.attrs) {
+                    out.insert(format!("impl {d} for {full}"), "derive".into());
+                }
+                match &s.fields {
+                    Fields::Named(named) => {
+                        for f in named.named.iter().filter(|f| is_pub(&f.vis)) {
+                            let name = f
+                                .ident
+                                .as_ref()
+                                .map(ToString::to_string)
+                                .unwrap_or_default();
+                            out.insert(format!("field {full}::{name}"), tidy(&f.ty));
+                        }
+                    }
+                    Fields::Unnamed(unnamed) => {
+                        for (i, f) in unnamed
+                            .unnamed
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, f)| is_pub(&f.vis))
+                        {
+                            out.insert(format!("field {full}::{i}"), tidy(&f.ty));
+                        }
+                    }
+                    Fields::Unit => {}
+                }
+            }
+            Item::Enum(e) if is_pub(&e.vis) => {
+                let full = join(path, &e.ident.to_string());
+                out.insert(format!("enum {full}"), tidy(&e.generics));
+                for d in derives(&e.attrs) {
+                    out.insert(format!("impl {d} for {full}"), "derive".into());
+                }
+                for v in &e.variants {
+                    out.insert(format!("variant {full}::{}", v.ident), tidy(&v.fields));
+                }
+            }
+            Item::Impl(i) => {
+                let self_ty = qualify(&tidy(&i.self_ty), path);
+                match &i.trait_ {
+                    Some((_, trait_path, _)) => {
+                        out.insert(
+                            format!("impl {} for {self_ty}", tidy(trait_path)),
+                            tidy(&i.generics),
+                        );
+                    }
+                    None => {
+                        for it in &i.items {
+                            if let ImplItem::Fn(f) = it {
+                                if !is_pub(&f.vis) || (path == "types" && f.sig.ident == "builder")
+                                {
+                                    continue;
+                                }
+                                let name =
+                                    format!("fn {}::{}", strip_generics(&self_ty), f.sig.ident);
+                                out.insert(name, tidy(&f.sig));
+                            }
+                        }
+                    }
+                }
+            }
+            Item::Fn(f) if is_pub(&f.vis) => {
+                out.insert(
+                    format!("fn {}", join(path, &f.sig.ident.to_string())),
+                    tidy(&f.sig),
+                );
+            }
+            Item::Const(c) if is_pub(&c.vis) => {
+                out.insert(
+                    format!("const {}", join(path, &c.ident.to_string())),
+                    tidy(&c.ty),
+                );
+            }
+            Item::Type(t) if is_pub(&t.vis) => {
+                out.insert(
+                    format!("type {}", join(path, &t.ident.to_string())),
+                    tidy(&t.ty),
+                );
+            }
+            Item::Trait(t) if is_pub(&t.vis) => {
+                out.insert(
+                    format!("trait {}", join(path, &t.ident.to_string())),
+                    tidy(&t.generics),
+                );
+            }
+            Item::Use(u) if is_pub(&u.vis) => {
+                out.insert(format!("use {}", join(path, &tidy(&u.tree))), String::new());
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `Foo<'a>` inside `builder` → `builder::Foo<'a>`; paths that already name a module
+/// (`super::Client`, `::std::…`) are left alone.
+fn qualify(ty: &str, path: &str) -> String {
+    if path.is_empty() || ty.contains("::") || ty.starts_with('&') {
+        ty.to_owned()
+    } else {
+        format!("{path}::{ty}")
+    }
+}
+
+fn strip_generics(ty: &str) -> &str {
+    ty.split('<').next().unwrap_or(ty)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OLD: &str = r#"
+        pub mod types {
+            #[derive(Clone, Debug)]
+            pub struct Number { pub id: Option<String>, pub carrier: Option<String>, secret: u8 }
+            pub enum Status { Active, Pending }
+            impl Number { pub fn builder() -> builder::Number { todo!() } }
+            pub mod builder { pub struct Number { id: u8 } }
+        }
+        pub struct Client {}
+        impl Client { pub fn list(&self, page: u32) -> u32 { 0 } }
+    "#;
+
+    #[test]
+    fn lists_public_items_without_builders_or_private_fields() {
+        let items = items(OLD).expect("parses");
+        let keys: Vec<&str> = items.keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "enum types::Status",
+                "field types::Number::carrier",
+                "field types::Number::id",
+                "fn Client::list",
+                "impl Clone for types::Number",
+                "impl Debug for types::Number",
+                "struct Client",
+                "struct types::Number",
+                "variant types::Status::Active",
+                "variant types::Status::Pending",
+            ]
+        );
+        assert_eq!(items["field types::Number::id"], "Option<String>");
+        assert_eq!(items["fn Client::list"], "fn list(&self, page: u32) -> u32");
+    }
+
+    #[test]
+    fn removal_and_type_change_break_addition_does_not() {
+        let new = OLD
+            .replace("pub carrier: Option<String>,", "")
+            .replace("pub id: Option<String>", "pub id: String")
+            .replace("Active, Pending", "Active, Pending, Ported");
+        let changes = compare(OLD, &new).expect("parses");
+        let shown: Vec<String> = changes
+            .iter()
+            .map(|c| format!("{:?} {c}", c.level))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "Breaking removed field types::Number::carrier: Option<String>",
+                "Breaking changed field types::Number::id: Option<String> → String",
+                "Addition added variant types::Status::Ported",
+            ]
+        );
+    }
+}
