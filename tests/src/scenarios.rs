@@ -421,6 +421,13 @@ pub async fn secrets_never_printed<C: Case>() {
         .with_writer(move || LogWriter(sink.clone()))
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
+    // tracing-core caches each callsite's interest globally and, while exactly one
+    // dispatcher is registered, computes it from the default subscriber of the thread
+    // that hits the callsite first. Other tests of this binary run on threads without a
+    // subscriber, so a callsite they reach first would be cached as "never" and this
+    // test would miss its spans (about one run in ten). A second, no-op dispatcher kept
+    // alive for the test makes tracing consult every registered dispatcher instead.
+    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
 
     let server = MockServer::start().await;
     C::mount_listing(&server, 2).await;

@@ -16,8 +16,8 @@ fn generated_code_matches_specs() {
 fn generation_is_deterministic() {
     let root = root();
     for key in xtask::PROVIDERS {
-        let a = xtask::generate_source(&root, key).expect("generates");
-        let b = xtask::generate_source(&root, key).expect("generates");
+        let a = xtask::generated_files(&root, key).expect("generates");
+        let b = xtask::generated_files(&root, key).expect("generates");
         assert!(a == b, "{key}: two generations differ");
     }
 }
@@ -49,6 +49,8 @@ fn a_spec_change_without_regeneration_is_reported() {
         let generated = xtask::generated_path(&scratch, key);
         std::fs::create_dir_all(generated.parent().expect("parent")).expect("mkdir");
         std::fs::copy(xtask::generated_path(&root, key), &generated).expect("copy generated");
+        let filters = xtask::filters::filters_path(&scratch, key);
+        std::fs::copy(xtask::filters::filters_path(&root, key), &filters).expect("copy filters");
     }
     assert!(
         xtask::check(&scratch).expect("check runs").is_empty(),
@@ -71,7 +73,6 @@ fn a_spec_change_without_regeneration_is_reported() {
     std::fs::write(&path, serde_json::to_string_pretty(&spec).expect("json")).expect("write");
 
     let stale = xtask::check(&scratch).expect("check runs");
-    let _ = std::fs::remove_dir_all(&scratch);
     assert_eq!(stale.len(), 1, "exactly the edited provider is stale");
     let report = xtask::report_stale(&scratch, &stale);
     assert!(
@@ -85,5 +86,26 @@ fn a_spec_change_without_regeneration_is_reported() {
     assert!(
         report.contains("crates/zoom-phone/src/generated.rs"),
         "names the file:\n{report}"
+    );
+
+    // A new query parameter changes the filter table too.
+    spec["paths"]["/phone/numbers"]["get"]["parameters"]
+        .as_array_mut()
+        .expect("parameters")
+        .push(serde_json::json!({
+            "name": "addedFilter", "in": "query", "required": false,
+            "description": "Added by a test.", "schema": { "type": "string" }
+        }));
+    std::fs::write(&path, serde_json::to_string_pretty(&spec).expect("json")).expect("write");
+    let stale = xtask::check(&scratch).expect("check runs");
+    let _ = std::fs::remove_dir_all(&scratch);
+    let filters = stale
+        .iter()
+        .find(|s| s.path.ends_with("crates/zoom-phone/src/filters.rs"))
+        .expect("the filter table is stale");
+    assert!(
+        filters.diff.contains("flag: \"added-filter\""),
+        "diff shows the new filter:\n{}",
+        filters.diff
     );
 }

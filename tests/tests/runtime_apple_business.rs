@@ -266,3 +266,42 @@ async fn next_link_to_another_host_is_refused() {
         .expect("recorded")
         .is_empty());
 }
+
+/// The hand-written `Ql` knows exactly the fields and operators the spec documents for
+/// `ql`, which the CLI's `--ql` and `FILTERS` validate against.
+#[test]
+fn ql_fields_and_operators_match_the_spec() {
+    use telnums_apple_business::QlOp;
+    let root = telnums_tests::root();
+    let spec = xtask::load_spec(&xtask::spec_path(&root, "apple-business")).expect("spec");
+    let params = spec["paths"]["/orgs/{orgId}/brands/{brandId}/caller-ids"]["get"]["parameters"]
+        .as_array()
+        .expect("parameters");
+    let ql = params
+        .iter()
+        .find(|p| p["name"] == "ql")
+        .and_then(|p| p["description"].as_str())
+        .expect("ql description");
+    let (grammar, fields) = ql
+        .split_once("Fields that can be filtered on:")
+        .expect("fields");
+    let bullets = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter_map(|l| l.trim_start().strip_prefix("* `"))
+            .filter_map(|l| l.split_once('`').map(|(name, _)| name.to_owned()))
+            .collect()
+    };
+    let documented: Vec<String> = bullets(fields);
+    let known: Vec<String> = QlField::ALL.iter().map(|f| f.as_str().to_owned()).collect();
+    assert_eq!(documented, known);
+    let operators: Vec<String> = bullets(grammar)
+        .iter()
+        .map(|b| {
+            b.trim_start_matches("field")
+                .trim_end_matches("value")
+                .to_owned()
+        })
+        .collect();
+    let known: Vec<String> = QlOp::ALL.iter().map(|o| o.as_str().to_owned()).collect();
+    assert_eq!(operators, known);
+}

@@ -199,3 +199,58 @@ async fn locked_is_retried() {
     let page = client.list_numbers().page(0).await.expect("retried");
     assert_eq!(page.phone_numbers.len(), 1);
 }
+
+/// The typed list filters go out comma-joined in one value each, and checked table
+/// filters (`Filters`) win over typed ones naming the same parameter.
+#[tokio::test]
+async fn typed_lists_are_comma_joined_and_table_filters_apply() {
+    use telnums_webex_calling::{types, Filters, FILTERS};
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/telephony/config/numbers"))
+        .and(query_param("order", "lastName,extension"))
+        .and(query_param(
+            "includedTelephonyTypes",
+            "PSTN_NUMBER,MOBILE_NUMBER",
+        ))
+        .and(query_param("ownerType", "FUTURE_KIND"))
+        .and(query_param("state", "INACTIVE"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body(&["a".to_owned()])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = WebexClient::builder()
+        .base_url(server.uri())
+        .bearer_token("t")
+        .build()
+        .expect("client");
+    let mut filters = Filters::new(&FILTERS);
+    filters.set("ownerType", "FUTURE_KIND").expect("open list");
+    filters.set("state", "inactive").expect("documented value");
+    let got: Vec<_> = client
+        .list_numbers()
+        .order(&[types::NumberOrder::LastName, types::NumberOrder::Extension])
+        .included_telephony_types(&[
+            types::TelephonyType::PstnNumber,
+            types::TelephonyType::MobileNumber,
+        ])
+        .query(|q| q.state(types::ListNumbersState::Active))
+        .filters(filters)
+        .items()
+        .try_collect()
+        .await
+        .expect("listing");
+    assert_eq!(got.len(), 1);
+
+    // Filters checked against another provider's table are refused before sending.
+    let mut zoom = Filters::new(&telnums_zoom_phone::FILTERS);
+    zoom.set("type", "all").expect("zoom filter");
+    let err = client
+        .list_numbers()
+        .filters(zoom)
+        .items()
+        .try_collect::<Vec<_>>()
+        .await
+        .expect_err("wrong table");
+    assert_eq!(err.kind(), &telnums_core::ErrorKind::InvalidRequest);
+    assert!(err.to_string().contains("zoom-phone"), "{err}");
+}

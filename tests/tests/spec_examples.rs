@@ -79,7 +79,8 @@ fn webex_calling_examples() {
     check(
         "webex-calling",
         registry!(telnums_webex_calling: WebexNumberList, WebexNumberCount, WebexNumber,
-            WebexNumberLocation, WebexNumberOwner, TelephonyType, Error, WebexErrorDetail),
+            WebexNumberLocation, WebexNumberOwner, TelephonyType, NumberOrder, Error,
+            WebexErrorDetail),
     );
 }
 

@@ -10,6 +10,7 @@ use anyhow::{Context, Result};
 
 pub mod diff;
 pub mod docs;
+pub mod filters;
 pub mod lint;
 pub mod postprocess;
 pub mod preprocess;
@@ -130,16 +131,29 @@ pub fn selected(only: Option<&str>) -> Result<Vec<&'static str>> {
     }
 }
 
-/// Writes the generated file of every selected provider. Returns the files that changed.
+/// Every file generated for `key`, with its fresh text: the client (`generated.rs`) and
+/// the filter table (`filters.rs`, see [`filters`]).
+pub fn generated_files(root: &Path, key: &str) -> Result<Vec<(PathBuf, String)>> {
+    Ok(vec![
+        (generated_path(root, key), generate_source(root, key)?),
+        (
+            filters::filters_path(root, key),
+            filters::generate_filters_source(root, key)?,
+        ),
+    ])
+}
+
+/// Writes the generated files of every selected provider. Returns the files that changed.
 pub fn generate(root: &Path, only: Option<&str>) -> Result<Vec<PathBuf>> {
     let mut changed = Vec::new();
     for key in selected(only)? {
-        let source = generate_source(root, key)?;
-        let path = generated_path(root, key);
-        let old = std::fs::read_to_string(&path).unwrap_or_default();
-        if old != source {
-            std::fs::write(&path, source).with_context(|| format!("writing {}", path.display()))?;
-            changed.push(path);
+        for (path, source) in generated_files(root, key)? {
+            let old = std::fs::read_to_string(&path).unwrap_or_default();
+            if old != source {
+                std::fs::write(&path, source)
+                    .with_context(|| format!("writing {}", path.display()))?;
+                changed.push(path);
+            }
         }
     }
     Ok(changed)
@@ -157,9 +171,13 @@ pub struct Stale {
 /// Regenerates in memory and compares with the files on disk.
 pub fn check(root: &Path) -> Result<Vec<Stale>> {
     let mut stale = Vec::new();
-    for key in PROVIDERS {
-        let fresh = generate_source(root, key)?;
-        let path = generated_path(root, key);
+    for (path, fresh) in PROVIDERS
+        .iter()
+        .map(|key| generated_files(root, key))
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+    {
         let old = std::fs::read_to_string(&path).unwrap_or_default();
         if old != fresh {
             let rel = path

@@ -15,7 +15,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Regenerate crates/<key>/src/generated.rs from specs/<key>.yaml.
+    /// Regenerate crates/<key>/src/generated.rs and filters.rs from specs/<key>.yaml.
     Generate {
         /// Only this provider (e.g. `webex-calling`).
         #[arg(long)]

@@ -18,6 +18,10 @@
 //!    newtype that rejects longer values; Webex documents `locationId` as at most 36
 //!    characters while the ids its own API returns are longer, so such limits are left
 //!    to the server.
+//! 5. **Open query enums.** A query parameter marked `x-open-enum: true` (the provider
+//!    adds values over time) loses its `enum`, so the generated setter takes any string;
+//!    the documented values stay in the spec and in the filter table
+//!    (`crates/<key>/src/filters.rs`) that front ends validate and complete from.
 
 use std::collections::{BTreeSet, VecDeque};
 
@@ -29,6 +33,7 @@ pub fn run(spec: &mut Value) {
     comma_joined_arrays(spec);
     open_response_enums(spec);
     parameter_lengths(spec);
+    open_query_enums(spec);
 }
 
 fn operations_mut(spec: &mut Value) -> impl Iterator<Item = &mut Map<String, Value>> {
@@ -134,6 +139,19 @@ fn parameter_lengths(spec: &mut Value) {
         if let Some(schema) = p.get_mut("schema").and_then(Value::as_object_mut) {
             schema.remove("maxLength");
             schema.remove("minLength");
+        }
+    });
+}
+
+/// Step 5.
+fn open_query_enums(spec: &mut Value) {
+    for_each_parameter(spec, |p| {
+        let open =
+            p.get("in") == Some(&json!("query")) && p.get("x-open-enum") == Some(&json!(true));
+        if let Some(schema) = p.get_mut("schema").and_then(Value::as_object_mut) {
+            if open && schema.get("type") == Some(&json!("string")) {
+                schema.remove("enum");
+            }
         }
     });
 }

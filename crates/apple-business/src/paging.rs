@@ -5,10 +5,11 @@
 //! host, since the request carries the client's credentials).
 
 use futures::Stream;
+use telnums_core::filter::Filters;
 use telnums_core::paginate::{self, Page};
 use telnums_core::{Error, ErrorKind, Limits, Provider, Response};
 
-use crate::{types, AppleBusinessClient, Ql};
+use crate::{filters, types, AppleBusinessClient, Ql};
 
 /// Where a page comes from.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -26,6 +27,7 @@ pub struct ListCallerIds {
     org_id: String,
     brand_id: String,
     ql: Ql,
+    filters: Filters,
     page_size: Option<u32>,
     limits: Limits,
 }
@@ -37,14 +39,22 @@ impl ListCallerIds {
             org_id,
             brand_id,
             ql: Ql::new(),
+            filters: Filters::new(&crate::FILTERS),
             page_size: None,
             limits: Limits::default(),
         }
     }
 
-    /// Filters with a `ql` expression.
+    /// Filters with a `ql` expression (replacing one set before with this method).
     pub fn ql(mut self, ql: Ql) -> Self {
         self.ql = ql;
+        self
+    }
+    /// Sets filters checked against [`FILTERS`](crate::FILTERS) (its `ql` row takes
+    /// one clause per item), replacing any set before. Their `ql` clauses and those of
+    /// [`ql`](Self::ql) all apply: they are joined with `;`.
+    pub fn filters(mut self, filters: Filters) -> Self {
+        self.filters = filters;
         self
     }
     /// Items per page (`limit`, at least 1: 0 is taken as 1; the server's default when
@@ -82,14 +92,19 @@ impl ListCallerIds {
         self.ql.validate().map_err(|m| {
             Error::new(AppleBusinessClient::INFO.key, ErrorKind::InvalidRequest).with_message(m)
         })?;
-        let mut builder = self
+        let builder = self
             .client
             .raw()
             .list_caller_ids()
             .org_id(self.org_id.clone())
             .brand_id(self.brand_id.clone());
+        let mut builder = filters::apply_list_caller_ids(builder, &self.filters)?;
         if !self.ql.is_empty() {
-            builder = builder.ql(self.ql.to_string());
+            let ql = match self.filters.get("ql") {
+                Some(clauses) => format!("{clauses};{}", self.ql),
+                None => self.ql.to_string(),
+            };
+            builder = builder.ql(ql);
         }
         if let Some(size) = self.page_size {
             builder = builder.limit(size);

@@ -20,6 +20,16 @@ pub enum QlField {
 }
 
 impl QlField {
+    /// Every field, in the spec's order.
+    pub const ALL: [QlField; 6] = [
+        QlField::Id,
+        QlField::State,
+        QlField::CreatedDate,
+        QlField::UpdatedDate,
+        QlField::PhoneNumber,
+        QlField::Department,
+    ];
+
     /// The name on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -49,6 +59,9 @@ pub enum QlOp {
 }
 
 impl QlOp {
+    /// Every operator.
+    pub const ALL: [QlOp; 5] = [QlOp::Eq, QlOp::Gt, QlOp::Ge, QlOp::Lt, QlOp::Le];
+
     /// The operator on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -59,6 +72,58 @@ impl QlOp {
             QlOp::Le => "=le=",
         }
     }
+}
+
+impl std::str::FromStr for QlField {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        QlField::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<_> = QlField::ALL.iter().map(|f| f.as_str()).collect();
+                format!("unknown ql field `{s}` (fields: {})", names.join(", "))
+            })
+    }
+}
+
+/// The operators, for messages.
+fn op_names() -> String {
+    let names: Vec<_> = QlOp::ALL.iter().map(|o| o.as_str()).collect();
+    names.join(" ")
+}
+
+/// Parses one clause, `field<op>value` (e.g. `state==PUBLISHED`), checking the field and
+/// operator against the ones the API documents.
+fn parse_clause(clause: &str) -> Result<(QlField, QlOp, String), String> {
+    let clause = clause.trim();
+    let Some(at) = clause.find('=') else {
+        return Err(format!(
+            "ql clause `{clause}` has no operator (operators: {})",
+            op_names()
+        ));
+    };
+    let field: QlField = clause[..at].trim().parse()?;
+    let rest = &clause[at..];
+    let op = QlOp::ALL
+        .into_iter()
+        .find(|op| rest.starts_with(op.as_str()))
+        .ok_or_else(|| {
+            format!(
+                "ql clause `{clause}` has no known operator (operators: {})",
+                op_names()
+            )
+        })?;
+    let value = &rest[op.as_str().len()..];
+    let ql = Ql::new().clause(field, op, value);
+    ql.validate()?;
+    Ok((field, op, value.to_owned()))
+}
+
+/// Checks one clause as [`Ql`]'s parser does; the generated filter table uses it for the
+/// `ql` filter.
+pub fn check_clause(clause: &str) -> Result<(), String> {
+    parse_clause(clause).map(drop)
 }
 
 /// A `ql` filter. Clauses are ANDed (joined by `;`). The value is sent as given; the
@@ -92,6 +157,11 @@ impl Ql {
     pub fn eq(self, field: QlField, value: impl fmt::Display) -> Self {
         self.clause(field, QlOp::Eq, value)
     }
+    /// Adds every clause of `other`.
+    pub fn and(mut self, other: Ql) -> Self {
+        self.clauses.extend(other.clauses);
+        self
+    }
     /// True when there are no clauses.
     pub fn is_empty(&self) -> bool {
         self.clauses.is_empty()
@@ -111,6 +181,29 @@ impl Ql {
     }
 }
 
+/// Parses clauses joined by `;`, each checked against the documented fields and
+/// operators.
+///
+/// ```
+/// use telnums_apple_business::{Ql, QlField, QlOp};
+/// let q: Ql = "state==PUBLISHED;createdDate=gt=2024-10-30T00:00:00Z".parse().unwrap();
+/// assert_eq!(q, Ql::new().eq(QlField::State, "PUBLISHED")
+///     .clause(QlField::CreatedDate, QlOp::Gt, "2024-10-30T00:00:00Z"));
+/// assert!("colour==red".parse::<Ql>().unwrap_err().contains("callerIdDetails.phoneNumber"));
+/// assert!("state=PUBLISHED".parse::<Ql>().unwrap_err().contains("=gt="));
+/// ```
+impl std::str::FromStr for Ql {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let mut ql = Ql::new();
+        for clause in s.split(';') {
+            let (field, op, value) = parse_clause(clause)?;
+            ql = ql.clause(field, op, value);
+        }
+        Ok(ql)
+    }
+}
+
 impl fmt::Display for Ql {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, (field, op, value)) in self.clauses.iter().enumerate() {
@@ -120,5 +213,37 @@ impl fmt::Display for Ql {
             write!(f, "{}{}{}", field.as_str(), op.as_str(), value)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_and_operator_parses_back() {
+        for field in QlField::ALL {
+            for op in QlOp::ALL {
+                let text = format!("{}{}v=1", field.as_str(), op.as_str());
+                let parsed: Ql = text.parse().expect(&text);
+                assert_eq!(parsed, Ql::new().clause(field, op, "v=1"), "{text}");
+                assert_eq!(parsed.to_string(), text);
+            }
+        }
+    }
+
+    #[test]
+    fn refusals_name_the_choices() {
+        for (text, expected) in [
+            ("colour==red", "fields: id, state, createdDate"),
+            ("state=PUBLISHED", "operators: == =gt= =ge= =lt= =le="),
+            ("state", "has no operator"),
+            ("state==", "empty value"),
+            ("state==A;", "has no operator"),
+            ("", "has no operator"),
+        ] {
+            let err = text.parse::<Ql>().expect_err(text);
+            assert!(err.contains(expected), "{text}: {err}");
+        }
     }
 }

@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 use telnums::core::{ClientBuilder, Provider as ClientProvider};
-use telnums::{ClientCredentials, Provider, Secret, Source};
+use telnums::{ClientCredentials, Provider, Query, Secret, Source};
 
 use crate::{Failure, ListArgs};
 
@@ -118,11 +118,19 @@ pub fn source_from_args(provider: Provider, args: &ListArgs, env: &Env) -> Resul
     )
 }
 
-/// Every source configured in the TOML file at `path`: one table per provider key.
-pub fn sources_from_file(path: &Path, args: &ListArgs, env: &Env) -> Result<Vec<Source>, Failure> {
+/// Every source configured in the TOML file at `path`: one table per provider key. A
+/// table holds [`Settings`] and the provider's filters (by flag, with `_` for `-`:
+/// `owner_type = "PEOPLE"`, `included_telephony_types = ["PSTN_NUMBER"]`), which are
+/// checked and added to `query`.
+pub fn sources_from_file(
+    path: &Path,
+    args: &ListArgs,
+    env: &Env,
+    mut query: Query,
+) -> Result<(Vec<Source>, Query), Failure> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
-    let tables: BTreeMap<String, Settings> = toml::from_str(&text)
+    let tables: BTreeMap<String, toml::Table> = toml::from_str(&text)
         .map_err(|e| Failure::usage(format!("{}: {}", path.display(), e.message())))?;
     if tables.is_empty() {
         return Err(Failure::usage(format!(
@@ -135,10 +143,33 @@ pub fn sources_from_file(path: &Path, args: &ListArgs, env: &Env) -> Result<Vec<
         _ => Sharing::PerProvider,
     };
     let mut sources = Vec::new();
-    for (key, mut settings) in tables {
+    for (key, table) in tables {
         let provider: Provider = key
             .parse()
             .map_err(|e: String| Failure::usage(format!("{}: {e}", path.display())))?;
+        let at = |message: String| Failure::usage(format!("{} [{key}]: {message}", path.display()));
+        let (filters, rest): (toml::Table, toml::Table) = table
+            .into_iter()
+            .partition(|(name, _)| provider.filters().find(name).is_some());
+        let mut settings: Settings =
+            toml::Value::Table(rest)
+                .try_into()
+                .map_err(|e: toml::de::Error| {
+                    let known = provider.filters().flag_names().replace('-', "_");
+                    let filters = match known.is_empty() {
+                        true => format!("{provider} has no filters"),
+                        false => format!("filters: {known}"),
+                    };
+                    at(format!("{} ({filters})", e.message().trim_end()))
+                })?;
+        for (name, value) in filters {
+            let list = provider.filters().find(&name).is_some_and(|p| p.is_list());
+            for item in filter_values(&name, value, list).map_err(at)? {
+                query = query
+                    .filter(provider, &name, &item)
+                    .map_err(|e| at(e.to_string()))?;
+            }
+        }
         // A --base-url on the command line overrides every section (handy for mocks).
         if args.base_url.is_some() {
             settings.base_url = args.base_url.clone();
@@ -146,7 +177,28 @@ pub fn sources_from_file(path: &Path, args: &ListArgs, env: &Env) -> Result<Vec<
         settings.timeout = args.timeout.map(Duration::from_secs);
         sources.push(build(provider, &settings, env, sharing)?);
     }
-    Ok(sources)
+    Ok((sources, query))
+}
+
+/// The values of a filter key: a string, boolean or integer, or (for a `list` filter)
+/// an array of those.
+fn filter_values(name: &str, value: toml::Value, list: bool) -> Result<Vec<String>, String> {
+    fn scalar(name: &str, value: toml::Value) -> Result<String, String> {
+        match value {
+            toml::Value::String(s) => Ok(s),
+            toml::Value::Boolean(b) => Ok(b.to_string()),
+            toml::Value::Integer(i) => Ok(i.to_string()),
+            other => Err(format!(
+                "`{name}` must be a string, a boolean or a number, not {}",
+                other.type_str()
+            )),
+        }
+    }
+    match value {
+        toml::Value::Array(items) if list => items.into_iter().map(|v| scalar(name, v)).collect(),
+        toml::Value::Array(_) => Err(format!("`{name}` takes one value, not a list")),
+        other => Ok(vec![scalar(name, other)?]),
+    }
 }
 
 /// `TELNUMS_ZOOM_PHONE`, the prefix of a provider's own variables.

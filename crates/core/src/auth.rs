@@ -292,6 +292,7 @@ impl ClientCredentials {
             }
             form.finish()
         };
+        let started = std::time::Instant::now();
         let response = self
             .http
             .post(&self.token_url)
@@ -306,6 +307,12 @@ impl ClientCredentials {
             .await
             .map_err(|e| self.transport(e))?;
         let status = response.status();
+        tracing::debug!(
+            token_origin = %self.origin(),
+            status = status.as_u16(),
+            elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            "OAuth2 token request"
+        );
         let body = wire::read_limited(response, wire::TOKEN_MAX_BODY_BYTES)
             .await
             .map_err(|e| match e {

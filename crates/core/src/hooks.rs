@@ -33,8 +33,73 @@ pub async fn pre_request(rt: &Runtime, request: &mut reqwest::Request) -> Result
         }
         let _ = CALL.try_with(|s| s.borrow_mut().sent_request_id = Some(id));
     }
-    tracing::trace!(method = %request.method(), path = request.url().path(), "sending");
+    record_request(request);
     Ok(())
+}
+
+/// Puts the method, path and query of `request` on the current span (the runtime's
+/// `telnums.request`) and logs a `sending` event at trace level. Values of query
+/// parameters that may carry a token or cursor ([`is_sensitive`]) are replaced by
+/// `[redacted]`; headers are never logged. Does nothing when no subscriber listens.
+fn record_request(request: &reqwest::Request) {
+    let span = tracing::Span::current();
+    if span.is_disabled() && !tracing::enabled!(tracing::Level::TRACE) {
+        return;
+    }
+    let url = request.url();
+    let query = url.query().map(redact_query);
+    span.record("method", request.method().as_str());
+    span.record("path", url.path());
+    if let Some(q) = &query {
+        span.record("query", q.as_str());
+    }
+    // The span carries method, path and query.
+    tracing::trace!("sending");
+}
+
+/// Whether a query parameter named `name` may carry a secret, a paging token or a
+/// cursor (Zoom `next_page_token`, Apple `after`), by its name: such values are not
+/// logged.
+pub fn is_sensitive(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    [
+        "token",
+        "secret",
+        "password",
+        "passwd",
+        "key",
+        "signature",
+        "auth",
+        "code",
+        "session",
+        "cursor",
+        "after",
+        "before",
+    ]
+    .iter()
+    .any(|word| name.contains(word))
+}
+
+/// `query` as sent, with the values of [sensitive](is_sensitive) parameters replaced.
+fn redact_query(query: &str) -> String {
+    query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((name, _)) => {
+                let decoded = url::form_urlencoded::parse(name.as_bytes())
+                    .next()
+                    .map(|(k, _)| k.into_owned())
+                    .unwrap_or_default();
+                if is_sensitive(&decoded) {
+                    format!("{name}=[redacted]")
+                } else {
+                    pair.to_owned()
+                }
+            }
+            None => pair.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// After the response head arrives: record status and headers for error reporting and
@@ -60,4 +125,39 @@ pub async fn post_response(
         )));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_and_tokens_are_redacted() {
+        assert_eq!(
+            redact_query("type=assigned&next_page_token=abc%2Bdef&page_size=100"),
+            "type=assigned&next_page_token=[redacted]&page_size=100"
+        );
+        assert_eq!(
+            redact_query("ql=state%3D%3DPUBLISHED&limit=2&after=8U54a61d9b495324&flag"),
+            "ql=state%3D%3DPUBLISHED&limit=2&after=[redacted]&flag"
+        );
+        assert_eq!(
+            redact_query("access%5Ftoken=x"),
+            "access%5Ftoken=[redacted]"
+        );
+        for name in ["client_secret", "api_key", "Authorization", "pageCursor"] {
+            assert!(is_sensitive(name), "{name}");
+        }
+        for name in [
+            "type",
+            "ownerType",
+            "start",
+            "max",
+            "Results_Skip",
+            "ql",
+            "order",
+        ] {
+            assert!(!is_sensitive(name), "{name}");
+        }
+    }
 }

@@ -9,6 +9,8 @@
 //! * [`RetryPolicy`]: what is retried and for how long;
 //! * [`Error`] and [`ErrorKind`]: the one error type of every provider crate;
 //! * [`paginate`]: page streams with a repeated-cursor guard and item/page caps;
+//! * [`filter`]: the query filters each provider crate generates from its spec, and
+//!   values checked against them;
 //! * [`hooks`]: the functions generated code calls before and after each request;
 //! * [`wire`]: the one limited body reader every response goes through (generated code
 //!   reaches it via [`wire::read_json`]), timeouts, gzip, redirects and the description of
@@ -18,6 +20,7 @@
 pub mod auth;
 mod config;
 mod error;
+pub mod filter;
 pub mod hooks;
 mod macros;
 pub mod paginate;

@@ -269,21 +269,31 @@ impl Runtime {
         let mut n = 0u32;
         loop {
             n += 1;
+            // `method`, `path` and `query` (token-bearing values redacted) are recorded by
+            // the pre-request hook; see `hooks::record_request`.
             let span = tracing::debug_span!(
                 "telnums.request",
                 provider = self.inner.provider.key,
                 operation,
                 attempt = n,
+                method = tracing::field::Empty,
+                path = tracing::field::Empty,
+                query = tracing::field::Empty,
                 status = tracing::field::Empty,
                 request_id = tracing::field::Empty,
             );
+            // No clock reads when nothing listens.
+            let attempt_started = (!span.is_disabled()).then(std::time::Instant::now);
             let outcome = attempt(deadline).instrument(span.clone()).await;
+            let elapsed_ms =
+                attempt_started.map(|t| u64::try_from(t.elapsed().as_millis()).unwrap_or(u64::MAX));
             let err = match outcome {
                 Ok(response) => {
                     span.record("status", response.status.as_u16());
                     if let Some(id) = &response.request_id {
                         span.record("request_id", id.as_str());
                     }
+                    tracing::debug!(parent: &span, elapsed_ms, "response");
                     return Ok(response);
                 }
                 Err(e) => e.with_operation(operation),
@@ -304,7 +314,7 @@ impl Runtime {
                 refreshed = true;
                 if let Some(creds) = &self.inner.credentials {
                     if creds.invalidate().await {
-                        tracing::debug!(parent: &span, "401: refreshing credentials and retrying once");
+                        tracing::debug!(parent: &span, elapsed_ms, "401: refreshing credentials and retrying once");
                         deadline = Deadline::within(timeout, budget, started.elapsed());
                         continue;
                     }
@@ -324,14 +334,14 @@ impl Runtime {
             });
             match resume {
                 Some((wait, at)) => {
-                    tracing::debug!(parent: &span, wait_ms = wait.as_millis() as u64, error = %err, "retrying");
+                    tracing::debug!(parent: &span, elapsed_ms, wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX), error = %err, "retrying");
                     tokio::time::sleep(wait).await;
                     deadline = Deadline::within(timeout, budget, at.max(started.elapsed()));
                 }
                 None => {
                     let mut err = err;
                     err.set_attempts(n);
-                    tracing::debug!(parent: &span, error = %err, "request failed");
+                    tracing::debug!(parent: &span, elapsed_ms, error = %err, "request failed");
                     return Err(err);
                 }
             }

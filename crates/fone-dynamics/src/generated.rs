@@ -1251,6 +1251,9 @@ response schemas accept both shapes.
 Enumerations in response bodies list the values documented today. The provider
 may add values without notice, so a client should keep a value it does not know
 rather than reject the response.
+A query parameter marked `x-open-enum: true` lists the values documented today
+as well; the provider accepts others it has added since, so a client should let
+them through.
 
 
 Version: 2*/
@@ -1320,14 +1323,18 @@ Sends a `GET` request to `/v2/Accounts/{AccountSid}/Numbers`
 Arguments:
 - `account_sid`: Secure identifier of the account whose numbers are listed.
 - `capabilites`: Only numbers with these capabilities; several values are sent comma-separated.
-The parameter name is spelled `Capabilites` on the wire.
+The parameter name is spelled `Capabilites` on the wire. As for `Type`, the
+documentation says the capabilities "may be" these; others may be sent as well.
 * `Voice` - audio calls.
 * `SMS` - text messages.
 * `MMS` - multimedia messages.
 
 - `results_count`: How many numbers to return, at most 200. Defaults to 200.
 - `results_skip`: How many numbers to skip before the first one returned; use it to page. Defaults to 0.
-- `type_`: Only numbers of these types; several values are sent comma-separated:
+- `type_`: Only numbers of these types; several values are sent comma-separated. The
+documentation introduces the types with "may be", as it does for routing
+methods, which have since gained values; a type not listed here may be sent as
+well.
 * `Local` - tied to a geographic area.
 * `Toll-Free` - calls are billed to the recipient (1800 numbers and the like).
 * `Shared-Rate` - the cost of a call is shared between caller and recipient.
@@ -1376,14 +1383,18 @@ Sends a `GET` request to `/v2/Properties/{PropertySid}/Numbers`
 Arguments:
 - `property_sid`: Secure identifier of the property whose numbers are listed.
 - `capabilites`: Only numbers with these capabilities; several values are sent comma-separated.
-The parameter name is spelled `Capabilites` on the wire.
+The parameter name is spelled `Capabilites` on the wire. As for `Type`, the
+documentation says the capabilities "may be" these; others may be sent as well.
 * `Voice` - audio calls.
 * `SMS` - text messages.
 * `MMS` - multimedia messages.
 
 - `results_count`: How many numbers to return, at most 200. Defaults to 200.
 - `results_skip`: How many numbers to skip before the first one returned; use it to page. Defaults to 0.
-- `type_`: Only numbers of these types; several values are sent comma-separated:
+- `type_`: Only numbers of these types; several values are sent comma-separated. The
+documentation introduces the types with "may be", as it does for routing
+methods, which have since gained values; a type not listed here may be sent as
+well.
 * `Local` - tied to a geographic area.
 * `Toll-Free` - calls are billed to the recipient (1800 numbers and the like).
 * `Shared-Rate` - the cost of a call is shared between caller and recipient.

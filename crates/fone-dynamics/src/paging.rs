@@ -2,10 +2,11 @@
 //! and the normalisation of wrapped and bare bodies.
 
 use futures::stream::{BoxStream, Stream, StreamExt};
+use telnums_core::filter::Filters;
 use telnums_core::paginate::{self, OffsetPage, Page};
 use telnums_core::{Error, Limits, Provider, Response};
 
-use crate::{types, Capability, FoneDynamicsClient, NumberType};
+use crate::{filters, types, Capability, FoneDynamicsClient, NumberType};
 
 /// Largest `Results_Count` the API returns; the default page size.
 pub const MAX_PAGE_SIZE: u32 = 200;
@@ -19,8 +20,9 @@ pub enum Scope {
     Property(String),
 }
 
-/// A listing of numbers: filter by type and capability, then fetch one page or stream
-/// every item. Filters apply to every page.
+/// A listing of numbers: filter by type and capability (typed, or as [`Filters`] checked
+/// against [`FILTERS`](crate::FILTERS)), then fetch one page or stream every item.
+/// Filters apply to every page.
 #[derive(Clone, Debug)]
 #[must_use = "a listing does nothing until you call `page`, `pages` or `items`"]
 pub struct ListNumbers {
@@ -28,6 +30,7 @@ pub struct ListNumbers {
     scope: Scope,
     types: Option<String>,
     capabilities: Option<String>,
+    filters: Filters,
     page_size: u32,
     limits: Limits,
     concurrency: usize,
@@ -40,6 +43,7 @@ impl ListNumbers {
             scope,
             types: None,
             capabilities: None,
+            filters: Filters::new(&crate::FILTERS),
             page_size: MAX_PAGE_SIZE,
             limits: Limits::default(),
             concurrency: 1,
@@ -54,6 +58,13 @@ impl ListNumbers {
     /// Only numbers with these capabilities (`Capabilites` on the wire).
     pub fn capabilities(mut self, capabilities: &[Capability]) -> Self {
         self.capabilities = (!capabilities.is_empty()).then(|| join(capabilities));
+        self
+    }
+    /// Sets filters checked against [`FILTERS`](crate::FILTERS), replacing any set
+    /// before. Where they name `Type` or `Capabilites` they win over
+    /// [`number_types`](Self::number_types) and [`capabilities`](Self::capabilities).
+    pub fn filters(mut self, filters: Filters) -> Self {
+        self.filters = filters;
         self
     }
     /// Numbers per page, 1 to 200 (default 200); other values are clamped to that range.
@@ -84,7 +95,7 @@ impl ListNumbers {
         let runtime = self.client.runtime();
         // The two list operations take the same query; only the path parameter differs.
         macro_rules! send {
-            ($operation:literal, $builder:expr) => {{
+            ($operation:literal, $builder:expr, $apply:path) => {{
                 let mut b = $builder.results_count(self.page_size).results_skip(skip);
                 if let Some(t) = &self.types {
                     b = b.type_(t.clone());
@@ -92,6 +103,7 @@ impl ListNumbers {
                 if let Some(c) = &self.capabilities {
                     b = b.capabilites(c.clone());
                 }
+                let b = $apply(b, &self.filters)?;
                 runtime.send($operation, || b.clone().send()).await?
             }};
         }
@@ -99,11 +111,13 @@ impl ListNumbers {
         let response = match &self.scope {
             Scope::Account(sid) => send!(
                 "list_account_numbers",
-                raw.list_account_numbers().account_sid(sid.clone())
+                raw.list_account_numbers().account_sid(sid.clone()),
+                filters::apply_list_account_numbers
             ),
             Scope::Property(sid) => send!(
                 "list_property_numbers",
-                raw.list_property_numbers().property_sid(sid.clone())
+                raw.list_property_numbers().property_sid(sid.clone()),
+                filters::apply_list_property_numbers
             ),
         };
         Ok(response.map(list))

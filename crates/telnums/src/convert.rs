@@ -88,6 +88,8 @@ fn verbatim<T: serde::Serialize>(value: &T) -> Option<String> {
     }
 }
 
+/// Text, unless blank (used by some providers only).
+#[allow(dead_code)]
 fn text(s: impl ToString) -> Option<String> {
     let s = s.to_string();
     (!s.trim().is_empty()).then_some(s)
@@ -118,6 +120,10 @@ pub(crate) fn pages(
 ) -> BoxStream<'static, Result<Vec<PhoneNumber>, Error>> {
     let _ = &wanted;
     let size = query.page_size;
+    #[allow(unused_variables)]
+    let filters = query.filters(source.provider()).cloned();
+    // Offset-paged providers only (not Apple or Zoom, which may be built alone).
+    #[allow(unused_variables)]
     let concurrency = query.concurrency.unwrap_or(crate::DEFAULT_CONCURRENCY);
     let max_items = query.max_items.filter(|_| push_limit);
     fn convert<T: 'static>(
@@ -155,14 +161,18 @@ pub(crate) fn pages(
             if let Some(n) = wanted {
                 listing = listing.query(move |q| q.phone_number(n.clone()));
             }
+            if let Some(f) = filters {
+                listing = listing.filters(f);
+            }
             convert(listing.pages(), from_webex)
         }
         #[cfg(feature = "fone-dynamics")]
-        Source::FoneDynamics { client, scope } => match wanted {
-            // The single-number path is Fone's server-side filter. A number the account
-            // does not hold (404), or one linked to another property than the one
-            // listed, is simply not in the listing.
-            Some(n) => futures::stream::once(async move {
+        Source::FoneDynamics { client, scope } => match (wanted, filters) {
+            // The single-number path is Fone's server-side filter (unless other filters
+            // are set: that path takes none, so the listing is filtered client-side). A
+            // number the account does not hold (404), or one linked to another property
+            // than the one listed, is simply not in the listing.
+            (Some(n), None) => futures::stream::once(async move {
                 match client.get_number(&n).await {
                     Ok(found) => {
                         let found = found.into_inner();
@@ -179,7 +189,7 @@ pub(crate) fn pages(
                 }
             })
             .boxed(),
-            None => {
+            (_, filters) => {
                 let mut listing = match scope {
                     crate::fone_dynamics::Scope::Account(sid) => client.list_account_numbers(sid),
                     crate::fone_dynamics::Scope::Property(sid) => client.list_property_numbers(sid),
@@ -187,6 +197,9 @@ pub(crate) fn pages(
                 .concurrency(concurrency);
                 if let Some(n) = size {
                     listing = listing.page_size(n);
+                }
+                if let Some(f) = filters {
+                    listing = listing.filters(f);
                 }
                 if let Some(n) = max_items {
                     listing = listing.max_items(n);
@@ -211,6 +224,9 @@ pub(crate) fn pages(
             if let Some(n) = wanted {
                 listing = listing.ql(Ql::new().eq(QlField::PhoneNumber, n));
             }
+            if let Some(f) = filters {
+                listing = listing.filters(f);
+            }
             convert(listing.pages(), from_apple)
         }
         #[cfg(feature = "zoom-phone")]
@@ -218,6 +234,9 @@ pub(crate) fn pages(
             let mut listing = client.list_phone_numbers();
             if let Some(n) = size {
                 listing = listing.page_size(n);
+            }
+            if let Some(f) = filters {
+                listing = listing.filters(f);
             }
             if let Some(n) = max_items {
                 listing = listing.max_items(n);

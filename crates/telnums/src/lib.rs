@@ -46,6 +46,7 @@ use futures::stream::{self, BoxStream, StreamExt};
 use serde::{Deserialize, Serialize};
 
 pub use telnums_core as core;
+pub use telnums_core::filter::{FilterError, FilterTable, Filters, ParamType, QueryParam};
 pub use telnums_core::{ClientCredentials, Error, ErrorKind, RetryPolicy, Secret};
 
 #[cfg(feature = "apple-business")]
@@ -97,6 +98,35 @@ impl Provider {
             Provider::FoneDynamics => "fone-dynamics",
             Provider::AppleBusiness => "apple-business",
             Provider::ZoomPhone => "zoom-phone",
+        }
+    }
+
+    /// The provider's query filters, generated from its spec: every documented query
+    /// parameter of its list operations that the client does not set itself (paging,
+    /// organisation, phone number). Empty for Vonage CC, which has none, and for a
+    /// provider whose cargo feature is off.
+    pub fn filters(self) -> &'static FilterTable {
+        macro_rules! table {
+            ($feature:literal, $table:path) => {{
+                #[cfg(feature = $feature)]
+                let table = &$table;
+                #[cfg(not(feature = $feature))]
+                let table = {
+                    static NONE: FilterTable = FilterTable {
+                        provider: $feature,
+                        params: &[],
+                    };
+                    &NONE
+                };
+                table
+            }};
+        }
+        match self {
+            Provider::VonageCc => table!("vonage-cc", vonage_cc::FILTERS),
+            Provider::WebexCalling => table!("webex-calling", webex_calling::FILTERS),
+            Provider::FoneDynamics => table!("fone-dynamics", fone_dynamics::FILTERS),
+            Provider::AppleBusiness => table!("apple-business", apple_business::FILTERS),
+            Provider::ZoomPhone => table!("zoom-phone", zoom_phone::FILTERS),
         }
     }
 
@@ -208,6 +238,8 @@ pub struct Query {
     /// (Apple, Zoom) can only ask for the next page once the current one names it, which
     /// they do as soon as it is decoded.
     pub concurrency: Option<usize>,
+    /// Provider filters, at most one set per provider; see [`Query::filter`].
+    filters: Vec<Filters>,
 }
 
 impl Query {
@@ -230,6 +262,48 @@ impl Query {
     pub fn concurrency(mut self, n: usize) -> Self {
         self.concurrency = Some(n.max(1));
         self
+    }
+    /// Adds one of `provider`'s own filters (see [`Provider::filters`]): `name` is the
+    /// spec's parameter name or its flag (`ownerType`, `owner-type` or `owner_type`).
+    /// Values are checked now, so a typo fails here and nothing is sent: a value must be
+    /// one the spec lists unless the list is open (the provider adds values). A list
+    /// filter takes several values joined by its separator (`,`; `;` for Apple's `ql`
+    /// clauses), and calls add to it; other filters are replaced. The filter is sent on
+    /// every page request of that provider's sources.
+    ///
+    /// ```
+    /// use telnums::{Provider, Query};
+    /// let query = Query::default()
+    ///     .filter(Provider::ZoomPhone, "type", "assigned")?
+    ///     .filter(Provider::ZoomPhone, "extension-type", "callQueue")?
+    ///     .filter(Provider::AppleBusiness, "ql", "state==PUBLISHED")?;
+    /// assert_eq!(query.filters(Provider::ZoomPhone).and_then(|f| f.get("type")), Some("assigned"));
+    /// assert!(Query::default().filter(Provider::ZoomPhone, "type", "everything").is_err());
+    /// assert!(Query::default().filter(Provider::VonageCc, "type", "all").is_err());
+    /// # Ok::<(), telnums::FilterError>(())
+    /// ```
+    pub fn filter(
+        mut self,
+        provider: Provider,
+        name: &str,
+        value: &str,
+    ) -> Result<Self, FilterError> {
+        let key = provider.key();
+        let index = match self.filters.iter().position(|f| f.provider() == key) {
+            Some(i) => i,
+            None => {
+                self.filters.push(Filters::new(provider.filters()));
+                self.filters.len() - 1
+            }
+        };
+        self.filters[index].set(name, value)?;
+        Ok(self)
+    }
+    /// The filters set for `provider`, if any.
+    pub fn filters(&self, provider: Provider) -> Option<&Filters> {
+        self.filters
+            .iter()
+            .find(|f| f.provider() == provider.key() && !f.is_empty())
     }
 }
 

@@ -94,110 +94,6 @@ pub mod types {
             value.parse()
         }
     }
-    ///`ListNumbersOwnerType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    pub enum ListNumbersOwnerType {
-        #[serde(rename = "PEOPLE")]
-        People,
-        #[serde(rename = "PLACE")]
-        Place,
-        #[serde(rename = "VIRTUAL_LINE")]
-        VirtualLine,
-        #[serde(rename = "AUTO_ATTENDANT")]
-        AutoAttendant,
-        #[serde(rename = "CALL_QUEUE")]
-        CallQueue,
-        #[serde(rename = "GROUP_PAGING")]
-        GroupPaging,
-        #[serde(rename = "HUNT_GROUP")]
-        HuntGroup,
-        #[serde(rename = "VOICE_MESSAGING")]
-        VoiceMessaging,
-        #[serde(rename = "BROADWORKS_ANYWHERE")]
-        BroadworksAnywhere,
-        #[serde(rename = "CONTACT_CENTER_LINK")]
-        ContactCenterLink,
-        #[serde(rename = "CONTACT_CENTER_ADAPTER")]
-        ContactCenterAdapter,
-        #[serde(rename = "ROUTE_LIST")]
-        RouteList,
-        #[serde(rename = "VOICEMAIL_GROUP")]
-        VoicemailGroup,
-        #[serde(rename = "COLLABORATE_BRIDGE")]
-        CollaborateBridge,
-    }
-    impl ::std::fmt::Display for ListNumbersOwnerType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::People => f.write_str("PEOPLE"),
-                Self::Place => f.write_str("PLACE"),
-                Self::VirtualLine => f.write_str("VIRTUAL_LINE"),
-                Self::AutoAttendant => f.write_str("AUTO_ATTENDANT"),
-                Self::CallQueue => f.write_str("CALL_QUEUE"),
-                Self::GroupPaging => f.write_str("GROUP_PAGING"),
-                Self::HuntGroup => f.write_str("HUNT_GROUP"),
-                Self::VoiceMessaging => f.write_str("VOICE_MESSAGING"),
-                Self::BroadworksAnywhere => f.write_str("BROADWORKS_ANYWHERE"),
-                Self::ContactCenterLink => f.write_str("CONTACT_CENTER_LINK"),
-                Self::ContactCenterAdapter => f.write_str("CONTACT_CENTER_ADAPTER"),
-                Self::RouteList => f.write_str("ROUTE_LIST"),
-                Self::VoicemailGroup => f.write_str("VOICEMAIL_GROUP"),
-                Self::CollaborateBridge => f.write_str("COLLABORATE_BRIDGE"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListNumbersOwnerType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "PEOPLE" => Ok(Self::People),
-                "PLACE" => Ok(Self::Place),
-                "VIRTUAL_LINE" => Ok(Self::VirtualLine),
-                "AUTO_ATTENDANT" => Ok(Self::AutoAttendant),
-                "CALL_QUEUE" => Ok(Self::CallQueue),
-                "GROUP_PAGING" => Ok(Self::GroupPaging),
-                "HUNT_GROUP" => Ok(Self::HuntGroup),
-                "VOICE_MESSAGING" => Ok(Self::VoiceMessaging),
-                "BROADWORKS_ANYWHERE" => Ok(Self::BroadworksAnywhere),
-                "CONTACT_CENTER_LINK" => Ok(Self::ContactCenterLink),
-                "CONTACT_CENTER_ADAPTER" => Ok(Self::ContactCenterAdapter),
-                "ROUTE_LIST" => Ok(Self::RouteList),
-                "VOICEMAIL_GROUP" => Ok(Self::VoicemailGroup),
-                "COLLABORATE_BRIDGE" => Ok(Self::CollaborateBridge),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ListNumbersOwnerType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ListNumbersOwnerType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`ListNumbersPhoneNumberType`
     #[derive(
         ::serde::Deserialize,
@@ -311,6 +207,70 @@ pub mod types {
         }
     }
     impl ::std::convert::TryFrom<::std::string::String> for ListNumbersState {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**A sort key of the `order` filter.
+* `lastName` - by the owner's last name.
+* `dn` - by directory number (the phone number).
+* `extension` - by extension.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum NumberOrder {
+        #[serde(rename = "lastName")]
+        LastName,
+        #[serde(rename = "dn")]
+        Dn,
+        #[serde(rename = "extension")]
+        Extension,
+    }
+    impl ::std::fmt::Display for NumberOrder {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LastName => f.write_str("lastName"),
+                Self::Dn => f.write_str("dn"),
+                Self::Extension => f.write_str("extension"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for NumberOrder {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "lastName" => Ok(Self::LastName),
+                "dn" => Ok(Self::Dn),
+                "extension" => Ok(Self::Extension),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for NumberOrder {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for NumberOrder {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2003,6 +1963,9 @@ when contacting Webex support. `423` and `429` answers may carry `Retry-After`.
 Enumerations in response bodies list the values documented today. The provider
 may add values without notice, so a client should keep a value it does not know
 rather than reject the response.
+A query parameter marked `x-open-enum: true` lists the values documented today
+as well; the provider accepts others it has added since, so a client should let
+them through.
 
 
 Version: 1*/
@@ -2097,10 +2060,9 @@ base64-encoded location IDs returned in `location.id` are longer than that.
 * `EXTENSION` - entries that contain an extension.
 * `NUMBER` - entries that contain a phone number.
 
-- `order`: Sort order of the result. Accepted values are `lastName`, `dn` and
-`extension`; several may be given separated by commas (for example
-`lastName,extension`). Without it, entries come sorted by number and then
-extension, ascending.
+- `order`: Sort order of the result: one or more sort keys, sent as one comma-separated
+value (for example `lastName,extension`). Without it, entries come sorted by
+number and then extension, ascending.
 
 - `org_id`: Organization whose numbers are listed. Defaults to the organization of the
 caller; partner administrators use it to address a customer organization.
@@ -2111,7 +2073,8 @@ identifier.
 
 - `owner_name`: Only return numbers whose owner has this name (at most 255 characters).
 - `owner_type`: Only return numbers whose owner is of this kind. Cannot be combined with
-`available=true`.
+`available=true`. Webex adds owner kinds over time (see `owner.type` in the
+response), so a kind not listed here may be sent as well.
 * `PEOPLE` - assigned to a person.
 * `PLACE` - assigned to a workspace.
 * `VIRTUAL_LINE` - assigned to a virtual line.
@@ -2198,7 +2161,7 @@ pub mod builder {
         org_id: Result<Option<::std::string::String>, String>,
         owner_id: Result<Option<::std::string::String>, String>,
         owner_name: Result<Option<::std::string::String>, String>,
-        owner_type: Result<Option<types::ListNumbersOwnerType>, String>,
+        owner_type: Result<Option<::std::string::String>, String>,
         phone_number: Result<Option<::std::string::String>, String>,
         phone_number_type: Result<Option<types::ListNumbersPhoneNumberType>, String>,
         restricted_non_geo_numbers: Result<Option<bool>, String>,
@@ -2371,13 +2334,13 @@ pub mod builder {
         }
         pub fn owner_type<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListNumbersOwnerType>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.owner_type = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ListNumbersOwnerType` for owner_type failed"
+                    "conversion to `:: std :: string :: String` for owner_type failed"
                         .to_string()
                 });
             self

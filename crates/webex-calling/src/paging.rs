@@ -5,10 +5,11 @@ use std::sync::Arc;
 
 use futures::stream::{BoxStream, Stream, StreamExt};
 use reqwest::header::{HeaderMap, LINK};
+use telnums_core::filter::Filters;
 use telnums_core::paginate::{self, OffsetPage, Page};
 use telnums_core::{Error, Limits, Provider, Response};
 
-use crate::{builder, types, WebexClient};
+use crate::{builder, filters, types, WebexClient};
 
 /// Default page size: the API's documented default for `max`.
 pub const DEFAULT_PAGE_SIZE: u32 = 2000;
@@ -16,13 +17,15 @@ pub const DEFAULT_PAGE_SIZE: u32 = 2000;
 type Query =
     Arc<dyn for<'b> Fn(builder::ListNumbers<'b>) -> builder::ListNumbers<'b> + Send + Sync>;
 
-/// A listing of phone numbers: set filters with [`ListNumbers::query`], then fetch one
+/// A listing of phone numbers: set filters with [`ListNumbers::query`] (typed) or
+/// [`ListNumbers::filters`] (checked against [`FILTERS`](crate::FILTERS)), then fetch one
 /// page or stream every item. Filters apply to every page.
 #[derive(Clone)]
 #[must_use = "a listing does nothing until you call `page`, `pages` or `items`"]
 pub struct ListNumbers {
     client: WebexClient,
     query: Query,
+    filters: Filters,
     page_size: u32,
     limits: Limits,
     concurrency: usize,
@@ -35,6 +38,7 @@ impl ListNumbers {
         Self {
             client,
             query: Arc::new(|b| b),
+            filters: Filters::new(&crate::FILTERS),
             page_size: DEFAULT_PAGE_SIZE,
             limits: Limits::default(),
             concurrency: 1,
@@ -49,6 +53,24 @@ impl ListNumbers {
             .collect::<Vec<_>>()
             .join(",");
         self.query(move |q| q.included_telephony_types(joined.clone()))
+    }
+
+    /// Sorts by these keys, in order (`order`, sent comma-separated).
+    pub fn order(self, keys: &[types::NumberOrder]) -> Self {
+        let joined = keys
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        self.query(move |q| q.order(joined.clone()))
+    }
+
+    /// Sets filters checked against [`FILTERS`](crate::FILTERS), replacing any set
+    /// before. They are applied after those of [`query`](Self::query), so they win where
+    /// both set a parameter.
+    pub fn filters(mut self, filters: Filters) -> Self {
+        self.filters = filters;
+        self
     }
 
     /// Items per page (`max`, default 2000, at least 1: 0 is taken as 1).
@@ -67,7 +89,8 @@ impl ListNumbers {
 
     /// Fetches the page starting at offset `start`, with its headers.
     pub async fn page(&self, start: u32) -> Result<Response<types::WebexNumberList>, Error> {
-        let builder = (self.query)(self.client.raw().list_numbers())
+        let builder = (self.query)(self.client.raw().list_numbers());
+        let builder = filters::apply_list_numbers(builder, &self.filters)?
             .start(i32::try_from(start).unwrap_or(i32::MAX))
             .max(self.page_size);
         self.client

@@ -3,10 +3,11 @@
 use std::sync::Arc;
 
 use futures::Stream;
+use telnums_core::filter::Filters;
 use telnums_core::paginate::{self, Page};
 use telnums_core::{Error, Limits, Provider, Response};
 
-use crate::{builder, types, ZoomPhoneClient};
+use crate::{builder, filters, types, ZoomPhoneClient};
 
 /// Largest `page_size` Zoom accepts; the default here.
 pub const MAX_PAGE_SIZE: u32 = 100;
@@ -15,7 +16,8 @@ type Query = Arc<
     dyn for<'b> Fn(builder::ListPhoneNumbers<'b>) -> builder::ListPhoneNumbers<'b> + Send + Sync,
 >;
 
-/// A listing of Zoom Phone numbers: set filters with [`ListPhoneNumbers::query`], then
+/// A listing of Zoom Phone numbers: set filters with [`ListPhoneNumbers::query`] (typed)
+/// or [`ListPhoneNumbers::filters`] (checked against [`FILTERS`](crate::FILTERS)), then
 /// fetch one page or stream every item. A `next_page_token` expires after 15 minutes,
 /// so consume the stream without long pauses.
 #[derive(Clone)]
@@ -23,6 +25,7 @@ type Query = Arc<
 pub struct ListPhoneNumbers {
     client: ZoomPhoneClient,
     query: Query,
+    filters: Filters,
     page_size: u32,
     limits: Limits,
 }
@@ -34,9 +37,18 @@ impl ListPhoneNumbers {
         Self {
             client,
             query: Arc::new(|b| b),
+            filters: Filters::new(&crate::FILTERS),
             page_size: MAX_PAGE_SIZE,
             limits: Limits::default(),
         }
+    }
+
+    /// Sets filters checked against [`FILTERS`](crate::FILTERS), replacing any set
+    /// before. They are applied after those of [`query`](Self::query), so they win where
+    /// both set a parameter.
+    pub fn filters(mut self, filters: Filters) -> Self {
+        self.filters = filters;
+        self
     }
 
     /// Items per page, 1 to 100 (default 100); other values are clamped to that range.
@@ -50,8 +62,9 @@ impl ListPhoneNumbers {
         &self,
         token: Option<&str>,
     ) -> Result<Response<types::ZoomPhoneNumberList>, Error> {
+        let builder = (self.query)(self.client.raw().list_phone_numbers());
         let mut builder =
-            (self.query)(self.client.raw().list_phone_numbers()).page_size(self.page_size);
+            filters::apply_list_phone_numbers(builder, &self.filters)?.page_size(self.page_size);
         if let Some(token) = token {
             builder = builder.next_page_token(token.to_owned());
         }

@@ -1,0 +1,524 @@
+//! The filter table of each provider crate: `crates/<key>/src/filters.rs`, generated from
+//! the query parameters of the spec's list operations (operations whose `operationId`
+//! starts with `list`).
+//!
+//! For every parameter the client does not manage itself ([`MANAGED`]) the file holds one
+//! `telnums_core::filter::QueryParam` row (wire name, flag, the spec's description, type,
+//! documented values with their descriptions, open or closed, list separator) in
+//! `pub static FILTERS`, and one `apply_<operation>` function per list operation that
+//! hands validated values to the generated builder's typed setters. The setters and the
+//! table come from the same spec, so a renamed or retyped parameter fails to compile
+//! instead of being sent wrong.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use heck::{ToKebabCase, ToPascalCase, ToSnakeCase};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use crate::{load_spec, spec_path, GENERATE_COMMAND};
+
+/// Query parameters the clients set themselves, so they are not filters: `(provider,
+/// wire name, who sets it)`. Every entry must exist in its spec.
+pub const MANAGED: &[(&str, &str, &str)] = &[
+    ("vonage-cc", "limit", "the page size"),
+    ("vonage-cc", "page", "the paginator"),
+    ("webex-calling", "max", "the page size"),
+    ("webex-calling", "start", "the paginator"),
+    (
+        "webex-calling",
+        "orgId",
+        "the source's organisation (--org-id)",
+    ),
+    (
+        "webex-calling",
+        "phoneNumber",
+        "Query::phone_number (--phone-number)",
+    ),
+    ("fone-dynamics", "Results_Count", "the page size"),
+    ("fone-dynamics", "Results_Skip", "the paginator"),
+    ("apple-business", "limit", "the page size"),
+    ("apple-business", "after", "the paginator"),
+    ("zoom-phone", "page_size", "the page size"),
+    ("zoom-phone", "next_page_token", "the paginator"),
+];
+
+/// What the spec cannot say about a filter: `(provider, wire name, override)`.
+pub const OVERRIDES: &[(&str, &str, Override)] = &[
+    (
+        "fone-dynamics",
+        "Capabilites",
+        Override {
+            // The wire name is misspelt by the provider; users get the word.
+            flag: Some("capabilities"),
+            separator: None,
+            check: None,
+        },
+    ),
+    (
+        "apple-business",
+        "ql",
+        Override {
+            flag: None,
+            // Clauses are joined by `;`; each one is checked against the fields and
+            // operators of the hand-written `Ql` type.
+            separator: Some(';'),
+            check: Some("crate::ql::check_clause"),
+        },
+    ),
+];
+
+/// A correction to one generated row.
+#[derive(Debug)]
+pub struct Override {
+    /// The flag, when the kebab-case wire name is not right.
+    pub flag: Option<&'static str>,
+    /// A list separator for a parameter the spec types as one string.
+    pub separator: Option<char>,
+    /// Path of a `fn(&str) -> Result<(), String>` checking each item.
+    pub check: Option<&'static str>,
+}
+
+/// Path of the generated filter table for `key`.
+pub fn filters_path(root: &Path, key: &str) -> PathBuf {
+    root.join("crates").join(key).join("src").join("filters.rs")
+}
+
+/// One filter as read from the spec.
+#[derive(Debug, Clone, PartialEq)]
+struct Row {
+    name: String,
+    flag: String,
+    setter: String,
+    summary: String,
+    description: String,
+    ty: Ty,
+    values: Vec<(String, String)>,
+    open: bool,
+    separator: Option<char>,
+    check: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Ty {
+    String,
+    Boolean,
+    Integer(Option<i64>, Option<i64>),
+}
+
+/// Produces the full text of `crates/<key>/src/filters.rs` from `specs/<key>.yaml`.
+pub fn generate_filters_source(root: &Path, key: &str) -> Result<String> {
+    let path = spec_path(root, key);
+    let spec = load_spec(&path)?;
+    let ops = list_operations(&spec, key).with_context(|| format!("{}", path.display()))?;
+
+    // One table per provider: the union of its list operations' filters, which must
+    // agree where they share a name (Fone's account and property listings).
+    let mut table: Vec<Row> = Vec::new();
+    for (_, rows) in &ops {
+        for row in rows {
+            match table.iter().find(|r| r.name == row.name) {
+                Some(existing) if existing != row => bail!(
+                    "{}: query parameter `{}` differs between list operations",
+                    path.display(),
+                    row.name
+                ),
+                Some(_) => {}
+                None => table.push(row.clone()),
+            }
+        }
+    }
+    let mut flags = BTreeMap::new();
+    for row in &table {
+        if let Some(other) = flags.insert(row.flag.clone(), row.name.clone()) {
+            bail!(
+                "{}: `{other}` and `{}` both become the filter `{}`",
+                path.display(),
+                row.name,
+                row.flag
+            );
+        }
+    }
+
+    let rows = table.iter().map(row_tokens);
+    let doc = [
+        format!(" The documented query filters of {key}'s list operations, from"),
+        format!(" specs/{key}.yaml; paging parameters and the ones the client sets itself"),
+        " are left out.".to_owned(),
+    ];
+    let imports = match table.is_empty() {
+        true => quote!(
+            use ::telnums_core::filter::FilterTable;
+        ),
+        false => quote!(
+            use ::telnums_core::filter::{FilterTable, ParamType, QueryParam};
+        ),
+    };
+    let applies = ops
+        .iter()
+        .filter(|(_, rows)| !rows.is_empty())
+        .map(|(op, rows)| apply_tokens(key, op, rows));
+    let file = quote! {
+        #imports
+
+        #(#[doc = #doc])*
+        pub static FILTERS: FilterTable = FilterTable {
+            provider: #key,
+            params: &[#(#rows),*],
+        };
+
+        #(#applies)*
+    };
+    let file: syn::File = syn::parse2(file).context("filter table tokens do not parse")?;
+    let mut out = format!(
+        "// @generated by `{GENERATE_COMMAND}` from specs/{key}.yaml: the query filters of\n\
+         // its list operations. Do not edit by hand: change the spec or xtask/src/filters.rs,\n\
+         // then run `{GENERATE_COMMAND}`. `cargo xtask check` (and `cargo test`) fail when\n\
+         // this file is stale.\n\n"
+    );
+    out.push_str(&prettyplease::unparse(&file));
+    Ok(out)
+}
+
+fn row_tokens(row: &Row) -> TokenStream {
+    let Row {
+        name,
+        flag,
+        summary,
+        description,
+        ..
+    } = row;
+    let ty = match row.ty {
+        Ty::String => quote!(ParamType::String),
+        Ty::Boolean => quote!(ParamType::Boolean),
+        Ty::Integer(min, max) => {
+            let opt = |v: Option<i64>| match v {
+                Some(n) => quote!(Some(#n)),
+                None => quote!(None),
+            };
+            let (min, max) = (opt(min), opt(max));
+            quote!(ParamType::Integer { min: #min, max: #max })
+        }
+    };
+    let values = row.values.iter().map(|(v, d)| quote!((#v, #d)));
+    let open = row.open;
+    let separator = match row.separator {
+        Some(c) => quote!(Some(#c)),
+        None => quote!(None),
+    };
+    let check = match &row.check {
+        Some(path) => {
+            let path: syn::Path = syn::parse_str(path).expect("override paths parse");
+            quote!(Some(#path))
+        }
+        None => quote!(None),
+    };
+    quote! {
+        QueryParam {
+            name: #name,
+            flag: #flag,
+            summary: #summary,
+            description: #description,
+            ty: #ty,
+            values: &[#(#values),*],
+            open: #open,
+            separator: #separator,
+            check: #check,
+        }
+    }
+}
+
+fn apply_tokens(key: &str, op: &str, rows: &[Row]) -> TokenStream {
+    let builder = format_ident!("{}", op.to_pascal_case());
+    let function = format_ident!("apply_{}", op.to_snake_case());
+    let doc = format!(" Hands `filters` to a `{op}` request through its typed setters.");
+    let arms = rows.iter().map(|row| {
+        let name = &row.name;
+        let setter = format_ident!("{}", row.setter);
+        let value = match row.ty {
+            Ty::Boolean => quote!(value == "true"),
+            Ty::Integer(..) => quote!(value.parse::<i64>().unwrap_or_default()),
+            Ty::String => quote!(value),
+        };
+        quote!(#name => b.#setter(#value),)
+    });
+    quote! {
+        #[doc = #doc]
+        pub(crate) fn #function<'a>(
+            mut b: crate::builder::#builder<'a>,
+            filters: &::telnums_core::filter::Filters,
+        ) -> Result<crate::builder::#builder<'a>, ::telnums_core::Error> {
+            filters.check_provider(#key)?;
+            for (param, value) in filters.iter() {
+                b = match param.name {
+                    #(#arms)*
+                    _ => b,
+                };
+            }
+            Ok(b)
+        }
+    }
+}
+
+/// `(operationId, its filter rows)` for every list operation, in path order.
+fn list_operations(spec: &Value, key: &str) -> Result<Vec<(String, Vec<Row>)>> {
+    let mut seen_managed = Vec::new();
+    let mut out = Vec::new();
+    let paths = spec
+        .get("paths")
+        .and_then(Value::as_object)
+        .context("no paths")?;
+    for item in paths.values() {
+        let shared = item.get("parameters").and_then(Value::as_array);
+        let Some(op) = item.get("get") else { continue };
+        let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+            continue;
+        };
+        if !id.starts_with("list") {
+            continue;
+        }
+        let params = shared.into_iter().flatten().chain(
+            op.get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten(),
+        );
+        let mut rows = Vec::new();
+        for param in params {
+            let param = resolve(spec, param)?;
+            if param.get("in").and_then(Value::as_str) != Some("query") {
+                continue;
+            }
+            let name = param
+                .get("name")
+                .and_then(Value::as_str)
+                .context("parameter without a name")?;
+            if MANAGED.iter().any(|(k, n, _)| *k == key && *n == name) {
+                seen_managed.push(name.to_owned());
+                continue;
+            }
+            rows.push(row(spec, key, name, param).with_context(|| format!("{id}: {name}"))?);
+        }
+        out.push((id.to_owned(), rows));
+    }
+    for (k, name, _) in MANAGED {
+        if *k == key && !seen_managed.iter().any(|n| n == name) {
+            bail!("xtask::filters::MANAGED names `{name}`, which no list operation has");
+        }
+    }
+    for (k, name, _) in OVERRIDES {
+        if *k == key
+            && !out
+                .iter()
+                .any(|(_, rows)| rows.iter().any(|r| r.name == *name))
+        {
+            bail!("xtask::filters::OVERRIDES names `{name}`, which is not a filter");
+        }
+    }
+    Ok(out)
+}
+
+fn row(spec: &Value, key: &str, name: &str, param: &Value) -> Result<Row> {
+    let schema = resolve(spec, param.get("schema").context("no schema")?)?;
+    let text = param
+        .get("description")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let (item, separator) = match schema.get("type").and_then(Value::as_str) {
+        Some("array") => {
+            let comma_joined = param.get("explode") == Some(&Value::Bool(false))
+                && param.get("style").and_then(Value::as_str).unwrap_or("form") == "form";
+            if !comma_joined {
+                bail!("only comma-joined arrays (`style: form, explode: false`) are supported");
+            }
+            (
+                resolve(spec, schema.get("items").context("array without items")?)?,
+                Some(','),
+            )
+        }
+        _ => (schema, None),
+    };
+    let ty = match item.get("type").and_then(Value::as_str) {
+        Some("string") => Ty::String,
+        Some("boolean") => Ty::Boolean,
+        Some("integer") => Ty::Integer(
+            item.get("minimum").and_then(Value::as_i64),
+            item.get("maximum").and_then(Value::as_i64),
+        ),
+        other => bail!("unsupported parameter type {other:?}"),
+    };
+    let enum_values: Vec<String> = item
+        .get("enum")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect();
+    // Each value's description: a `* `VALUE` - text` bullet of the parameter's or the
+    // item schema's description.
+    let mut bullets = parse_bullets(text);
+    if let Some(d) = item.get("description").and_then(Value::as_str) {
+        bullets.extend(parse_bullets(d));
+    }
+    let values = enum_values
+        .iter()
+        .map(|v| {
+            let doc = bullets
+                .iter()
+                .find(|(k, _)| k == v)
+                .map(|(_, d)| d.clone())
+                .unwrap_or_default();
+            (v.clone(), doc)
+        })
+        .collect();
+    let (summary, description) = prose(text, &enum_values);
+    let open = param.get("x-open-enum") == Some(&Value::Bool(true));
+    let over = OVERRIDES
+        .iter()
+        .find(|(k, n, _)| *k == key && *n == name)
+        .map(|(_, _, o)| o);
+    Ok(Row {
+        name: name.to_owned(),
+        flag: over
+            .and_then(|o| o.flag)
+            .map(str::to_owned)
+            .unwrap_or_else(|| name.to_kebab_case()),
+        setter: setter_name(name),
+        summary,
+        description,
+        ty,
+        values,
+        open,
+        separator: over.and_then(|o| o.separator).or(separator),
+        check: over.and_then(|o| o.check).map(str::to_owned),
+    })
+}
+
+/// The name progenitor gives the builder setter of parameter `name` (its `sanitize` with
+/// snake case: a keyword gets a trailing `_`).
+fn setter_name(name: &str) -> String {
+    let snake = name
+        .replace('\'', "")
+        .replace(|c: char| !(c.is_alphanumeric() || c == '_'), "-")
+        .to_snake_case();
+    if syn::parse_str::<syn::Ident>(&snake).is_ok() {
+        snake
+    } else {
+        format!("{snake}_")
+    }
+}
+
+/// Follows a local `$ref` (to a parameter or a schema).
+fn resolve<'a>(spec: &'a Value, value: &'a Value) -> Result<&'a Value> {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(r) => {
+            let pointer = r
+                .strip_prefix('#')
+                .with_context(|| format!("non-local $ref {r}"))?;
+            spec.pointer(pointer)
+                .with_context(|| format!("dangling $ref {r}"))
+        }
+        None => Ok(value),
+    }
+}
+
+/// The `* `VALUE` - text` items of a description, with continuation lines joined.
+fn parse_bullets(text: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut open = false;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix("* `") {
+            open = false;
+            if let Some((value, doc)) = rest.split_once('`') {
+                let doc = doc.trim_start().trim_start_matches('-').trim();
+                out.push((value.to_owned(), doc.to_owned()));
+                open = true;
+            }
+        } else if open && line.starts_with("  ") && !trimmed.is_empty() {
+            if let Some((_, doc)) = out.last_mut() {
+                doc.push(' ');
+                doc.push_str(trimmed);
+            }
+        } else {
+            open = false;
+        }
+    }
+    out
+}
+
+/// `(summary, description)`: the first paragraph on one line, and the whole text
+/// without the bullets that document `values` (front ends list those themselves).
+fn prose(text: &str, values: &[String]) -> (String, String) {
+    let mut kept = Vec::new();
+    let mut skipping = false;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        let documents_value = trimmed
+            .strip_prefix("* `")
+            .and_then(|rest| rest.split_once('`'))
+            .is_some_and(|(v, _)| values.iter().any(|x| x == v));
+        if documents_value {
+            skipping = true;
+            continue;
+        }
+        if skipping && line.starts_with("  ") && !trimmed.is_empty() {
+            continue;
+        }
+        skipping = false;
+        kept.push(line.trim_end());
+    }
+    while kept.last().is_some_and(|l| l.is_empty()) {
+        kept.pop();
+    }
+    let description = kept.join("\n");
+    // The first paragraph, up to a blank line or a list.
+    let summary = description
+        .lines()
+        .take_while(|l| !l.trim().is_empty() && !l.trim_start().starts_with("* "))
+        .flat_map(str::split_whitespace)
+        .collect::<Vec<_>>()
+        .join(" ");
+    (summary, description)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn setter_names_follow_progenitor() {
+        assert_eq!(setter_name("type"), "type_");
+        assert_eq!(setter_name("Type"), "type_");
+        assert_eq!(setter_name("Capabilites"), "capabilites");
+        assert_eq!(setter_name("tollFreeNumbers"), "toll_free_numbers");
+        assert_eq!(setter_name("extension_type"), "extension_type");
+        assert_eq!(setter_name("ql"), "ql");
+    }
+
+    #[test]
+    fn bullets_and_prose() {
+        let text = "Restricts the numbers:\n* `assigned` - only numbers assigned to a user,\n  or a queue.\n* `all` - all.\n\nMore text.\n";
+        assert_eq!(
+            parse_bullets(text),
+            [
+                (
+                    "assigned".to_owned(),
+                    "only numbers assigned to a user, or a queue.".to_owned()
+                ),
+                ("all".to_owned(), "all.".to_owned())
+            ]
+        );
+        let values = ["assigned".to_owned(), "all".to_owned()];
+        let (summary, description) = prose(text, &values);
+        assert_eq!(summary, "Restricts the numbers:");
+        assert_eq!(description, "Restricts the numbers:\n\nMore text.");
+        // Bullets that are not values (Apple's ql grammar) stay.
+        let (_, kept) = prose(text, &[]);
+        assert!(kept.contains("* `all` - all."));
+    }
+}
