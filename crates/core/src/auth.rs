@@ -112,25 +112,48 @@ fn sensitive(value: String) -> Result<HeaderValue, AuthError> {
     Ok(header)
 }
 
+/// A fixed header value, built once: cloning a `HeaderValue` shares its bytes, so
+/// every request gets it without formatting or validating anything again. `Debug` never
+/// shows it.
+#[derive(Clone)]
+struct FixedHeader(Result<HeaderValue, ()>);
+
+impl FixedHeader {
+    fn new(value: String) -> Self {
+        Self(sensitive(value).map_err(|_| ()))
+    }
+
+    fn get(&self) -> BoxFuture<'_, Result<HeaderValue, AuthError>> {
+        let header = self.0.clone().map_err(|()| AuthError::InvalidHeader);
+        Box::pin(std::future::ready(header))
+    }
+}
+
+impl fmt::Debug for FixedHeader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
 /// A fixed bearer token (`Authorization: Bearer <token>`).
 #[derive(Clone, Debug)]
 pub struct BearerToken {
-    token: Secret,
+    header: FixedHeader,
 }
 
 impl BearerToken {
     /// Wraps `token`.
     pub fn new(token: impl Into<Secret>) -> Self {
+        let token: Secret = token.into();
         Self {
-            token: token.into(),
+            header: FixedHeader::new(format!("Bearer {}", token.expose())),
         }
     }
 }
 
 impl Credentials for BearerToken {
     fn authorization(&self) -> BoxFuture<'_, Result<HeaderValue, AuthError>> {
-        let header = sensitive(format!("Bearer {}", self.token.expose()));
-        Box::pin(async move { header })
+        self.header.get()
     }
 }
 
@@ -139,15 +162,19 @@ impl Credentials for BearerToken {
 #[derive(Clone, Debug)]
 pub struct BasicAuth {
     username: String,
-    password: Secret,
+    header: FixedHeader,
 }
 
 impl BasicAuth {
     /// Credentials for `username` with `password`.
     pub fn new(username: impl Into<String>, password: impl Into<Secret>) -> Self {
+        let username = username.into();
+        let password: Secret = password.into();
+        let raw = format!("{}:{}", username, password.expose());
+        let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
         Self {
-            username: username.into(),
-            password: password.into(),
+            username,
+            header: FixedHeader::new(format!("Basic {encoded}")),
         }
     }
 
@@ -159,10 +186,7 @@ impl BasicAuth {
 
 impl Credentials for BasicAuth {
     fn authorization(&self) -> BoxFuture<'_, Result<HeaderValue, AuthError>> {
-        let raw = format!("{}:{}", self.username, self.password.expose());
-        let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
-        let header = sensitive(format!("Basic {encoded}"));
-        Box::pin(async move { header })
+        self.header.get()
     }
 }
 

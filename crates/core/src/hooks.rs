@@ -3,7 +3,11 @@
 
 use reqwest::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION};
 
-use crate::runtime::{accept_header, stash, HookError, CALL};
+use crate::runtime::{stash, HookError, CALL};
+
+/// The header progenitor adds to every request (`api-version: <info.version>`), which
+/// no provider should see.
+const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 use crate::Runtime;
 
 /// Before sending: drop the generator's `api-version` header, set the provider's
@@ -11,9 +15,9 @@ use crate::Runtime;
 pub async fn pre_request(rt: &Runtime, request: &mut reqwest::Request) -> Result<(), HookError> {
     let provider = rt.provider();
     let headers = request.headers_mut();
-    headers.remove("api-version");
-    if let Some(accept) = accept_header(provider) {
-        headers.insert(ACCEPT, accept);
+    headers.remove(API_VERSION);
+    if let Some(accept) = rt.accept_header() {
+        headers.insert(ACCEPT, accept.clone());
     }
     if let Some(credentials) = rt.credentials() {
         match credentials.authorization().await {
@@ -23,18 +27,29 @@ pub async fn pre_request(rt: &Runtime, request: &mut reqwest::Request) -> Result
             Err(e) => return Err(stash(e.into_error(provider.key))),
         }
     }
-    if let Some(name) = provider.send_request_id {
-        let id = format!("telnums_{}", uuid::Uuid::new_v4());
-        if let (Ok(name), Ok(value)) = (
-            HeaderName::from_bytes(name.as_bytes()),
-            HeaderValue::from_str(&id),
-        ) {
-            request.headers_mut().insert(name, value);
+    if let Some(name) = rt.request_id_header() {
+        let id = tracking_id();
+        if let Ok(value) = HeaderValue::from_str(&id) {
+            request.headers_mut().insert(name.clone(), value);
         }
         let _ = CALL.try_with(|s| s.borrow_mut().sent_request_id = Some(id));
     }
     record_request(request);
     Ok(())
+}
+
+/// A fresh request id for providers that take one from the client (Webex `TrackingID`):
+/// `telnums_<uuid of this process>_<n>`, unique per request. The random part is drawn
+/// once per process, so a request costs a counter increment, not a call to the OS's
+/// random source.
+pub fn tracking_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::OnceLock;
+    static PROCESS: OnceLock<uuid::Uuid> = OnceLock::new();
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let process = PROCESS.get_or_init(uuid::Uuid::new_v4);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("telnums_{process}_{n}")
 }
 
 /// Puts the method, path and query of `request` on the current span (the runtime's
@@ -130,6 +145,19 @@ pub async fn post_response(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tracking_ids_differ_per_request() {
+        let ids: Vec<String> = (0..3).map(|_| tracking_id()).collect();
+        assert!(
+            ids[0] != ids[1] && ids[1] != ids[2] && ids[0] != ids[2],
+            "{ids:?}"
+        );
+        for id in &ids {
+            assert!(id.starts_with("telnums_"), "{id}");
+            assert!(HeaderValue::from_str(id).is_ok(), "{id}");
+        }
+    }
 
     #[test]
     fn cursors_and_tokens_are_redacted() {

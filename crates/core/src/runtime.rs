@@ -51,6 +51,9 @@ struct Inner {
     /// `scheme://host:port` of the base URL, the only place requests go: named in
     /// transport errors instead of the URL, whose path or query may carry ids.
     origin: String,
+    /// The provider's `Accept` and request-id header, parsed once instead of per request.
+    accept: Option<HeaderValue>,
+    request_id_header: Option<reqwest::header::HeaderName>,
 }
 
 impl std::fmt::Debug for Runtime {
@@ -77,6 +80,10 @@ impl Runtime {
         base_url: url::Url,
     ) -> Self {
         let origin = base_url.origin().ascii_serialization();
+        let accept = provider.accept.and_then(|v| HeaderValue::from_str(v).ok());
+        let request_id_header = provider
+            .send_request_id
+            .and_then(|name| reqwest::header::HeaderName::from_bytes(name.as_bytes()).ok());
         Self {
             inner: Arc::new(Inner {
                 provider,
@@ -87,6 +94,8 @@ impl Runtime {
                 http,
                 base_url,
                 origin,
+                accept,
+                request_id_header,
             }),
         }
     }
@@ -144,16 +153,22 @@ impl Runtime {
         E: ErrorBody,
     {
         self.with_retries(operation, |deadline| {
-            let call = make();
+            // Boxed once here: the generated future is a few kilobytes, and the wrappers
+            // below (task-local record, timeout, span) would otherwise move it by value.
+            let call = Box::pin(make());
             async move {
-                let (result, state) = capture(call, deadline.limit).await;
+                let (result, mut state) = capture(call, deadline.limit).await;
                 let Some(result) = result else {
                     return Err(self.attempt_timed_out(deadline, &state));
                 };
                 match result {
                     Ok(value) => {
                         let status = value.status();
-                        let headers = value.headers().clone();
+                        // The post-response hook kept a copy of the headers already.
+                        let headers = state
+                            .headers
+                            .take()
+                            .unwrap_or_else(|| value.headers().clone());
                         let request_id = self.request_id(&headers).or(state.sent_request_id);
                         Ok(Response {
                             value: value.into_inner(),
@@ -284,7 +299,8 @@ impl Runtime {
             );
             // No clock reads when nothing listens.
             let attempt_started = (!span.is_disabled()).then(std::time::Instant::now);
-            let outcome = attempt(deadline).instrument(span.clone()).await;
+            // Boxed so the span and the retry loop move a pointer, not the attempt.
+            let outcome = Box::pin(attempt(deadline)).instrument(span.clone()).await;
             let elapsed_ms =
                 attempt_started.map(|t| u64::try_from(t.elapsed().as_millis()).unwrap_or(u64::MAX));
             let err = match outcome {
@@ -682,6 +698,14 @@ impl std::fmt::Display for HookError {
     }
 }
 
-pub(crate) fn accept_header(provider: &ProviderInfo) -> Option<HeaderValue> {
-    provider.accept.map(HeaderValue::from_static)
+impl Runtime {
+    /// The provider's `Accept` value, when it is not the generator's JSON.
+    pub(crate) fn accept_header(&self) -> Option<&HeaderValue> {
+        self.inner.accept.as_ref()
+    }
+    /// The header in which the client sends its own request id, when the provider has
+    /// one.
+    pub(crate) fn request_id_header(&self) -> Option<&reqwest::header::HeaderName> {
+        self.inner.request_id_header.as_ref()
+    }
 }
