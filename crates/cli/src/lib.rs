@@ -141,7 +141,8 @@ struct ListArgs {
     /// where it has one.
     #[arg(long)]
     phone_number: Option<String>,
-    /// Output format (default: table on a terminal, ndjson otherwise).
+    /// Output format (default: table when writing to a terminal, ndjson otherwise, and
+    /// always ndjson with --output).
     #[arg(long, value_enum)]
     format: Option<Format>,
     /// Stop after this many numbers (per provider).
@@ -330,11 +331,15 @@ impl Failure {
 
 /// Runs a parsed command line.
 pub async fn run(cli: Cli) -> Result<(), Failure> {
-    logs::init(cli.verbose);
+    let logging = logs::init(cli.verbose);
     match cli.command {
         Command::List(list) => {
             let (provider, args) = list.target.parts();
-            let format = args.format.unwrap_or_else(default_format);
+            // A file named by --output is not a terminal, whatever stdout is.
+            let format = args.format.unwrap_or_else(|| match args.output {
+                Some(_) => Format::Ndjson,
+                None => default_format(),
+            });
             let mut query = Query::default();
             if let Some(n) = &args.phone_number {
                 // Checked here so that a bad number is a usage error (exit 2); the facade
@@ -382,7 +387,8 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                     )?]
                 }
             };
-            emit(sources, &query, format, args.output.as_deref()).await
+            let progress = !logging;
+            emit(sources, &query, format, args.output.as_deref(), progress).await
         }
         Command::Demo { format } => {
             let format = format.unwrap_or_else(default_format);
@@ -393,6 +399,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 &Query::default().page_size(demo::PAGE_SIZE),
                 format,
                 None,
+                !logging,
             )
             .await
         }
@@ -453,12 +460,15 @@ async fn emit(
     query: &Query,
     format: Format,
     output: Option<&Path>,
+    progress_allowed: bool,
 ) -> Result<(), Failure> {
     let stdout_is_terminal = std::io::stdout().is_terminal();
     // Progress goes to a terminal on stderr, and only when the records do not go to
-    // that terminal too (they are the progress then).
-    let show_progress =
-        std::io::stderr().is_terminal() && (output.is_some() || !stdout_is_terminal);
+    // that terminal too (they are the progress then), and no log lines (`-v`) would
+    // interleave with it.
+    let show_progress = progress_allowed
+        && std::io::stderr().is_terminal()
+        && (output.is_some() || !stdout_is_terminal);
     let progress = progress::Progress::new(show_progress, &sources);
     let pages = telnums::list_all_pages(sources, query);
     let outcome = match output {
@@ -473,7 +483,9 @@ async fn emit(
             let outcome = write_pages(pages, out, format, &progress).await;
             if let Outcome::Done { failed: 0, out } = outcome {
                 let file = out.into_inner().map_err(|e| io_failure(e.into_error()))?;
-                file.persist(path).map_err(|e| {
+                let persisted = file.persist(path);
+                progress.finish();
+                persisted.map_err(|e| {
                     Failure::api(format!("cannot write {}: {}", path.display(), e.error))
                 })?;
                 return Ok(());

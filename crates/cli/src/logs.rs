@@ -25,8 +25,8 @@ fn verbosity(verbose: u8) -> Option<Targets> {
 
 /// Installs the stderr logger for `-v` × `verbose`, unless `RUST_LOG` is set, which then
 /// decides (a `Targets` list, `target=level,…` or a bare level). A `RUST_LOG` that does
-/// not parse is reported and `-v` applies.
-pub fn init(verbose: u8) {
+/// not parse is reported and `-v` applies. Returns whether logs go to stderr.
+pub fn init(verbose: u8) -> bool {
     let from_env = std::env::var("RUST_LOG")
         .ok()
         .filter(|v| !v.trim().is_empty())
@@ -38,7 +38,7 @@ pub fn init(verbose: u8) {
             }
         });
     let Some(filter) = from_env.or_else(|| verbosity(verbose)) else {
-        return;
+        return false;
     };
     let subscriber = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
@@ -50,4 +50,5 @@ pub fn init(verbose: u8) {
         .with(filter);
     // Only fails when a subscriber is already set, which is then kept.
     let _ = tracing::subscriber::set_global_default(subscriber);
+    true
 }

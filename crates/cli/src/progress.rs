@@ -4,9 +4,9 @@
 //! plain lines on stderr.
 
 use std::cell::Cell;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{HumanCount, MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use telnums::{PhoneNumber, Provider, Source};
 
 /// The progress display of one listing.
@@ -19,6 +19,8 @@ struct Bar {
     provider: Provider,
     bar: ProgressBar,
     pages: Cell<u64>,
+    numbers: Cell<u64>,
+    started: Instant,
 }
 
 impl Progress {
@@ -31,21 +33,21 @@ impl Progress {
             };
         }
         let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
-        let style = ProgressStyle::with_template(
-            "{prefix:>14} {spinner} {human_pos:>11} numbers {msg:>7} pages {per_sec:>14} {elapsed:>4}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_spinner());
+        let style = ProgressStyle::with_template("{prefix:>14} {spinner} {msg} {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner());
         let bars = sources
             .iter()
             .map(|source| {
                 let bar = multi.add(ProgressBar::new_spinner().with_style(style.clone()));
                 bar.set_prefix(source.provider().key());
-                bar.set_message("0");
+                bar.set_message(counts(0, 0, 0.0));
                 bar.enable_steady_tick(Duration::from_millis(120));
                 Bar {
                     provider: source.provider(),
                     bar,
                     pages: Cell::new(0),
+                    numbers: Cell::new(0),
+                    started: Instant::now(),
                 }
             })
             .collect();
@@ -65,8 +67,15 @@ impl Progress {
             return;
         };
         bar.pages.set(bar.pages.get() + 1);
-        bar.bar.set_message(bar.pages.get().to_string());
-        bar.bar.inc(numbers.len() as u64);
+        bar.numbers.set(bar.numbers.get() + numbers.len() as u64);
+        let seconds = bar.started.elapsed().as_secs_f64();
+        let rate = if seconds > 0.0 {
+            bar.numbers.get() as f64 / seconds
+        } else {
+            0.0
+        };
+        bar.bar
+            .set_message(counts(bar.numbers.get(), bar.pages.get(), rate));
     }
 
     /// Prints `message` on its own line (above the progress lines, when shown) and stops
@@ -93,4 +102,17 @@ impl Progress {
             }
         }
     }
+}
+
+/// `12,345 numbers, 3 pages, 4,115/s`.
+fn counts(numbers: u64, pages: u64, rate: f64) -> String {
+    let plural = |n: u64, one: &str, many: &str| {
+        format!("{} {}", HumanCount(n), if n == 1 { one } else { many })
+    };
+    format!(
+        "{}, {}, {}/s",
+        plural(numbers, "number", "numbers"),
+        plural(pages, "page", "pages"),
+        HumanCount(rate.round() as u64)
+    )
 }

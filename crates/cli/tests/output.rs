@@ -1,0 +1,232 @@
+//! Where `telnums list` writes: `--output FILE` replaced atomically (only on success,
+//! nothing left behind), and the progress display, which appears on a terminal and
+//! nowhere else.
+
+use std::path::Path;
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::{json, Value};
+use wiremock::matchers::{header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const TOKEN: &str = "cli-output-test-token";
+
+fn telnums(args: &[&str]) -> Output {
+    Command::cargo_bin("telnums")
+        .expect("binary")
+        .args(args)
+        .env("TELNUMS_TOKEN", TOKEN)
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("runs")
+}
+
+fn vonage_page(page: u64, pages: u64, per_page: u64) -> Value {
+    let items: Vec<Value> = (0..per_page)
+        .map(|i| {
+            let n = (page - 1) * per_page + i;
+            json!({ "callbackNumberId": format!("cb-{n}"), "callbackNumberName": format!("Line {n}"),
+                    "callbackNumberClid": format!("+4420700{n:05}") })
+        })
+        .collect();
+    json!({ "meta": { "page": page, "pageCount": pages, "count": per_page }, "callbackNumbers": items })
+}
+
+/// Mounts a Vonage listing of `pages` pages of 2; page `fail` (if any) answers 500.
+async fn vonage(server: &MockServer, pages: u64, fail: Option<u64>) {
+    for page in 1..=pages {
+        let response = if Some(page) == fail {
+            ResponseTemplate::new(500).set_body_json(json!({ "message": "boom" }))
+        } else {
+            ResponseTemplate::new(200).set_body_json(vonage_page(page, pages, 2))
+        };
+        Mock::given(method("GET"))
+            .and(path("/useradmin/callbackNumbers"))
+            .and(query_param("page", page.to_string()))
+            .and(query_param("limit", "2"))
+            .and(header("authorization", format!("Bearer {TOKEN}")))
+            .respond_with(response)
+            .mount(server)
+            .await;
+    }
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn output_file_is_written_whole_and_only_on_success() {
+    let server = MockServer::start().await;
+    vonage(&server, 3, None).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("numbers.csv");
+    std::fs::write(&file, "old contents\n").expect("seed");
+    let base = server.uri();
+    let args = |out: Option<&str>| {
+        let mut a = vec![
+            "list",
+            "vonage-cc",
+            "--base-url",
+            base.as_str(),
+            "--page-size",
+            "2",
+            "--format",
+            "csv",
+        ];
+        if let Some(out) = out {
+            a.extend(["--output", out]);
+        }
+        a.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let to_stdout = tokio::task::block_in_place(|| {
+        telnums(&args(None).iter().map(String::as_str).collect::<Vec<_>>())
+    });
+    assert!(to_stdout.status.success());
+    let file_arg = file.to_string_lossy().into_owned();
+    let to_file = tokio::task::block_in_place(|| {
+        telnums(
+            &args(Some(&file_arg))
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+        )
+    });
+    assert!(
+        to_file.status.success(),
+        "{}",
+        String::from_utf8_lossy(&to_file.stderr)
+    );
+    assert!(to_file.stdout.is_empty(), "nothing on stdout with --output");
+    let written = std::fs::read(&file).expect("written");
+    assert_eq!(written, to_stdout.stdout, "the same bytes as on stdout");
+    assert_eq!(
+        written.iter().filter(|&&b| b == b'\n').count(),
+        7,
+        "header + 6"
+    );
+    assert_eq!(
+        names_in(dir.path()),
+        ["numbers.csv"],
+        "no temporary file left"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_listing_leaves_the_output_file_as_it_was() {
+    let server = MockServer::start().await;
+    // Pages 1 and 2 list fine, page 3 fails: what was written must not reach the file.
+    vonage(&server, 4, Some(3)).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("numbers.ndjson");
+    std::fs::write(&file, "old contents\n").expect("seed");
+    let file_arg = file.to_string_lossy().into_owned();
+    let base = server.uri();
+    let run = tokio::task::block_in_place(|| {
+        telnums(&[
+            "list",
+            "vonage-cc",
+            "--base-url",
+            &base,
+            "--page-size",
+            "2",
+            "--concurrency",
+            "1",
+            "--output",
+            &file_arg,
+        ])
+    });
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("HTTP 500"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("kept"),
+        "old contents\n"
+    );
+    assert_eq!(
+        names_in(dir.path()),
+        ["numbers.ndjson"],
+        "no temporary file left"
+    );
+    // A file that did not exist is not created either.
+    let fresh = dir.path().join("fresh.ndjson");
+    let fresh_arg = fresh.to_string_lossy().into_owned();
+    let run = tokio::task::block_in_place(|| {
+        telnums(&[
+            "list",
+            "vonage-cc",
+            "--base-url",
+            &base,
+            "--page-size",
+            "2",
+            "--output",
+            &fresh_arg,
+        ])
+    });
+    assert_eq!(run.status.code(), Some(1));
+    assert!(!fresh.exists());
+    assert_eq!(names_in(dir.path()), ["numbers.ndjson"]);
+}
+
+/// Runs `command` (a shell command line) with a pseudo-terminal as its terminal, through
+/// util-linux `script`; returns everything it printed there.
+fn on_a_terminal(command: &str) -> Option<String> {
+    let output = std::process::Command::new("script")
+        .args(["-qec", command, "/dev/null"])
+        .env("TELNUMS_TOKEN", TOKEN)
+        .env_remove("RUST_LOG")
+        .output()
+        .ok()?;
+    assert!(output.status.success(), "{output:?}");
+    Some(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn progress_shows_on_a_terminal_and_nowhere_else() {
+    let server = MockServer::start().await;
+    vonage(&server, 3, None).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("numbers.ndjson");
+    let bin = assert_cmd::cargo::cargo_bin("telnums");
+    let command = format!(
+        "{} list vonage-cc --base-url {} --page-size 2 --output {}",
+        bin.display(),
+        server.uri(),
+        file.display()
+    );
+    let Some(terminal) = tokio::task::block_in_place(|| on_a_terminal(&command)) else {
+        eprintln!("skipped: util-linux `script` is not installed");
+        return;
+    };
+    // The final line of the provider's progress: its key, numbers and pages.
+    assert!(terminal.contains("vonage-cc"), "{terminal:?}");
+    assert!(
+        terminal.contains("6 numbers") && terminal.contains("3 pages"),
+        "{terminal:?}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file)
+            .expect("written")
+            .lines()
+            .count(),
+        6
+    );
+    // Piped, the same listing prints nothing on stderr.
+    let base = server.uri();
+    let piped = tokio::task::block_in_place(|| {
+        telnums(&["list", "vonage-cc", "--base-url", &base, "--page-size", "2"])
+    });
+    assert!(piped.status.success());
+    assert!(
+        piped.stderr.is_empty(),
+        "{:?}",
+        String::from_utf8_lossy(&piped.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&piped.stdout).lines().count(), 6);
+}
