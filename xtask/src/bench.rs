@@ -96,6 +96,7 @@ pub fn run(root: &Path, args: &BenchArgs) -> Result<PathBuf> {
     }
     if !args.report_only && !args.skip_e2e {
         e2e::run(root, &target, args.e2e_runs.max(1))?;
+        e2e::instructions(root, &target)?;
     }
     let mut quick = quick;
     if args.report_only || args.e2e_only {
@@ -240,6 +241,8 @@ struct Report {
     generate: Vec<(&'static str, Estimate)>,
     /// `e2e.json`, when the end-to-end benchmark has run.
     e2e: Option<Value>,
+    /// `instructions.json`: instructions per page call, client and raw.
+    instructions: Option<Value>,
 }
 
 impl Report {
@@ -299,6 +302,7 @@ impl Report {
             generate.push((key, Estimate::read(target, "generate", key)?));
         }
         let e2e = read_json(&target.join("telnums-bench").join("e2e.json")).ok();
+        let instructions = read_json(&target.join("telnums-bench").join("instructions.json")).ok();
         Ok(Self {
             quick,
             wall,
@@ -308,6 +312,7 @@ impl Report {
             concurrency,
             generate,
             e2e,
+            instructions,
         })
     }
 
@@ -509,6 +514,36 @@ impl Report {
              of 1.05× is not decisive either way.\n",
             duration(default_mean)
         );
+
+        if let Some(ins) = &self.instructions {
+            out.push_str(
+                "Instructions per call, which do not drift with the machine's load: \
+                 `overhead-instructions <provider> client|raw <calls>` \
+                 ([benches/src/bin/overhead-instructions.rs](benches/src/bin/overhead-instructions.rs)) \
+                 makes the same page call (or raw GET and baseline decode) against an \
+                 in-process wiremock server, counted by `valgrind --tool=callgrind` for 100 \
+                 and for 600 calls; the difference divided by 500 is one call without the \
+                 set-up. The in-process server's work is in both columns.\n\n\
+                 | provider | client | raw reqwest | extra | client / raw |\n\
+                 |---|---:|---:|---:|---:|\n",
+            );
+            for &key in xtask::PROVIDERS {
+                let p = &ins["providers"][key];
+                let (c, r) = (
+                    p["client"].as_f64().unwrap_or(f64::NAN),
+                    p["raw"].as_f64().unwrap_or(f64::NAN),
+                );
+                let _ = writeln!(
+                    out,
+                    "| {key} | {} | {} | {} | {:.3}× |",
+                    thousands(c),
+                    thousands(r),
+                    thousands(c - r),
+                    c / r
+                );
+            }
+            out.push('\n');
+        }
 
         // Stream.
         let s = &self.stream;

@@ -387,3 +387,60 @@ pub fn run(root: &Path, target: &Path, runs: usize) -> Result<Value> {
     .context("writing e2e.json")?;
     Ok(result)
 }
+
+/// Instructions per page call through each provider client and per raw reqwest GET of
+/// the same page (`overhead-instructions` under `valgrind --tool=callgrind`, run with
+/// 100 and 600 calls so that the set-up cancels out). `None` without valgrind.
+pub fn instructions(root: &Path, target: &Path) -> Result<Option<Value>> {
+    if Command::new("valgrind").arg("--version").output().is_err() {
+        eprintln!("xtask bench: valgrind not found; instruction counts skipped");
+        return Ok(None);
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = Command::new(cargo)
+        .current_dir(root)
+        .args(["build", "--release", "-p", "telnums-benches"])
+        .args(["--bin", "overhead-instructions"])
+        .status()
+        .context("cargo build --release")?;
+    if !status.success() {
+        bail!("building overhead-instructions failed ({status})");
+    }
+    let bin = target.join("release").join("overhead-instructions");
+    let count = |provider: &str, side: &str, calls: u64| -> Result<u64> {
+        let output = Command::new("valgrind")
+            .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
+            .arg(&bin)
+            .args([provider, side, &calls.to_string()])
+            .output()
+            .context("running valgrind")?;
+        if !output.status.success() {
+            bail!("overhead-instructions {provider} {side} {calls} failed");
+        }
+        let text = String::from_utf8_lossy(&output.stderr);
+        text.lines()
+            .find_map(|line| {
+                let rest = line.split("Collected :").nth(1)?;
+                rest.trim().parse::<u64>().ok()
+            })
+            .context("no `Collected` line from callgrind")
+    };
+    let (few, many) = (100u64, 600u64);
+    let mut out = serde_json::Map::new();
+    for &key in xtask::PROVIDERS {
+        eprintln!("xtask bench: instructions per call, {key}");
+        let per_call = |side: &str| -> Result<f64> {
+            let (a, b) = (count(key, side, few)?, count(key, side, many)?);
+            Ok(b.saturating_sub(a) as f64 / (many - few) as f64)
+        };
+        let (client, raw) = (per_call("client")?, per_call("raw")?);
+        out.insert(key.to_owned(), json!({ "client": client, "raw": raw }));
+    }
+    let result = json!({ "calls": [few, many], "providers": out });
+    std::fs::write(
+        target.join("telnums-bench").join("instructions.json"),
+        format!("{}\n", serde_json::to_string_pretty(&result)?),
+    )
+    .context("writing instructions.json")?;
+    Ok(Some(result))
+}
