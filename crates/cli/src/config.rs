@@ -37,9 +37,8 @@ impl Env {
         Self { fixed: None }
     }
 
-    /// Exactly these variables and no others.
-    #[cfg(test)]
-    fn fixed<K: Into<String>, V: Into<String>>(vars: impl IntoIterator<Item = (K, V)>) -> Self {
+    /// Exactly these variables and no others (tests and fuzzing).
+    pub(crate) fn fixed<K: Into<String>, V: Into<String>>(vars: impl IntoIterator<Item = (K, V)>) -> Self {
         Self {
             fixed: Some(
                 vars.into_iter()
@@ -122,13 +121,22 @@ pub fn source_from_args(provider: Provider, args: &ListArgs, env: &Env) -> Resul
 pub fn sources_from_file(path: &Path, args: &ListArgs, env: &Env) -> Result<Vec<Source>, Failure> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
-    let tables: BTreeMap<String, Settings> = toml::from_str(&text)
-        .map_err(|e| Failure::usage(format!("{}: {}", path.display(), e.message())))?;
+    sources_from_toml(&text, &path.display().to_string(), args, env)
+}
+
+/// Every source configured in `text`, the contents of the TOML file `name`. Nothing here
+/// reads a file or the network: the fuzz target `cli_config` calls it through
+/// [`crate::fuzzing::config`].
+pub(crate) fn sources_from_toml(
+    text: &str,
+    name: &str,
+    args: &ListArgs,
+    env: &Env,
+) -> Result<Vec<Source>, Failure> {
+    let tables: BTreeMap<String, Settings> = toml::from_str(text)
+        .map_err(|e| Failure::usage(format!("{name}: {}", e.message())))?;
     if tables.is_empty() {
-        return Err(Failure::usage(format!(
-            "{} configures no provider",
-            path.display()
-        )));
+        return Err(Failure::usage(format!("{name} configures no provider")));
     }
     let sharing = match tables.len() {
         1 => Sharing::OneProvider,
@@ -138,7 +146,7 @@ pub fn sources_from_file(path: &Path, args: &ListArgs, env: &Env) -> Result<Vec<
     for (key, mut settings) in tables {
         let provider: Provider = key
             .parse()
-            .map_err(|e: String| Failure::usage(format!("{}: {e}", path.display())))?;
+            .map_err(|e: String| Failure::usage(format!("{name}: {e}")))?;
         // A --base-url on the command line overrides every section (handy for mocks).
         if args.base_url.is_some() {
             settings.base_url = args.base_url.clone();

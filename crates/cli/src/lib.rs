@@ -46,7 +46,7 @@ enum Command {
     },
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Default, clap::Args)]
 struct ListArgs {
     /// Provider key (vonage-cc, webex-calling, fone-dynamics, apple-business, zoom-phone)
     /// or `all` with --config.
@@ -98,6 +98,23 @@ struct ListArgs {
     /// on any failure it is left as it was and nothing else is left behind.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
+}
+
+/// Entry points for the fuzz targets in the repository's `fuzz/` directory; not a stable
+/// API.
+#[doc(hidden)]
+pub mod fuzzing {
+    use crate::{config, Failure, ListArgs};
+
+    /// What `telnums list all --config FILE` makes of FILE's `text` when the environment
+    /// holds exactly `vars`: the provider key of each source built, in order, or the
+    /// usage error. No file, network or process environment is touched.
+    pub fn config(text: &str, vars: &[(String, String)]) -> Result<Vec<&'static str>, Failure> {
+        let env = config::Env::fixed(vars.iter().cloned());
+        let sources =
+            config::sources_from_toml(text, "telnums.toml", &ListArgs::default(), &env)?;
+        Ok(sources.iter().map(|s| s.provider().key()).collect())
+    }
 }
 
 /// Output format.

@@ -14,8 +14,9 @@
 //!   phase (connect, read, total) with the origin, never a path, query or credential;
 //! * the one-line excerpt of an error body ([`one_line`]).
 //!
-//! The pure functions here ([`one_line`], [`describe_chain`], [`BodyBuffer`]) do no I/O
-//! so that they can be fuzzed on their own.
+//! The pure functions here ([`one_line`], [`describe_chain`], [`BodyBuffer`], and what a
+//! complete body becomes: [`decode`], [`error_message`]) do no I/O so that they can be
+//! fuzzed on their own (`fuzz/` in the repository).
 
 use std::error::Error as StdError;
 use std::time::Duration;
@@ -24,7 +25,7 @@ use bytes::Bytes;
 use progenitor_client::ResponseValue;
 use serde::de::DeserializeOwned;
 
-use crate::error::ErrorKind;
+use crate::error::{Error, ErrorBody, ErrorKind};
 use crate::runtime::stash;
 use crate::Runtime;
 
@@ -43,7 +44,8 @@ pub(crate) const TOKEN_MAX_BODY_BYTES: u64 = 256 * 1024;
 /// Redirects followed (same origin only) before the 3xx is returned as it is.
 const MAX_REDIRECTS: usize = 5;
 /// Longest excerpt of an error body kept as a message, in characters.
-pub(crate) const EXCERPT_CHARS: usize = 200;
+#[doc(hidden)]
+pub const EXCERPT_CHARS: usize = 200;
 
 /// The timeouts a client was built with, kept for error messages and the per-attempt
 /// deadline.
@@ -193,6 +195,13 @@ impl BodyBuffer {
         self.rest.reserve_exact(target - self.rest.len());
     }
 
+    /// Bytes allocated for the body when it came in pieces (for the fuzz targets' check
+    /// that the buffer never grows past its limit).
+    #[doc(hidden)]
+    pub fn capacity(&self) -> usize {
+        self.rest.capacity()
+    }
+
     /// The whole body.
     pub fn finish(self) -> Bytes {
         match self.first {
@@ -255,6 +264,55 @@ where
         Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
         Err(e) => Err(progenitor_client::Error::InvalidResponsePayload(body, e)),
     }
+}
+
+/// What a success body becomes on the hand-written (next-link) path: the typed value, or
+/// [`ErrorKind::Decode`] with the path of the bad value. Generated operations decode the
+/// same way in [`read_json`] and build the same error with [`decode_error`].
+#[doc(hidden)]
+pub fn decode<T: DeserializeOwned>(provider: &'static str, body: &[u8]) -> Result<T, Error> {
+    serde_json::from_slice(body).map_err(|e| decode_error::<T>(provider, body, e))
+}
+
+/// The [`ErrorKind::Decode`] error for a success `body` that `serde_json` refused with
+/// `source`: decoded a second time, only now, to find the JSON path of the bad value (so
+/// that a good body is decoded once, without the path tracking's cost).
+#[doc(hidden)]
+pub fn decode_error<T: DeserializeOwned>(
+    provider: &'static str,
+    body: &[u8],
+    source: serde_json::Error,
+) -> Error {
+    let path = decode_path::<T>(body).unwrap_or_else(|| ".".to_owned());
+    Error::new(provider, ErrorKind::Decode { path })
+        .with_message(source.to_string())
+        .with_source(source)
+}
+
+/// The JSON path at which `body` fails to decode as `T`.
+fn decode_path<T: DeserializeOwned>(body: &[u8]) -> Option<String> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize::<_, T>(&mut de)
+        .err()
+        .map(|e| e.path().to_string())
+}
+
+/// The message of an error status's `body`: the provider's own, when the body is the
+/// error shape `E` and carries one, else the start of the body as one line.
+#[doc(hidden)]
+pub fn error_message<E: DeserializeOwned + ErrorBody>(body: &[u8]) -> Option<String> {
+    serde_json::from_slice::<E>(body)
+        .ok()
+        .and_then(|b| b.message())
+        .or_else(|| body_excerpt(body))
+}
+
+/// The start of an error body that is not the documented shape, as one short line.
+#[doc(hidden)]
+pub fn body_excerpt(body: &[u8]) -> Option<String> {
+    // Only the start is needed: a few characters per byte at most.
+    let head = &body[..body.len().min(EXCERPT_CHARS * 16)];
+    one_line(&String::from_utf8_lossy(head), EXCERPT_CHARS)
 }
 
 /// What kind of failure a `reqwest` error is, a one-line description of it naming the

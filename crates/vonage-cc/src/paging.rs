@@ -86,11 +86,12 @@ impl ListCallbackNumbers {
                     async move {
                         let page = u32::try_from(i + 1).unwrap_or(u32::MAX);
                         let response = this.page(page).await?.into_inner();
-                        let page_count = response.meta.page_count.map(|c| c.max(0) as u64);
-                        let more = match page_count {
-                            Some(count) => u64::from(page) < count,
-                            None => response.callback_numbers.len() >= this.page_size as usize,
-                        };
+                        let (more, page_count) = offset_more(
+                            page,
+                            &response.meta,
+                            response.callback_numbers.len(),
+                            this.page_size,
+                        );
                         Ok(OffsetPage {
                             items: response.callback_numbers,
                             more,
@@ -105,19 +106,12 @@ impl ListCallbackNumbers {
             let this = self.clone();
             async move {
                 let response = this.page(page).await?.into_inner();
-                let count = response.callback_numbers.len() as u64;
-                // Continue from the page the server says it served: a server that keeps
-                // serving the same page then repeats a cursor and the loop guard stops it.
-                let served = response
-                    .meta
-                    .page
-                    .and_then(|p| u32::try_from(p).ok())
-                    .unwrap_or(page);
-                let more = match response.meta.page_count {
-                    Some(page_count) => i64::from(served) < i64::from(page_count),
-                    None => count >= u64::from(this.page_size),
-                };
-                let next = (more && count > 0).then(|| served.saturating_add(1));
+                let next = next_page(
+                    page,
+                    &response.meta,
+                    response.callback_numbers.len(),
+                    this.page_size,
+                );
                 Ok(Page {
                     items: response.callback_numbers,
                     next,
@@ -132,4 +126,44 @@ impl ListCallbackNumbers {
         let limits = self.limits;
         paginate::items(self.pages(), limits)
     }
+}
+
+/// The page to request after page `requested` came back with `meta` and `count` items
+/// (pages of `page_size`), or `None` after the last. Continues from the page the server
+/// says it served: a server that keeps serving the same page then repeats a cursor and
+/// the loop guard stops it.
+#[doc(hidden)]
+pub fn next_page(
+    requested: u32,
+    meta: &types::PageMeta,
+    count: usize,
+    page_size: u32,
+) -> Option<u32> {
+    let count = count as u64;
+    let served = meta
+        .page
+        .and_then(|p| u32::try_from(p).ok())
+        .unwrap_or(requested);
+    let more = match meta.page_count {
+        Some(page_count) => i64::from(served) < i64::from(page_count),
+        None => count >= u64::from(page_size),
+    };
+    (more && count > 0).then(|| served.saturating_add(1))
+}
+
+/// For pages fetched ahead by number: whether a page after `page` exists, and the page
+/// count the server gave (negative taken as 0).
+#[doc(hidden)]
+pub fn offset_more(
+    page: u32,
+    meta: &types::PageMeta,
+    count: usize,
+    page_size: u32,
+) -> (bool, Option<u64>) {
+    let page_count = meta.page_count.map(|c| c.max(0) as u64);
+    let more = match page_count {
+        Some(pages) => u64::from(page) < pages,
+        None => count >= page_size as usize,
+    };
+    (more, page_count)
 }

@@ -145,7 +145,8 @@ impl ListNumbers {
 
 /// Offset of the next page: `start` from the `rel="next"` link when the response has a
 /// `Link` header; without one, the next offset when the page was full.
-fn next_start(
+#[doc(hidden)]
+pub fn next_start(
     headers: &HeaderMap,
     base: &url::Url,
     start: u32,
@@ -189,7 +190,8 @@ pub fn next_link(headers: &HeaderMap, base: &url::Url) -> Option<url::Url> {
 }
 
 /// Splits a `Link` value into `(target, params)` pairs. Commas inside `<…>` stay put.
-fn split_links(value: &str) -> Vec<(&str, &str)> {
+#[doc(hidden)]
+pub fn split_links(value: &str) -> Vec<(&str, &str)> {
     let mut out = Vec::new();
     let mut rest = value;
     while let Some(open) = rest.find('<') {

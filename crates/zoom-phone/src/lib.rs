@@ -28,6 +28,9 @@ pub use generated::*;
 mod paging;
 
 pub use paging::ListPhoneNumbers;
+/// The paging arithmetic of [`ListPhoneNumbers`], for the fuzz targets in `fuzz/`.
+#[doc(hidden)]
+pub use paging::{next_token};
 pub use telnums_core::{ClientBuilder, Error, ErrorKind, Limits, Response, RetryPolicy};
 
 use telnums_core::{ErrorBody, ProviderInfo};
