@@ -189,7 +189,10 @@ pub fn next_link(headers: &HeaderMap, base: &url::Url) -> Option<url::Url> {
         })
 }
 
-/// Splits a `Link` value into `(target, params)` pairs. Commas inside `<…>` stay put.
+/// Splits a `Link` value into `(target, params)` pairs. Commas inside `<…>` and inside
+/// quoted parameter values stay put; any other comma ends a link's parameters (RFC 8288
+/// §3), so a stray element after it (an empty one from a trailing comma, or a field line
+/// that is not a link, joined on by a proxy) never becomes part of them.
 #[doc(hidden)]
 pub fn split_links(value: &str) -> Vec<(&str, &str)> {
     let mut out = Vec::new();
@@ -200,14 +203,28 @@ pub fn split_links(value: &str) -> Vec<(&str, &str)> {
         };
         let target = &rest[open + 1..close];
         let after = &rest[close + 1..];
-        let end = after.find(",").map_or(after.len(), |i| {
-            // A comma ends the params only when another link starts after it.
-            after[i..].find('<').map_or(after.len(), |_| i)
-        });
+        let end = params_end(after);
         out.push((target, &after[..end]));
         rest = &after[end..];
     }
     out
+}
+
+/// Where a link's parameters end in `after` (the text after its `>`): at the first comma
+/// outside a quoted string, or at the end.
+fn params_end(after: &str) -> usize {
+    let mut quoted = false;
+    let mut escaped = false;
+    for (i, c) in after.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            ',' if !quoted => return i,
+            _ => {}
+        }
+    }
+    after.len()
 }
 
 #[cfg(test)]
@@ -247,6 +264,24 @@ mod tests {
             let h = headers(&[v]);
             assert_eq!(next_start(&h, &base(), 0, 1, 10), Some(6), "{v}");
         }
+    }
+
+    #[test]
+    fn a_comma_outside_quotes_ends_the_params() {
+        // Found by the `link_header` fuzz target: a field line that is not a link, joined
+        // on after a comma, used to lend its `rel="next"` to the link before it.
+        let joined = headers(&["</v1/x?start=2>; rel=\"e\", ; rel=\"next\""]);
+        assert_eq!(next_link(&joined, &base()), None);
+        // A trailing comma (an empty list element) no longer hides `rel=next`.
+        let trailing = headers(&["</v1/x?start=6>; rel=\"next\","]);
+        assert_eq!(next_start(&trailing, &base(), 0, 1, 10), Some(6));
+        // A quoted comma is part of its value.
+        let quoted = headers(&["</v1/x?start=6>; title=\"a, b\"; rel=next, </v1/y>; rel=prev"]);
+        assert_eq!(next_start(&quoted, &base(), 0, 1, 10), Some(6));
+        assert_eq!(
+            split_links("<a>; title=\"a, b\"; rel=next, <b>; rel=prev"),
+            vec![("a", "; title=\"a, b\"; rel=next"), ("b", "; rel=prev")]
+        );
     }
 
     #[test]
