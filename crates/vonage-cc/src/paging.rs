@@ -129,7 +129,8 @@ impl ListCallbackNumbers {
 }
 
 /// The page to request after page `requested` came back with `meta` and `count` items
-/// (pages of `page_size`), or `None` after the last. Continues from the page the server
+/// (pages of `page_size`), or `None` after the last; always a page after the one
+/// served. Continues from the page the server
 /// says it served: a server that keeps serving the same page then repeats a cursor and
 /// the loop guard stops it.
 #[doc(hidden)]
@@ -148,7 +149,13 @@ pub fn next_page(
         Some(page_count) => i64::from(served) < i64::from(page_count),
         None => count >= u64::from(page_size),
     };
-    (more && count > 0).then(|| served.saturating_add(1))
+    // At the last page number there is no next one: a saturating add would ask for the
+    // same page again (found by the `cursors` fuzz target).
+    if more && count > 0 {
+        served.checked_add(1)
+    } else {
+        None
+    }
 }
 
 /// For pages fetched ahead by number: whether a page after `page` exists, and the page
@@ -166,4 +173,31 @@ pub fn offset_more(
         None => count >= page_size as usize,
     };
     (more, page_count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(page: Option<i32>, page_count: Option<i32>) -> types::PageMeta {
+        types::PageMeta {
+            page,
+            page_count,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn next_page_moves_forward_or_ends() {
+        assert_eq!(next_page(1, &meta(Some(1), Some(3)), 10, 10), Some(2));
+        assert_eq!(next_page(3, &meta(Some(3), Some(3)), 10, 10), None);
+        assert_eq!(next_page(2, &meta(None, None), 10, 10), Some(3));
+        assert_eq!(next_page(2, &meta(None, None), 9, 10), None);
+        assert_eq!(next_page(2, &meta(None, Some(9)), 0, 10), None);
+        // The server's page number wins over the one asked for.
+        assert_eq!(next_page(2, &meta(Some(5), Some(9)), 10, 10), Some(6));
+        // Found by the `cursors` fuzz target: at the last page number the next page
+        // was the same page.
+        assert_eq!(next_page(u32::MAX, &meta(None, None), 10, 10), None);
+    }
 }
