@@ -283,10 +283,31 @@ pub fn decode_error<T: DeserializeOwned>(
     body: &[u8],
     source: serde_json::Error,
 ) -> Error {
-    let path = decode_path::<T>(body).unwrap_or_else(|| ".".to_owned());
+    // The path holds the body's own keys and the message may quote its values: both are
+    // server data, so control characters are escaped and the length capped (found by the
+    // `page_*` fuzz targets: a key with a newline made a two-line error).
+    let path = decode_path::<T>(body).map_or_else(|| ".".to_owned(), |p| printable(&p, 200));
     Error::new(provider, ErrorKind::Decode { path })
-        .with_message(source.to_string())
+        .with_message(printable(&source.to_string(), 300))
         .with_source(source)
+}
+
+/// `text` with control characters escaped (`\n`, `\u{7f}`), cut to `max` characters
+/// with `…`.
+fn printable(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (n, c) in text.chars().enumerate() {
+        if n >= max {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The JSON path at which `body` fails to decode as `T`.
@@ -433,7 +454,11 @@ pub fn describe_chain(e: &(dyn StdError + 'static)) -> String {
 /// cut to `max` characters with `…`. `None` when nothing is left.
 pub fn one_line(text: &str, max: usize) -> Option<String> {
     let text = text.trim();
-    let html = text.starts_with('<');
+    // An HTML page starts with `<` once whitespace and control characters (which are
+    // dropped) are skipped; deciding on the first raw character instead made the
+    // function give a different line when applied to its own output (found by the
+    // `wire_text` fuzz target), and messages go through it twice.
+    let html = text.chars().find(|c| !c.is_whitespace() && !c.is_control()) == Some('<');
     let mut out = String::new();
     let mut count = 0usize;
     let mut in_tag = false;
@@ -507,6 +532,29 @@ mod tests {
         assert_eq!(one_line("a <b> c", 20).as_deref(), Some("a <b> c"));
         // Multi-byte characters are counted, not cut in half.
         assert_eq!(one_line("ééé", 2).as_deref(), Some("éé…"));
+        // A control character before the `<` does not hide an HTML page, so the
+        // function gives the same line on its own output (fuzz target `wire_text`).
+        assert_eq!(one_line("\0<b>x", 10).as_deref(), Some("x"));
+        assert_eq!(one_line("x", 10).as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn decode_errors_are_one_bounded_line() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Page {
+            #[allow(dead_code)]
+            items: Vec<u32>,
+        }
+        // A key with a newline around a broken value (fuzz targets `page_*`).
+        let body = br#"{"items": [], "a\nb": [}"#;
+        let e = decode::<Page>("p", body).expect_err("broken");
+        let text = e.to_string();
+        assert!(!text.chars().any(char::is_control), "{text}");
+        assert!(text.contains(r"a\nb"), "{text}");
+        // A huge value quoted in the message is cut.
+        let long = format!(r#"{{"items": "{}"}}"#, "x".repeat(10_000));
+        let e = decode::<Page>("p", long.as_bytes()).expect_err("not a list");
+        assert!(e.to_string().chars().count() < 600, "{}", e.to_string().len());
     }
 
     #[test]
