@@ -38,7 +38,9 @@ impl Env {
     }
 
     /// Exactly these variables and no others (tests and fuzzing).
-    pub(crate) fn fixed<K: Into<String>, V: Into<String>>(vars: impl IntoIterator<Item = (K, V)>) -> Self {
+    pub(crate) fn fixed<K: Into<String>, V: Into<String>>(
+        vars: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
         Self {
             fixed: Some(
                 vars.into_iter()
@@ -133,8 +135,8 @@ pub(crate) fn sources_from_toml(
     args: &ListArgs,
     env: &Env,
 ) -> Result<Vec<Source>, Failure> {
-    let tables: BTreeMap<String, Settings> = toml::from_str(text)
-        .map_err(|e| Failure::usage(format!("{name}: {}", e.message())))?;
+    let tables: BTreeMap<String, Settings> =
+        toml::from_str(text).map_err(|e| Failure::usage(format!("{name}: {}", e.message())))?;
     if tables.is_empty() {
         return Err(Failure::usage(format!("{name} configures no provider")));
     }

@@ -111,8 +111,7 @@ pub mod fuzzing {
     /// usage error. No file, network or process environment is touched.
     pub fn config(text: &str, vars: &[(String, String)]) -> Result<Vec<&'static str>, Failure> {
         let env = config::Env::fixed(vars.iter().cloned());
-        let sources =
-            config::sources_from_toml(text, "telnums.toml", &ListArgs::default(), &env)?;
+        let sources = config::sources_from_toml(text, "telnums.toml", &ListArgs::default(), &env)?;
         Ok(sources.iter().map(|s| s.provider().key()).collect())
     }
 }

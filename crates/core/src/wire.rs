@@ -554,7 +554,11 @@ mod tests {
         // A huge value quoted in the message is cut.
         let long = format!(r#"{{"items": "{}"}}"#, "x".repeat(10_000));
         let e = decode::<Page>("p", long.as_bytes()).expect_err("not a list");
-        assert!(e.to_string().chars().count() < 600, "{}", e.to_string().len());
+        assert!(
+            e.to_string().chars().count() < 600,
+            "{}",
+            e.to_string().len()
+        );
     }
 
     #[test]

@@ -27,10 +27,10 @@ pub use generated::*;
 
 mod paging;
 
-pub use paging::ListPhoneNumbers;
 /// The paging arithmetic of [`ListPhoneNumbers`], for the fuzz targets in `fuzz/`.
 #[doc(hidden)]
-pub use paging::{next_token};
+pub use paging::next_token;
+pub use paging::ListPhoneNumbers;
 pub use telnums_core::{ClientBuilder, Error, ErrorKind, Limits, Response, RetryPolicy};
 
 use telnums_core::{ErrorBody, ProviderInfo};
