@@ -10,6 +10,7 @@ use anyhow::{Context, Result};
 
 pub mod diff;
 pub mod docs;
+pub mod fuzz;
 pub mod lint;
 pub mod postprocess;
 pub mod preprocess;
