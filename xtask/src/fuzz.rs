@@ -3,7 +3,7 @@
 //!
 //! * `--seed` writes `fuzz/seeds/<target>/` from the specs' response examples and the
 //!   tests' fixtures (committed; the regression test runs them on stable too).
-//! * `--run [--target T] [--runs N]` runs `cargo +nightly fuzz run` for each target (or
+//! * `--run [--target T] [--runs N] [--max-time S]` runs `cargo +nightly fuzz run` for each target (or
 //!   `T`) under `nice`, one process, until N executions (default: the target's
 //!   `min_runs` from `fuzz/targets.toml`), and appends what libFuzzer's final statistics
 //!   say to `fuzz/runs.json`: executions, seconds, corpus size, and for a crash the
@@ -307,6 +307,9 @@ pub struct RunOptions {
     pub target: Option<String>,
     /// Executions per target instead of its `min_runs`.
     pub runs: Option<u64>,
+    /// Stop each target after this many seconds even if it has not reached its
+    /// executions (libFuzzer's `-max_total_time`); the run is recorded with what it did.
+    pub max_time: Option<u64>,
     /// cargo-fuzz's target directory.
     pub target_dir: PathBuf,
 }
@@ -354,6 +357,9 @@ pub fn run(root: &Path, options: &RunOptions) -> Result<bool> {
         cmd.arg("--")
             .arg(format!("-runs={runs}"))
             .args(LIBFUZZER_FLAGS);
+        if let Some(secs) = options.max_time {
+            cmd.arg(format!("-max_total_time={secs}"));
+        }
         println!("fuzz: {} for {runs} executions", target.name);
         let started = Instant::now();
         let output = cmd.output().context("running cargo +nightly fuzz run")?;
@@ -385,6 +391,7 @@ pub fn run(root: &Path, options: &RunOptions) -> Result<bool> {
             "toolchain": toolchain,
             "build": BUILD_FLAGS.join(" "),
             "requested_runs": runs,
+            "max_time": options.max_time,
             "executions": executions,
             "seconds": (seconds * 10.0).round() / 10.0,
             "exec_per_sec": stats.exec_per_sec,
@@ -672,7 +679,7 @@ fn group(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

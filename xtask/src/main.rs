@@ -66,6 +66,10 @@ struct FuzzArgs {
     /// With --run: executions per target (default: its `min_runs` in fuzz/targets.toml).
     #[arg(long)]
     runs: Option<u64>,
+    /// With --run: stop each target after this many seconds, recording the executions
+    /// it reached (FUZZING.md then says when that is fewer than it needs).
+    #[arg(long)]
+    max_time: Option<u64>,
     /// With --run: cargo-fuzz's target directory (default: $CARGO_TARGET_DIR/nightly, or
     /// fuzz/target).
     #[arg(long)]
@@ -91,6 +95,7 @@ fn fuzz(root: &std::path::Path, args: FuzzArgs) -> anyhow::Result<bool> {
         let options = fuzz::RunOptions {
             target: args.target,
             runs: args.runs,
+            max_time: args.max_time,
             target_dir: args
                 .target_dir
                 .unwrap_or_else(|| fuzz::default_target_dir(root)),
