@@ -292,19 +292,24 @@ pub fn decode_error<T: DeserializeOwned>(
         .with_source(source)
 }
 
-/// `text` with control characters escaped (`\n`, `\u{7f}`), cut to `max` characters
-/// with `…`.
+/// `text` with control characters escaped (`\n`, `\u{7f}`), cut with `…` so that the
+/// result, escapes included, has at most `max` characters before the `…` (counting the
+/// input's characters instead let a path of escaped DELs grow sixfold: `page_*` fuzz
+/// targets).
 fn printable(text: &str, max: usize) -> String {
     let mut out = String::new();
-    for (n, c) in text.chars().enumerate() {
-        if n >= max {
+    let mut len = 0;
+    for c in text.chars() {
+        let escaped = c.is_control().then(|| c.escape_debug().to_string());
+        let width = escaped.as_ref().map_or(1, |e| e.chars().count());
+        if len + width > max {
             out.push('…');
             break;
         }
-        if c.is_control() {
-            out.extend(c.escape_debug());
-        } else {
-            out.push(c);
+        len += width;
+        match escaped {
+            Some(e) => out.push_str(&e),
+            None => out.push(c),
         }
     }
     out
@@ -551,6 +556,14 @@ mod tests {
         let text = e.to_string();
         assert!(!text.chars().any(char::is_control), "{text}");
         assert!(text.contains(r"a\nb"), "{text}");
+        // A long key of control characters: the escapes count towards the cap.
+        let body = format!(r#"{{"items": [], "{}": [}}"#, "\\u007f".repeat(500));
+        let e = decode::<Page>("p", body.as_bytes()).expect_err("broken");
+        assert!(
+            e.to_string().chars().count() < 600,
+            "{}",
+            e.to_string().len()
+        );
         // A huge value quoted in the message is cut.
         let long = format!(r#"{{"items": "{}"}}"#, "x".repeat(10_000));
         let e = decode::<Page>("p", long.as_bytes()).expect_err("not a list");
