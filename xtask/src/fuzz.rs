@@ -587,13 +587,16 @@ pub fn report(root: &Path) -> Result<String> {
         LIBFUZZER_FLAGS.join(" ")
     ));
     out.push_str(&format!(
-        "**Open crashes: {open}.** Findings: {} (each fixed in the code, its input \
-         committed under `fuzz/regressions/<target>/` and run by `cargo test` on stable).\n\n",
+        "**Open crashes: {open}.** Findings: {} (each with the commit that fixed it, in \
+         the code or, where the check itself was wrong, in the check; its input is \
+         committed under `fuzz/regressions/<target>/` and run by `cargo test` on \
+         stable).\n\n",
         findings.len()
     ));
     out.push_str(
-        "| target | executions (last clean run) | needed | time | exec/s | corpus | \
-         total executions | findings | status |\n|---|---:|---:|---:|---:|---:|---:|---:|---|\n",
+        "| target | executions (last clean run) | clean since last finding | needed | time \
+         (last run) | exec/s | corpus | total executions | findings | status |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n",
     );
     let mut details = String::new();
     for t in &targets {
@@ -614,7 +617,11 @@ pub fn report(root: &Path) -> Result<String> {
             Some(r) => (
                 group(u64_of(r, "executions")),
                 format!("{:.0} s", r["seconds"].as_f64().unwrap_or(0.0)),
-                group(u64_of(r, "exec_per_sec")),
+                match u64_of(r, "exec_per_sec") {
+                    // libFuzzer reports 0 for runs shorter than a second.
+                    0 => "—".to_owned(),
+                    n => group(n),
+                },
                 format!(
                     "{} files, {} KiB",
                     u64_of(r, "corpus_files"),
@@ -623,15 +630,23 @@ pub fn report(root: &Path) -> Result<String> {
             ),
             None => ("—".into(), "—".into(), "—".into(), "—".into()),
         };
-        let enough = last_clean.is_some_and(|r| u64_of(r, "executions") >= t.min_runs);
+        // Clean executions since the last crash (runs resume from the saved corpus, so a
+        // target may reach its minimum over several runs).
+        let since_fix: u64 = mine[last_crash.map_or(0, |c| c + 1)..]
+            .iter()
+            .filter(|r| r["result"] == "ok")
+            .map(|r| u64_of(r, "executions"))
+            .sum();
+        let enough = since_fix >= t.min_runs;
         let status = match (enough && clean_after_crash, last_clean.is_some()) {
             (true, _) => "done",
             (false, true) => "too few executions",
             (false, false) => "not run",
         };
         out.push_str(&format!(
-            "| `{}` | {execs} | {} | {time} | {speed} | {corpus} | {} | {found} | {status} |\n",
+            "| `{}` | {execs} | {} | {} | {time} | {speed} | {corpus} | {} | {found} | {status} |\n",
             t.name,
+            group(since_fix),
             group(t.min_runs),
             group(total),
         ));
