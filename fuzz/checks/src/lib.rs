@@ -104,14 +104,18 @@ pub fn link_header(data: &[u8]) {
     // RFC 9110 §5.3: several field lines mean the same as one comma-joined line. Only
     // checked for fields whose brackets are balanced on their own (a `<` in one line and
     // its `>` in the next is not a link either way).
-    // Nor for a field with an unterminated quoted string, which per RFC 8288 swallows the
-    // rest of the value, a joined-on link included (found by the second run).
+    // Nor for a field with an unterminated quoted string in a link's parameters, which per
+    // RFC 8288 swallows the rest of the value, a joined-on link included (found by the
+    // second and third runs; a `"` inside `<…>` is not even a URI character).
     let balanced = fields.iter().all(|f| {
         let opens = f.matches('<').count();
         opens == f.matches('>').count()
             && split_links(f).len() == opens
-            && f.matches('"').count().is_multiple_of(2)
             && !f.contains('\\')
+            && !f.split('<').next().unwrap_or_default().contains('"')
+            && split_links(f)
+                .iter()
+                .all(|(t, p)| !t.contains('"') && p.matches('"').count().is_multiple_of(2))
     });
     if balanced && fields.len() > 1 {
         let joined = fields.join(", ");
