@@ -169,11 +169,17 @@ pub fn next_start(
 /// against `base`. Lenient: several headers or comma-joined links, quoted or bare `rel`,
 /// several relation types, any case.
 pub fn next_link(headers: &HeaderMap, base: &url::Url) -> Option<url::Url> {
-    headers
+    // Read each field lossily: a byte outside visible ASCII (say in a `title`) used to
+    // make `to_str` drop the whole field, rel=next included (found by the `link_header`
+    // fuzz target: one such line hid the next link once a proxy joined the lines).
+    let fields: Vec<String> = headers
         .get_all(LINK)
         .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(split_links)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .collect();
+    fields
+        .iter()
+        .flat_map(|v| split_links(v))
         .find_map(|(target, params)| {
             let is_next = params.split(';').any(|p| {
                 let Some((k, v)) = p.split_once('=') else {
@@ -282,6 +288,16 @@ mod tests {
             split_links("<a>; title=\"a, b\"; rel=next, <b>; rel=prev"),
             vec![("a", "; title=\"a, b\"; rel=next"), ("b", "; rel=prev")]
         );
+    }
+
+    #[test]
+    fn a_non_ascii_byte_does_not_hide_the_field() {
+        let mut h = HeaderMap::new();
+        let value =
+            HeaderValue::from_bytes("</v1/x?start=6>; title=\"caf\u{e9}\"; rel=next".as_bytes())
+                .expect("obs-text is a valid header byte");
+        h.append(LINK, value);
+        assert_eq!(next_start(&h, &base(), 0, 1, 10), Some(6));
     }
 
     #[test]
