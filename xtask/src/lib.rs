@@ -11,6 +11,7 @@ use anyhow::{Context, Result};
 pub mod diff;
 pub mod docs;
 pub mod filters;
+pub mod fuzz;
 pub mod lint;
 pub mod postprocess;
 pub mod preprocess;

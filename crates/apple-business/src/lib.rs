@@ -37,6 +37,9 @@ mod paging;
 mod ql;
 
 pub use paging::ListCallerIds;
+/// The cursor logic of [`ListCallerIds`], for the fuzz targets in `fuzz/`.
+#[doc(hidden)]
+pub use paging::{next_cursor, next_url, Cursor};
 pub use ql::{Ql, QlField, QlOp};
 pub use telnums_core::{ClientBuilder, Error, ErrorKind, Limits, Response, RetryPolicy};
 

@@ -12,11 +12,46 @@ use telnums_core::{Error, ErrorKind, Limits, Provider, Response};
 use crate::{filters, types, AppleBusinessClient, Ql};
 
 /// Where a page comes from.
+#[doc(hidden)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-enum Cursor {
+pub enum Cursor {
+    /// The first page.
     First,
+    /// The page after this `pagination.cursors.after`.
     After(String),
+    /// The page at this `pagination.next` link.
     Next(String),
+}
+
+/// Where the page after one with this `pagination` comes from: its `cursors.after` when
+/// it names one, else its `next` link, else nowhere (the last page). Blank values count
+/// as absent.
+#[doc(hidden)]
+pub fn next_cursor(pagination: Option<types::AppleCallerIdPagination>) -> Option<Cursor> {
+    let p = pagination?;
+    let after = p.cursors.and_then(|c| c.after);
+    let present = |s: &String| !s.trim().is_empty();
+    match (after.filter(present), p.next.filter(present)) {
+        (Some(after), _) => Some(Cursor::After(after)),
+        (None, Some(next)) => Some(Cursor::Next(next)),
+        (None, None) => None,
+    }
+}
+
+/// The URL of a `pagination.next` value, resolved against the client's base URL, or a
+/// decode error naming it. Whether it may be followed (same origin) is the runtime's
+/// check, made before anything is sent.
+#[doc(hidden)]
+pub fn next_url(base: &url::Url, next: &str) -> Result<url::Url, Error> {
+    base.join(next).map_err(|e| {
+        Error::new(
+            AppleBusinessClient::INFO.key,
+            ErrorKind::Decode {
+                path: "pagination.next".into(),
+            },
+        )
+        .with_message(format!("`{next}` is not a usable URL: {e}"))
+    })
 }
 
 /// A listing of caller IDs for one organisation and brand.
@@ -123,15 +158,7 @@ impl ListCallerIds {
     /// origin is refused with [`ErrorKind::InvalidRequest`].
     pub async fn next_page(&self, next: &str) -> Result<Response<types::AppleCallerIdList>, Error> {
         let runtime = self.client.runtime();
-        let url = runtime.base_url().join(next).map_err(|e| {
-            Error::new(
-                AppleBusinessClient::INFO.key,
-                ErrorKind::Decode {
-                    path: "pagination.next".into(),
-                },
-            )
-            .with_message(format!("`{next}` is not a usable URL: {e}"))
-        })?;
+        let url = next_url(runtime.base_url(), next)?;
         runtime
             .get_json::<types::AppleCallerIdList, types::Error>("list_caller_ids", url)
             .await
@@ -153,15 +180,7 @@ impl ListCallerIds {
                         Cursor::Next(next) => this.next_page(next).await?,
                     }
                     .into_inner();
-                    let next = page.pagination.and_then(|p| {
-                        let after = p.cursors.and_then(|c| c.after);
-                        let present = |s: &String| !s.trim().is_empty();
-                        match (after.filter(present), p.next.filter(present)) {
-                            (Some(after), _) => Some(Cursor::After(after)),
-                            (None, Some(next)) => Some(Cursor::Next(next)),
-                            (None, None) => None,
-                        }
-                    });
+                    let next = next_cursor(page.pagination);
                     Ok(Page {
                         items: page.data,
                         next,

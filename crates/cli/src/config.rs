@@ -37,9 +37,10 @@ impl Env {
         Self { fixed: None }
     }
 
-    /// Exactly these variables and no others.
-    #[cfg(test)]
-    fn fixed<K: Into<String>, V: Into<String>>(vars: impl IntoIterator<Item = (K, V)>) -> Self {
+    /// Exactly these variables and no others (tests and fuzzing).
+    pub(crate) fn fixed<K: Into<String>, V: Into<String>>(
+        vars: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
         Self {
             fixed: Some(
                 vars.into_iter()
@@ -126,17 +127,27 @@ pub fn sources_from_file(
     path: &Path,
     args: &ListArgs,
     env: &Env,
-    mut query: Query,
+    query: Query,
 ) -> Result<(Vec<Source>, Query), Failure> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
-    let tables: BTreeMap<String, toml::Table> = toml::from_str(&text)
-        .map_err(|e| Failure::usage(format!("{}: {}", path.display(), e.message())))?;
+    sources_from_toml(&text, &path.display().to_string(), args, env, query)
+}
+
+/// [`sources_from_file`] for `text`, the contents of the file `name`. Nothing here reads
+/// a file or the network: the fuzz target `cli_config` calls it through
+/// [`crate::fuzzing::config`].
+pub(crate) fn sources_from_toml(
+    text: &str,
+    name: &str,
+    args: &ListArgs,
+    env: &Env,
+    mut query: Query,
+) -> Result<(Vec<Source>, Query), Failure> {
+    let tables: BTreeMap<String, toml::Table> =
+        toml::from_str(text).map_err(|e| Failure::usage(format!("{name}: {}", e.message())))?;
     if tables.is_empty() {
-        return Err(Failure::usage(format!(
-            "{} configures no provider",
-            path.display()
-        )));
+        return Err(Failure::usage(format!("{name} configures no provider")));
     }
     let sharing = match tables.len() {
         1 => Sharing::OneProvider,
@@ -146,8 +157,8 @@ pub fn sources_from_file(
     for (key, table) in tables {
         let provider: Provider = key
             .parse()
-            .map_err(|e: String| Failure::usage(format!("{}: {e}", path.display())))?;
-        let at = |message: String| Failure::usage(format!("{} [{key}]: {message}", path.display()));
+            .map_err(|e: String| Failure::usage(format!("{name}: {e}")))?;
+        let at = |message: String| Failure::usage(format!("{name} [{key}]: {message}"));
         let (filters, rest): (toml::Table, toml::Table) = table
             .into_iter()
             .partition(|(name, _)| provider.filters().find(name).is_some());

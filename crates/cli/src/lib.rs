@@ -115,7 +115,7 @@ impl ListTarget {
     }
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Default, clap::Args)]
 struct ListArgs {
     /// Send requests here instead of the provider's public API.
     #[arg(long)]
@@ -285,6 +285,32 @@ where
         }
     }
     Ok(cli)
+}
+
+/// Entry points for the fuzz targets in the repository's `fuzz/` directory; not a stable
+/// API.
+#[doc(hidden)]
+pub mod fuzzing {
+    use crate::{config, Failure, ListArgs};
+
+    /// What `telnums list all --config FILE` makes of FILE's `text` when the environment
+    /// holds exactly `vars`: the provider key of each source built, in order, and the
+    /// query its filters made, or the usage error. No file, network or process
+    /// environment is touched.
+    pub fn config(
+        text: &str,
+        vars: &[(String, String)],
+    ) -> Result<(Vec<&'static str>, telnums::Query), Failure> {
+        let env = config::Env::fixed(vars.iter().cloned());
+        let (sources, query) = config::sources_from_toml(
+            text,
+            "telnums.toml",
+            &ListArgs::default(),
+            &env,
+            telnums::Query::default(),
+        )?;
+        Ok((sources.iter().map(|s| s.provider().key()).collect(), query))
+    }
 }
 
 /// Output format.

@@ -343,45 +343,7 @@ impl ClientCredentials {
                 ReadError::TooLarge { limit } => AuthError::TooLarge { limit },
                 ReadError::Transport(e) => self.transport(e),
             })?;
-        if !status.is_success() {
-            let message = serde_json::from_slice::<serde_json::Value>(&body)
-                .ok()
-                .and_then(|v| {
-                    let field = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_owned);
-                    field("error_description")
-                        .or_else(|| field("error"))
-                        .or_else(|| field("reason"))
-                })
-                .and_then(|m| wire::one_line(&m, wire::EXCERPT_CHARS))
-                .or_else(|| {
-                    let head = &body[..body.len().min(wire::EXCERPT_CHARS * 16)];
-                    wire::one_line(&String::from_utf8_lossy(head), wire::EXCERPT_CHARS)
-                })
-                .unwrap_or_default();
-            return Err(AuthError::TokenEndpoint {
-                status: status.as_u16(),
-                message,
-            });
-        }
-        #[derive(serde::Deserialize)]
-        struct TokenResponse {
-            access_token: String,
-            #[serde(default)]
-            expires_in: Option<serde_json::Value>,
-        }
-        let token: TokenResponse =
-            serde_json::from_slice(&body).map_err(|e| AuthError::InvalidResponse(e.to_string()))?;
-        let lifetime = match token.expires_in {
-            Some(serde_json::Value::Number(n)) => n.as_f64(),
-            Some(serde_json::Value::String(s)) => s.trim().parse::<f64>().ok(),
-            _ => None,
-        }
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        // A token said to live longer than a day is refreshed after a day anyway; this
-        // also keeps an absurd `expires_in` from overflowing the clock below.
-        .map(|s| Duration::from_secs_f64(s.min(MAX_TOKEN_LIFETIME.as_secs_f64())))
-        .unwrap_or(Duration::from_secs(3600));
-        let header = sensitive(format!("Bearer {}", token.access_token))?;
+        let (header, lifetime) = token_response(status.as_u16(), &body)?;
         tracing::debug!(
             token_origin = %self.origin(),
             lifetime_s = lifetime.as_secs(),
@@ -392,6 +354,51 @@ impl ClientCredentials {
             refresh_at: Instant::now() + lifetime.saturating_sub(self.refresh_margin),
         })
     }
+}
+
+/// What a token endpoint's answer becomes: the `Authorization` value (marked sensitive)
+/// and how long the token lives, or why there is none. `status` and `body` are the
+/// server's, untrusted: an error status gives its `error_description`/`error`/`reason`
+/// or the start of the body as one line; a success body must be JSON with a string
+/// `access_token`, and `expires_in` (seconds, a number or a numeric string) is kept
+/// between 0 and a day, one hour when absent or unusable. The token never appears in an
+/// error.
+#[doc(hidden)]
+pub fn token_response(status: u16, body: &[u8]) -> Result<(HeaderValue, Duration), AuthError> {
+    if !(200..300).contains(&status) {
+        let message = serde_json::from_slice::<serde_json::Value>(body)
+            .ok()
+            .and_then(|v| {
+                let field = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_owned);
+                field("error_description")
+                    .or_else(|| field("error"))
+                    .or_else(|| field("reason"))
+            })
+            .and_then(|m| wire::one_line(&m, wire::EXCERPT_CHARS))
+            .or_else(|| wire::body_excerpt(body))
+            .unwrap_or_default();
+        return Err(AuthError::TokenEndpoint { status, message });
+    }
+    #[derive(serde::Deserialize)]
+    struct TokenResponse {
+        access_token: String,
+        #[serde(default)]
+        expires_in: Option<serde_json::Value>,
+    }
+    let token: TokenResponse =
+        serde_json::from_slice(body).map_err(|e| AuthError::InvalidResponse(e.to_string()))?;
+    let lifetime = match token.expires_in {
+        Some(serde_json::Value::Number(n)) => n.as_f64(),
+        Some(serde_json::Value::String(s)) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    }
+    .filter(|s| s.is_finite() && *s >= 0.0)
+    // A token said to live longer than a day is refreshed after a day anyway; this
+    // also keeps an absurd `expires_in` from overflowing the clock.
+    .map(|s| Duration::from_secs_f64(s.min(MAX_TOKEN_LIFETIME.as_secs_f64())))
+    .unwrap_or(Duration::from_secs(3600));
+    let header = sensitive(format!("Bearer {}", token.access_token))?;
+    Ok((header, lifetime))
 }
 
 impl Credentials for ClientCredentials {

@@ -126,6 +126,12 @@ fn parse_retry_after_uncapped(value: &str, now: SystemTime) -> Option<Duration> 
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // Delay-seconds too large for a u64 (or, past about 309 digits, for an f64,
+        // which made it `None`: found by the `retry_after` fuzz target) is still a
+        // delay, and longer than a day.
+        return Some(MAX_RETRY_AFTER);
+    }
     if let Ok(secs) = value.parse::<f64>() {
         if secs.is_finite() && secs >= 0.0 {
             return Some(Duration::from_secs_f64(
@@ -196,6 +202,8 @@ mod tests {
             Some(MAX_RETRY_AFTER)
         );
         assert_eq!(parse_retry_after("1e300", now()), Some(MAX_RETRY_AFTER));
+        let huge = format!("8{}", "0".repeat(500));
+        assert_eq!(parse_retry_after(&huge, now()), Some(MAX_RETRY_AFTER));
         assert_eq!(
             parse_retry_after("9999-12-31T23:59:59Z", now()),
             Some(MAX_RETRY_AFTER)

@@ -237,8 +237,7 @@ impl Runtime {
                 };
                 let request_id = self.request_id(&headers).or(state.sent_request_id);
                 if status.is_success() {
-                    let value = self
-                        .decode::<T>(&body)
+                    let value = wire::decode::<T>(self.inner.provider.key, &body)
                         .map_err(|e| e.with_status(status).with_request_id(request_id.clone()))?;
                     Ok(Response {
                         value,
@@ -247,10 +246,7 @@ impl Runtime {
                         request_id,
                     })
                 } else {
-                    let message = serde_json::from_slice::<E>(&body)
-                        .ok()
-                        .and_then(|b| b.message())
-                        .or_else(|| body_excerpt(&body));
+                    let message = wire::error_message::<E>(&body);
                     Err(self.api_error(status, &headers, request_id, message))
                 }
             }
@@ -418,15 +414,12 @@ impl Runtime {
                 let status = state.status.unwrap_or(StatusCode::OK);
                 let headers = state.headers.clone().unwrap_or_default();
                 if status.is_success() {
-                    let path = decode_path::<T>(&body).unwrap_or_else(|| ".".to_owned());
-                    self.error(ErrorKind::Decode { path })
+                    wire::decode_error::<T>(self.inner.provider.key, &body, source)
                         .with_status(status)
                         .with_request_id(request_id)
-                        .with_message(source.to_string())
-                        .with_source(source)
                 } else {
                     // An error status whose body is not the documented error shape.
-                    self.api_error(status, &headers, request_id, body_excerpt(&body))
+                    self.api_error(status, &headers, request_id, wire::body_excerpt(&body))
                 }
             }
             P::UnexpectedResponse(response) => {
@@ -437,10 +430,7 @@ impl Runtime {
                     Ok(body) => body,
                     Err(e) => return e.with_request_id(request_id),
                 };
-                let message = serde_json::from_slice::<serde_json::Value>(&body)
-                    .ok()
-                    .and_then(|v| v.message())
-                    .or_else(|| body_excerpt(&body));
+                let message = wire::error_message::<serde_json::Value>(&body);
                 self.api_error(status, &headers, request_id, message)
             }
             P::Custom(message) => {
@@ -527,17 +517,6 @@ impl Runtime {
             .with_request_id(self.request_id(headers))
     }
 
-    fn decode<T: DeserializeOwned>(&self, body: &[u8]) -> Result<T, Error> {
-        let mut de = serde_json::Deserializer::from_slice(body);
-        serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            self.error(ErrorKind::Decode { path })
-                .with_message(inner.to_string())
-                .with_source(inner)
-        })
-    }
-
     /// Reads a body through the wire's limited reader, with typed errors.
     async fn read_body(
         &self,
@@ -559,21 +538,6 @@ impl Runtime {
     pub(crate) fn credentials(&self) -> Option<&Arc<dyn Credentials>> {
         self.inner.credentials.as_ref()
     }
-}
-
-/// The JSON path at which `body` fails to decode as `T`.
-fn decode_path<T: DeserializeOwned>(body: &[u8]) -> Option<String> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize::<_, T>(&mut de)
-        .err()
-        .map(|e| e.path().to_string())
-}
-
-/// The start of an error body that is not the documented shape, as one short line.
-fn body_excerpt(body: &[u8]) -> Option<String> {
-    // Only the start is needed: a few characters per byte at most.
-    let head = &body[..body.len().min(wire::EXCERPT_CHARS * 16)];
-    wire::one_line(&String::from_utf8_lossy(head), wire::EXCERPT_CHARS)
 }
 
 /// A successful response: the typed body plus status, headers and request id.

@@ -64,6 +64,21 @@ mod convert;
 
 pub use convert::{normalize_e164, strict_e164};
 
+/// The per-provider conversions to [`PhoneNumber`], for the fuzz targets in `fuzz/`.
+#[doc(hidden)]
+pub mod fuzzing {
+    #[cfg(feature = "apple-business")]
+    pub use crate::convert::from_apple;
+    #[cfg(feature = "fone-dynamics")]
+    pub use crate::convert::from_fone;
+    #[cfg(feature = "vonage-cc")]
+    pub use crate::convert::from_vonage;
+    #[cfg(feature = "webex-calling")]
+    pub use crate::convert::from_webex;
+    #[cfg(feature = "zoom-phone")]
+    pub use crate::convert::from_zoom;
+}
+
 /// A provider, named by its key (`vonage-cc`, `webex-calling`, …).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -33,6 +33,9 @@ pub use generated::*;
 mod paging;
 
 pub use paging::ListCallbackNumbers;
+/// The paging arithmetic of [`ListCallbackNumbers`], for the fuzz targets in `fuzz/`.
+#[doc(hidden)]
+pub use paging::{next_page, offset_more};
 pub use telnums_core::{ClientBuilder, Error, ErrorKind, Limits, Response, RetryPolicy};
 
 use telnums_core::{ErrorBody, ProviderInfo};

@@ -86,11 +86,12 @@ impl ListCallbackNumbers {
                     async move {
                         let page = u32::try_from(i + 1).unwrap_or(u32::MAX);
                         let response = this.page(page).await?.into_inner();
-                        let page_count = response.meta.page_count.map(|c| c.max(0) as u64);
-                        let more = match page_count {
-                            Some(count) => u64::from(page) < count,
-                            None => response.callback_numbers.len() >= this.page_size as usize,
-                        };
+                        let (more, page_count) = offset_more(
+                            page,
+                            &response.meta,
+                            response.callback_numbers.len(),
+                            this.page_size,
+                        );
                         Ok(OffsetPage {
                             items: response.callback_numbers,
                             more,
@@ -105,19 +106,12 @@ impl ListCallbackNumbers {
             let this = self.clone();
             async move {
                 let response = this.page(page).await?.into_inner();
-                let count = response.callback_numbers.len() as u64;
-                // Continue from the page the server says it served: a server that keeps
-                // serving the same page then repeats a cursor and the loop guard stops it.
-                let served = response
-                    .meta
-                    .page
-                    .and_then(|p| u32::try_from(p).ok())
-                    .unwrap_or(page);
-                let more = match response.meta.page_count {
-                    Some(page_count) => i64::from(served) < i64::from(page_count),
-                    None => count >= u64::from(this.page_size),
-                };
-                let next = (more && count > 0).then(|| served.saturating_add(1));
+                let next = next_page(
+                    page,
+                    &response.meta,
+                    response.callback_numbers.len(),
+                    this.page_size,
+                );
                 Ok(Page {
                     items: response.callback_numbers,
                     next,
@@ -131,5 +125,79 @@ impl ListCallbackNumbers {
     pub fn items(self) -> impl Stream<Item = Result<types::CallbackNumber, Error>> + Send {
         let limits = self.limits;
         paginate::items(self.pages(), limits)
+    }
+}
+
+/// The page to request after page `requested` came back with `meta` and `count` items
+/// (pages of `page_size`), or `None` after the last; always a page after the one
+/// served. Continues from the page the server
+/// says it served: a server that keeps serving the same page then repeats a cursor and
+/// the loop guard stops it.
+#[doc(hidden)]
+pub fn next_page(
+    requested: u32,
+    meta: &types::PageMeta,
+    count: usize,
+    page_size: u32,
+) -> Option<u32> {
+    let count = count as u64;
+    let served = meta
+        .page
+        .and_then(|p| u32::try_from(p).ok())
+        .unwrap_or(requested);
+    let more = match meta.page_count {
+        Some(page_count) => i64::from(served) < i64::from(page_count),
+        None => count >= u64::from(page_size),
+    };
+    // At the last page number there is no next one: a saturating add would ask for the
+    // same page again (found by the `cursors` fuzz target).
+    if more && count > 0 {
+        served.checked_add(1)
+    } else {
+        None
+    }
+}
+
+/// For pages fetched ahead by number: whether a page after `page` exists, and the page
+/// count the server gave (negative taken as 0).
+#[doc(hidden)]
+pub fn offset_more(
+    page: u32,
+    meta: &types::PageMeta,
+    count: usize,
+    page_size: u32,
+) -> (bool, Option<u64>) {
+    let page_count = meta.page_count.map(|c| c.max(0) as u64);
+    let more = match page_count {
+        Some(pages) => u64::from(page) < pages,
+        None => count >= page_size as usize,
+    };
+    (more, page_count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(page: Option<i32>, page_count: Option<i32>) -> types::PageMeta {
+        types::PageMeta {
+            page,
+            page_count,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn next_page_moves_forward_or_ends() {
+        assert_eq!(next_page(1, &meta(Some(1), Some(3)), 10, 10), Some(2));
+        assert_eq!(next_page(3, &meta(Some(3), Some(3)), 10, 10), None);
+        assert_eq!(next_page(2, &meta(None, None), 10, 10), Some(3));
+        assert_eq!(next_page(2, &meta(None, None), 9, 10), None);
+        assert_eq!(next_page(2, &meta(None, Some(9)), 0, 10), None);
+        // The server's page number wins over the one asked for.
+        assert_eq!(next_page(2, &meta(Some(5), Some(9)), 10, 10), Some(6));
+        // Found by the `cursors` fuzz target: at the last page number the next page
+        // was the same page.
+        assert_eq!(next_page(u32::MAX, &meta(None, None), 10, 10), None);
     }
 }

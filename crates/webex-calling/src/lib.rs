@@ -34,6 +34,9 @@ pub use generated::*;
 mod paging;
 
 pub use paging::{next_link, ListNumbers};
+/// The `Link` parsing behind [`next_link`], for the fuzz targets in `fuzz/`.
+#[doc(hidden)]
+pub use paging::{next_start, split_links};
 pub use telnums_core::{ClientBuilder, Error, ErrorKind, Limits, Response, RetryPolicy};
 
 use telnums_core::{ErrorBody, ProviderInfo};

@@ -168,7 +168,8 @@ impl ListNumbers {
 
 /// Offset of the next page: `start` from the `rel="next"` link when the response has a
 /// `Link` header; without one, the next offset when the page was full.
-fn next_start(
+#[doc(hidden)]
+pub fn next_start(
     headers: &HeaderMap,
     base: &url::Url,
     start: u32,
@@ -191,11 +192,17 @@ fn next_start(
 /// against `base`. Lenient: several headers or comma-joined links, quoted or bare `rel`,
 /// several relation types, any case.
 pub fn next_link(headers: &HeaderMap, base: &url::Url) -> Option<url::Url> {
-    headers
+    // Read each field lossily: a byte outside visible ASCII (say in a `title`) used to
+    // make `to_str` drop the whole field, rel=next included (found by the `link_header`
+    // fuzz target: one such line hid the next link once a proxy joined the lines).
+    let fields: Vec<String> = headers
         .get_all(LINK)
         .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(split_links)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .collect();
+    fields
+        .iter()
+        .flat_map(|v| split_links(v))
         .find_map(|(target, params)| {
             let is_next = params.split(';').any(|p| {
                 let Some((k, v)) = p.split_once('=') else {
@@ -211,8 +218,12 @@ pub fn next_link(headers: &HeaderMap, base: &url::Url) -> Option<url::Url> {
         })
 }
 
-/// Splits a `Link` value into `(target, params)` pairs. Commas inside `<…>` stay put.
-fn split_links(value: &str) -> Vec<(&str, &str)> {
+/// Splits a `Link` value into `(target, params)` pairs. Commas inside `<…>` and inside
+/// quoted parameter values stay put; any other comma ends a link's parameters (RFC 8288
+/// §3), so a stray element after it (an empty one from a trailing comma, or a field line
+/// that is not a link, joined on by a proxy) never becomes part of them.
+#[doc(hidden)]
+pub fn split_links(value: &str) -> Vec<(&str, &str)> {
     let mut out = Vec::new();
     let mut rest = value;
     while let Some(open) = rest.find('<') {
@@ -221,14 +232,28 @@ fn split_links(value: &str) -> Vec<(&str, &str)> {
         };
         let target = &rest[open + 1..close];
         let after = &rest[close + 1..];
-        let end = after.find(",").map_or(after.len(), |i| {
-            // A comma ends the params only when another link starts after it.
-            after[i..].find('<').map_or(after.len(), |_| i)
-        });
+        let end = params_end(after);
         out.push((target, &after[..end]));
         rest = &after[end..];
     }
     out
+}
+
+/// Where a link's parameters end in `after` (the text after its `>`): at the first comma
+/// outside a quoted string, or at the end.
+fn params_end(after: &str) -> usize {
+    let mut quoted = false;
+    let mut escaped = false;
+    for (i, c) in after.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            ',' if !quoted => return i,
+            _ => {}
+        }
+    }
+    after.len()
 }
 
 #[cfg(test)]
@@ -268,6 +293,34 @@ mod tests {
             let h = headers(&[v]);
             assert_eq!(next_start(&h, &base(), 0, 1, 10), Some(6), "{v}");
         }
+    }
+
+    #[test]
+    fn a_comma_outside_quotes_ends_the_params() {
+        // Found by the `link_header` fuzz target: a field line that is not a link, joined
+        // on after a comma, used to lend its `rel="next"` to the link before it.
+        let joined = headers(&["</v1/x?start=2>; rel=\"e\", ; rel=\"next\""]);
+        assert_eq!(next_link(&joined, &base()), None);
+        // A trailing comma (an empty list element) no longer hides `rel=next`.
+        let trailing = headers(&["</v1/x?start=6>; rel=\"next\","]);
+        assert_eq!(next_start(&trailing, &base(), 0, 1, 10), Some(6));
+        // A quoted comma is part of its value.
+        let quoted = headers(&["</v1/x?start=6>; title=\"a, b\"; rel=next, </v1/y>; rel=prev"]);
+        assert_eq!(next_start(&quoted, &base(), 0, 1, 10), Some(6));
+        assert_eq!(
+            split_links("<a>; title=\"a, b\"; rel=next, <b>; rel=prev"),
+            vec![("a", "; title=\"a, b\"; rel=next"), ("b", "; rel=prev")]
+        );
+    }
+
+    #[test]
+    fn a_non_ascii_byte_does_not_hide_the_field() {
+        let mut h = HeaderMap::new();
+        let value =
+            HeaderValue::from_bytes("</v1/x?start=6>; title=\"caf\u{e9}\"; rel=next".as_bytes())
+                .expect("obs-text is a valid header byte");
+        h.append(LINK, value);
+        assert_eq!(next_start(&h, &base(), 0, 1, 10), Some(6));
     }
 
     #[test]

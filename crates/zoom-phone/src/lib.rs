@@ -34,6 +34,9 @@ pub use generated::*;
 
 mod paging;
 
+/// The paging arithmetic of [`ListPhoneNumbers`], for the fuzz targets in `fuzz/`.
+#[doc(hidden)]
+pub use paging::next_token;
 pub use paging::ListPhoneNumbers;
 pub use telnums_core::{ClientBuilder, Error, ErrorKind, Limits, Response, RetryPolicy};
 

@@ -86,7 +86,7 @@ impl ListPhoneNumbers {
                 async move {
                     let token = (!token.is_empty()).then_some(token);
                     let page = this.page(token.as_deref()).await?.into_inner();
-                    let next = page.next_page_token.filter(|t| !t.trim().is_empty());
+                    let next = next_token(page.next_page_token);
                     Ok(Page {
                         items: page.phone_numbers,
                         next,
@@ -101,4 +101,11 @@ impl ListPhoneNumbers {
         let limits = self.limits;
         paginate::items(self.pages(), limits)
     }
+}
+
+/// The token of the next page: `next_page_token` unless it is missing or blank (the
+/// last page).
+#[doc(hidden)]
+pub fn next_token(next_page_token: Option<String>) -> Option<String> {
+    next_page_token.filter(|t| !t.trim().is_empty())
 }
