@@ -1,9 +1,11 @@
 //! Shared runtime scenarios for Fone Dynamics, plus its body shapes and number path.
 
+use std::sync::Arc;
+
 use futures::stream::BoxStream;
 use futures::{StreamExt, TryStreamExt};
 use serde_json::json;
-use telnums_core::{Error, ErrorKind, RetryPolicy};
+use telnums_core::{BasicAuth, Credentials, Error, ErrorKind, RetryPolicy};
 use telnums_fone_dynamics::{Capability, FoneDynamicsClient, NumberType};
 use telnums_tests::scenarios::{Case, Settings};
 use wiremock::matchers::{header, path, query_param};
@@ -38,6 +40,14 @@ impl Case for Fone {
 
     fn client(s: Settings) -> FoneDynamicsClient {
         telnums_tests::scenarios::build(s)
+    }
+
+    /// HTTP Basic with the account SID as the user and the token as the password.
+    fn credentials(token: &str) -> (Arc<dyn Credentials>, String) {
+        (
+            Arc::new(BasicAuth::new(SID, token)),
+            telnums_tests::scenarios::basic(SID, token),
+        )
     }
 
     fn list_path() -> String {
@@ -189,4 +199,33 @@ async fn error_body_and_new_routing_method() {
             .as_deref(),
         Some("Flow")
     );
+}
+
+/// `Results_Count` outside the documented 1..=200 is clamped, never sent as is.
+#[tokio::test]
+async fn page_size_is_clamped_to_the_documented_range() {
+    for (asked, sent) in [
+        (0u32, "1"),
+        (1, "1"),
+        (200, "200"),
+        (201, "200"),
+        (42, "42"),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(path(format!("/v2/Accounts/{SID}/Numbers")))
+            .and(query_param("Results_Count", sent))
+            .and(query_param("Results_Skip", "0"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(wrapped(&["+61255500001".into()])),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        let page = client(&server)
+            .list_account_numbers(SID)
+            .page_size(asked)
+            .page(0)
+            .await;
+        assert!(page.is_ok(), "{asked}: {page:?}");
+    }
 }

@@ -76,3 +76,73 @@ impl Case for Vonage {
 }
 
 telnums_tests::scenario_tests!(Vonage);
+
+fn client(server: &MockServer) -> VonageCcClient {
+    VonageCcClient::builder()
+        .base_url(server.uri())
+        .bearer_token("t")
+        .retry(telnums_core::RetryPolicy::never())
+        .build()
+        .expect("client")
+}
+
+/// `limit` outside the documented 1..=5000 is clamped, never sent as is.
+#[tokio::test]
+async fn page_size_is_clamped_to_the_documented_range() {
+    for (asked, sent) in [
+        (0u32, "1"),
+        (1, "1"),
+        (5000, "5000"),
+        (5001, "5000"),
+        (42, "42"),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(path("/useradmin/callbackNumbers"))
+            .and(query_param("limit", sent))
+            .and(query_param("page", "1"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body(1, 1, &["a".into()])))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let page = client(&server)
+            .list_callback_numbers()
+            .page_size(asked)
+            .page(1)
+            .await;
+        assert!(page.is_ok(), "{asked}: {page:?}");
+    }
+}
+
+/// Vonage's request id comes back as `x-request-id` or `x-correlation-id`; an error
+/// reports it, preferring `x-request-id` when both are present.
+#[tokio::test]
+async fn request_id_from_either_header() {
+    for (headers, want) in [
+        (vec![("x-correlation-id", "corr-1")], "corr-1"),
+        (vec![("x-request-id", "req-1")], "req-1"),
+        (
+            vec![("x-correlation-id", "corr-2"), ("x-request-id", "req-2")],
+            "req-2",
+        ),
+    ] {
+        let server = MockServer::start().await;
+        let mut response = ResponseTemplate::new(403)
+            .set_body_json(json!({ "code": "FORBIDDEN", "message": "Missing scope" }));
+        for (name, value) in &headers {
+            response = response.insert_header(*name, *value);
+        }
+        Mock::given(path("/useradmin/callbackNumbers"))
+            .respond_with(response)
+            .expect(1)
+            .mount(&server)
+            .await;
+        let err = client(&server)
+            .list_callback_numbers()
+            .page(1)
+            .await
+            .expect_err("403");
+        assert_eq!(err.request_id(), Some(want), "{headers:?}");
+        assert_eq!(err.message(), Some("Missing scope (FORBIDDEN)"));
+        assert!(err.to_string().contains(want), "{err}");
+    }
+}

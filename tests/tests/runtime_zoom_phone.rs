@@ -4,7 +4,7 @@ use futures::stream::BoxStream;
 use futures::StreamExt;
 use serde_json::json;
 use telnums_core::{Error, RetryPolicy};
-use telnums_tests::scenarios::{Case, Settings};
+use telnums_tests::scenarios::{bounded, Case, Settings};
 use telnums_zoom_phone::{types, ZoomPhoneClient};
 use wiremock::matchers::{path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -140,10 +140,23 @@ async fn tracking_id_in_errors() {
 /// A 401 with OAuth2 credentials refreshes the token once and retries once, never more.
 #[tokio::test]
 async fn unauthorized_after_refresh_is_not_retried_forever() {
+    bounded(unauthorized_after_refresh_is_not_retried_forever_run()).await
+}
+
+async fn unauthorized_after_refresh_is_not_retried_forever_run() {
     use wiremock::matchers::method;
     let server = MockServer::start().await;
+    // Zoom's server-to-server grant: `account_credentials` with the account id, the
+    // client authenticated with HTTP Basic.
     Mock::given(method("POST"))
         .and(path("/oauth/token"))
+        .and(wiremock::matchers::header(
+            "authorization",
+            telnums_tests::scenarios::basic("id", "secret-value"),
+        ))
+        .and(wiremock::matchers::body_string(
+            "grant_type=account_credentials&account_id=acct",
+        ))
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(json!({ "access_token": "revoked-soon", "expires_in": 3600 })),
@@ -152,6 +165,10 @@ async fn unauthorized_after_refresh_is_not_retried_forever() {
         .mount(&server)
         .await;
     Mock::given(path("/phone/numbers"))
+        .and(wiremock::matchers::header(
+            "authorization",
+            "Bearer revoked-soon",
+        ))
         .respond_with(
             ResponseTemplate::new(401)
                 .set_body_json(json!({"code": 124, "message": "Invalid access token."})),
@@ -210,6 +227,10 @@ async fn oversized_body_is_a_typed_error() {
 /// Connection failures are retried up to the cap, then reported as transport errors.
 #[tokio::test]
 async fn connection_refused_is_retried_then_reported() {
+    bounded(connection_refused_is_retried_then_reported_run()).await
+}
+
+async fn connection_refused_is_retried_then_reported_run() {
     // Bind and drop a listener: nothing listens on that port afterwards.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .expect("bind")
