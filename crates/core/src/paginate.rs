@@ -376,12 +376,25 @@ impl<T> Drop for Prefetch<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// More items than any listing here yields: a broken guard or cap shows up as this
+    /// many items instead of a test that never ends.
+    const AT_MOST: usize = 1000;
+
+    /// The stream's items, at most [`AT_MOST`] of them, within 10 s. Both bounds matter:
+    /// a stream whose fetches are always ready never yields to the timer, and one that
+    /// stalls yields nothing for `take` to count.
     fn collect<T>(s: impl Stream<Item = Result<T, Error>>) -> Vec<Result<T, Error>> {
         tokio::runtime::Builder::new_current_thread()
             .enable_time()
             .build()
             .expect("runtime")
-            .block_on(s.collect::<Vec<_>>())
+            .block_on(async {
+                let all = s.take(AT_MOST).collect::<Vec<_>>();
+                tokio::time::timeout(std::time::Duration::from_secs(10), all)
+                    .await
+                    .expect("the stream ended within 10 s")
+            })
     }
 
     #[test]
