@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod bench;
+mod mutants;
 
 #[derive(Debug, Parser)]
 #[command(name = "xtask", about = "telnums project automation")]
@@ -47,6 +48,9 @@ enum Command {
     /// Run the benchmarks in benches/ and write BENCHMARKS.md (quick criterion timings
     /// by default).
     Bench(bench::BenchArgs),
+    /// Run cargo-mutants over the hand-written code, one file at a time with the tests
+    /// that cover it, and write TESTING.md from its outcomes (needs cargo-mutants).
+    Mutants(mutants::MutantsArgs),
 }
 
 fn diff(
@@ -132,6 +136,16 @@ fn main() -> ExitCode {
                 path.strip_prefix(&root).unwrap_or(&path).display()
             );
             true
+        }),
+        Command::Mutants(args) => mutants::run(&root, &args).map(|(path, clean)| {
+            println!(
+                "wrote {}",
+                path.strip_prefix(&root).unwrap_or(&path).display()
+            );
+            if !clean {
+                eprintln!("xtask mutants: missed mutants or timeouts (see TESTING.md)");
+            }
+            clean
         }),
     };
     match result {
