@@ -274,8 +274,22 @@ fn command(root: &Path, scope: &Scope, out: &Path, in_place: bool, timeout: Dura
     cmd
 }
 
+/// Marks `file` as changed now. cargo-mutants restores a file it mutated in place with
+/// the file's old modification time, which is older than the build of the last mutant:
+/// cargo would then keep that mutant's build. Touching the file before and after a run
+/// makes the next build see the real source.
+fn touch(root: &Path, file: &str) -> Result<()> {
+    let path = root.join(file);
+    std::fs::File::options()
+        .append(true)
+        .open(&path)
+        .and_then(|f| f.set_modified(std::time::SystemTime::now()))
+        .with_context(|| format!("touching {}", path.display()))
+}
+
 fn run_one(root: &Path, scope: &Scope, out: &Path, in_place: bool) -> Result<()> {
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    touch(root, scope.file)?;
     let took = baseline(root, scope)?;
     // Four times the unmutated run, at least a minute: every test that waits carries
     // its own time limit, so a mutant that reaches this has hung the tests, which is a
@@ -292,6 +306,7 @@ fn run_one(root: &Path, scope: &Scope, out: &Path, in_place: bool) -> Result<()>
     let status = cmd
         .status()
         .context("running cargo mutants (install it: cargo install --locked cargo-mutants)")?;
+    touch(root, scope.file)?;
     // cargo-mutants exits 2 when mutants were missed and 3 when some timed out: those
     // are results, reported in TESTING.md. Anything else is a failure to run.
     match status.code() {
