@@ -122,7 +122,141 @@ pub const SCOPES: &[Scope] = &[
         packages: CORE,
         targets: RUNTIME_ALL,
     },
+    Scope {
+        file: "crates/vonage-cc/src/paging.rs",
+        packages: &["telnums-vonage-cc", "telnums-tests"],
+        targets: VONAGE,
+    },
+    Scope {
+        file: "crates/vonage-cc/src/lib.rs",
+        packages: &["telnums-vonage-cc", "telnums-tests"],
+        targets: VONAGE,
+    },
+    Scope {
+        file: "crates/webex-calling/src/paging.rs",
+        packages: &["telnums-webex-calling", "telnums-tests"],
+        targets: WEBEX,
+    },
+    Scope {
+        file: "crates/webex-calling/src/lib.rs",
+        packages: &["telnums-webex-calling", "telnums-tests"],
+        targets: WEBEX,
+    },
+    Scope {
+        file: "crates/fone-dynamics/src/paging.rs",
+        packages: &["telnums-fone-dynamics", "telnums-tests"],
+        targets: FONE,
+    },
+    Scope {
+        file: "crates/fone-dynamics/src/envelope.rs",
+        packages: &["telnums-fone-dynamics", "telnums-tests"],
+        targets: FONE,
+    },
+    Scope {
+        file: "crates/fone-dynamics/src/lib.rs",
+        packages: &["telnums-fone-dynamics", "telnums-tests"],
+        targets: FONE,
+    },
+    Scope {
+        file: "crates/apple-business/src/paging.rs",
+        packages: &["telnums-apple-business", "telnums-tests"],
+        targets: APPLE,
+    },
+    Scope {
+        file: "crates/apple-business/src/ql.rs",
+        packages: &["telnums-apple-business", "telnums-tests"],
+        targets: APPLE,
+    },
+    Scope {
+        file: "crates/apple-business/src/lib.rs",
+        packages: &["telnums-apple-business", "telnums-tests"],
+        targets: APPLE,
+    },
+    Scope {
+        file: "crates/zoom-phone/src/paging.rs",
+        packages: &["telnums-zoom-phone", "telnums-tests"],
+        targets: ZOOM,
+    },
+    Scope {
+        file: "crates/zoom-phone/src/lib.rs",
+        packages: &["telnums-zoom-phone", "telnums-tests"],
+        targets: ZOOM,
+    },
+    Scope {
+        file: "crates/telnums/src/convert.rs",
+        packages: &["telnums"],
+        targets: FACADE,
+    },
+    Scope {
+        file: "crates/telnums/src/lib.rs",
+        packages: &["telnums"],
+        targets: FACADE,
+    },
+    Scope {
+        file: "xtask/src/preprocess.rs",
+        packages: &["xtask", "telnums-tests"],
+        targets: XTASK,
+    },
+    Scope {
+        file: "xtask/src/postprocess.rs",
+        packages: &["xtask", "telnums-tests"],
+        targets: XTASK,
+    },
+    Scope {
+        file: "crates/cli/src/config.rs",
+        packages: &["telnums-cli"],
+        targets: CLI,
+    },
+    Scope {
+        file: "crates/cli/src/lib.rs",
+        packages: &["telnums-cli"],
+        targets: CLI,
+    },
+    Scope {
+        file: "crates/cli/src/main.rs",
+        packages: &["telnums-cli"],
+        targets: CLI,
+    },
+    Scope {
+        file: "crates/cli/src/output.rs",
+        packages: &["telnums-cli"],
+        targets: CLI,
+    },
+    Scope {
+        file: "crates/cli/src/demo.rs",
+        packages: &["telnums-cli"],
+        targets: CLI,
+    },
+    Scope {
+        file: "crates/cli/src/progress.rs",
+        packages: &["telnums-cli"],
+        targets: CLI,
+    },
 ];
+
+const VONAGE: &[&str] = &["--lib", "--test=runtime_vonage_cc", "--test=concurrency"];
+const WEBEX: &[&str] = &[
+    "--lib",
+    "--test=runtime_webex_calling",
+    "--test=concurrency",
+];
+const FONE: &[&str] = &[
+    "--lib",
+    "--test=runtime_fone_dynamics",
+    "--test=concurrency",
+    "--test=spec_examples",
+];
+const APPLE: &[&str] = &["--lib", "--test=runtime_apple_business", "--test=hostile"];
+const ZOOM: &[&str] = &["--lib", "--test=runtime_zoom_phone"];
+/// The facade's own tests (`examples` builds and runs every SDK example: too slow per
+/// mutant, and it checks the examples rather than the facade).
+const FACADE: &[&str] = &["--lib", "--test=convert"];
+/// The xtask's unit tests, and the drift check: a change to what is generated shows
+/// as generated code that no longer matches its spec.
+const XTASK: &[&str] = &["--lib", "--test=codegen"];
+/// The CLI's unit tests and `tests/cli.rs` (`tests/stall.rs` waits a minute by design
+/// and checks the core's timeouts, measured with the core).
+const CLI: &[&str] = &["--lib", "--test=cli"];
 
 /// The table of `--list`.
 fn describe(scope: &Scope) -> String {
