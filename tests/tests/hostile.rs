@@ -1187,3 +1187,79 @@ async fn tls_failure_names_the_cause() {
     })
     .await;
 }
+
+/// A token endpoint that fails in transit is a transport failure or a timeout, named as
+/// the token endpoint's and retried like any other: nobody listening (refused), and a
+/// stalled answer read by the caller's own HTTP client (its read timeout).
+#[tokio::test]
+async fn token_endpoint_transport_failures_are_retried() {
+    bounded(Duration::from_secs(30), async {
+        let api = RawServer::start(|_, mut s: TcpStream| async move {
+            raw::respond_json(&mut s, 200, &[], &zoom_page(&["z1"], "")).await;
+        })
+        .await;
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .expect("bind")
+            .local_addr()
+            .expect("addr")
+            .port();
+        let nobody = format!("http://127.0.0.1:{port}");
+        let creds = ClientCredentials::new(format!("{nobody}/oauth/token"), "id", "secret");
+        let c = builder::<ZoomPhoneClient>(&api.uri(), &Tune::default())
+            .credentials(creds)
+            .build()
+            .expect("client");
+        let err = list_zoom(c).await.expect_err("refused");
+        assert_eq!(err.kind(), &ErrorKind::Transport, "{err:?}");
+        assert!(err.is_retryable());
+        assert_eq!(err.attempts(), 3, "{err:?}");
+        let text = err.to_string();
+        assert!(
+            text.contains(&format!("token endpoint: cannot connect to {nobody}")),
+            "{text}"
+        );
+
+        let stalled = RawServer::start(|_, mut s: TcpStream| async move {
+            raw::stall(
+                &mut s,
+                &raw::head(200, &[("Content-Length", "100")]),
+                Duration::from_secs(20),
+            )
+            .await;
+        })
+        .await;
+        let http = reqwest_client(Duration::from_millis(300));
+        let creds =
+            ClientCredentials::new(format!("{}/oauth/token", stalled.uri()), "id", "secret")
+                .http_client(http);
+        let c = builder::<ZoomPhoneClient>(&api.uri(), &Tune::default())
+            .credentials(creds)
+            .build()
+            .expect("client");
+        let started = Instant::now();
+        let err = list_zoom(c).await.expect_err("stalled");
+        assert_eq!(err.kind(), &ErrorKind::Timeout, "{err:?}");
+        assert!(err.is_retryable());
+        assert_eq!(err.attempts(), 3, "{err:?}");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+        let text = err.to_string();
+        assert!(text.contains("token endpoint:"), "{text}");
+        assert!(
+            api.requests().is_empty(),
+            "the API is never called without a token"
+        );
+    })
+    .await;
+}
+
+/// A `reqwest` client with this read timeout, as a caller might supply.
+fn reqwest_client(read: Duration) -> telnums_core::reqwest::Client {
+    telnums_core::reqwest::Client::builder()
+        .read_timeout(read)
+        .build()
+        .expect("client")
+}

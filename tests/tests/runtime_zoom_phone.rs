@@ -320,3 +320,82 @@ async fn page_size_is_clamped_to_the_documented_range() {
         assert!(page.is_ok(), "{asked}: {page:?}");
     }
 }
+
+/// `expires_in` sent as a string (`"1"`) is a lifetime like a number: the token is
+/// refreshed after it.
+#[tokio::test]
+async fn expires_in_as_a_string_is_honoured() {
+    bounded(async {
+        use wiremock::matchers::method;
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/oauth/token"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({ "access_token": "short-lived", "expires_in": " 1 " })),
+            )
+            .expect(2)
+            .mount(&server)
+            .await;
+        Mock::given(path("/phone/numbers"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body(&["a".to_owned()], None)))
+            .mount(&server)
+            .await;
+        let creds = telnums_core::ClientCredentials::new(
+            format!("{}/oauth/token", server.uri()),
+            "id",
+            "secret-value",
+        )
+        .refresh_margin(std::time::Duration::ZERO);
+        let client = ZoomPhoneClient::builder()
+            .base_url(server.uri())
+            .credentials(creds)
+            .build()
+            .expect("client");
+        client.list_phone_numbers().page(None).await.expect("page");
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+        client.list_phone_numbers().page(None).await.expect("page");
+    })
+    .await
+}
+
+/// A token endpoint's error page that is not JSON becomes one line of its text, even
+/// when the text comes after a long run of markup and blank space.
+#[tokio::test]
+async fn token_endpoint_error_page_is_one_line() {
+    bounded(async {
+        use wiremock::matchers::method;
+        let server = MockServer::start().await;
+        let page = format!(
+            "<html><head><title></title></head>{}<body><h1>Access denied</h1></body></html>",
+            " \n".repeat(400)
+        );
+        Mock::given(method("POST"))
+            .and(path("/oauth/token"))
+            .respond_with(ResponseTemplate::new(403).set_body_raw(page, "text/html"))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let creds = telnums_core::ClientCredentials::new(
+            format!("{}/oauth/token", server.uri()),
+            "id",
+            "secret-value",
+        );
+        let client = ZoomPhoneClient::builder()
+            .base_url(server.uri())
+            .credentials(creds)
+            .build()
+            .expect("client");
+        let err = client
+            .list_phone_numbers()
+            .page(None)
+            .await
+            .expect_err("403");
+        assert_eq!(err.kind(), &telnums_core::ErrorKind::Auth);
+        assert_eq!(
+            err.message(),
+            Some("token endpoint answered HTTP 403: Access denied")
+        );
+    })
+    .await
+}
