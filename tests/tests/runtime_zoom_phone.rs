@@ -399,3 +399,51 @@ async fn token_endpoint_error_page_is_one_line() {
     })
     .await
 }
+
+/// `user_agent` replaces the telnums default on the wire; a caller's own
+/// `reqwest::Client` is the one that sends (its default headers arrive).
+#[tokio::test]
+async fn user_agent_and_a_callers_http_client_reach_the_server() {
+    bounded(async {
+        let server = MockServer::start().await;
+        Mock::given(path("/phone/numbers"))
+            .and(wiremock::matchers::header("user-agent", "custom-agent/1"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body(&["a".to_owned()], None)))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = ZoomPhoneClient::builder()
+            .base_url(server.uri())
+            .bearer_token("t")
+            .user_agent("custom-agent/1")
+            .build()
+            .expect("client");
+        client.list_phone_numbers().page(None).await.expect("page");
+
+        let server = MockServer::start().await;
+        Mock::given(path("/phone/numbers"))
+            .and(wiremock::matchers::header("x-caller", "mine"))
+            .and(wiremock::matchers::header("authorization", "Bearer t"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body(&["a".to_owned()], None)))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let mut headers = telnums_core::reqwest::header::HeaderMap::new();
+        headers.insert(
+            "x-caller",
+            telnums_core::reqwest::header::HeaderValue::from_static("mine"),
+        );
+        let http = telnums_core::reqwest::Client::builder()
+            .default_headers(headers)
+            .build()
+            .expect("http");
+        let client = ZoomPhoneClient::builder()
+            .base_url(server.uri())
+            .bearer_token("t")
+            .http_client(http)
+            .build()
+            .expect("client");
+        client.list_phone_numbers().page(None).await.expect("page");
+    })
+    .await
+}
