@@ -568,7 +568,17 @@ pub async fn times_out<C: Case>() {
     let err = collect::<C>(&client).await.expect_err("times out");
     assert_eq!(err.kind(), &ErrorKind::Timeout, "{err:?}");
     assert!(started.elapsed() < Duration::from_secs(2));
-    assert!(err.to_string().contains(C::KEY));
+    assert!(err.to_string().starts_with(C::KEY), "{err}");
+    assert_eq!(
+        err.message(),
+        Some(
+            format!(
+                "{}: attempt took longer than 0.2 s (total timeout)",
+                server.uri()
+            )
+            .as_str()
+        )
+    );
 }
 
 /// A body cut off mid-way ends with a decode error that names the provider.
