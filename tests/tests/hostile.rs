@@ -1328,3 +1328,44 @@ async fn a_body_exactly_at_the_limit_is_accepted() {
     })
     .await;
 }
+
+/// An error page whose text comes after a long run of markup and blank space (more
+/// than the 200 characters kept): the message is still that text, on the runtime's
+/// path (Zoom's undocumented 502) and the generated code's (Webex documents 502).
+#[tokio::test]
+async fn error_page_text_after_long_markup() {
+    bounded(Duration::from_secs(30), async {
+        let page = Arc::new(format!(
+            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>{}</style></head>{}\
+             <body><p>Upstream maintenance</p></body></html>",
+            "\n".repeat(300),
+            "<div>\n</div>".repeat(60)
+        ));
+        let server = RawServer::start(move |_, mut s: TcpStream| {
+            let page = page.clone();
+            async move {
+                raw::respond(
+                    &mut s,
+                    502,
+                    &[("Content-Type", "text/html")],
+                    page.as_bytes(),
+                )
+                .await;
+            }
+        })
+        .await;
+        let t = Tune {
+            retry: RetryPolicy::never(),
+            ..Tune::default()
+        };
+        for p in [Prov::Zoom, Prov::Webex] {
+            let err = list(p, &server.uri(), &t).await.expect_err("502");
+            assert_eq!(
+                err.message(),
+                Some("Upstream maintenance"),
+                "{p:?}: {err:?}"
+            );
+        }
+    })
+    .await;
+}

@@ -325,3 +325,35 @@ async fn next_link_to_another_host_is_refused() {
         .expect("recorded")
         .is_empty());
 }
+
+/// A page carries the `apple-request-id` it came with, and its status.
+#[tokio::test]
+async fn request_id_on_success() {
+    let server = MockServer::start().await;
+    Mock::given(path(list_path()))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("apple-request-id", "cbc6080e-53c8-43cb-8d46-082859226bfb")
+                .set_body_json(body(&["a".into()], None)),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let page = client(&server)
+        .list_caller_ids(ORG, BRAND)
+        .first_page()
+        .await
+        .expect("page");
+    assert_eq!(
+        page.request_id(),
+        Some("cbc6080e-53c8-43cb-8d46-082859226bfb")
+    );
+    assert_eq!(page.status().as_u16(), 200);
+    assert_eq!(
+        page.headers()
+            .get("apple-request-id")
+            .and_then(|v| v.to_str().ok()),
+        page.request_id()
+    );
+    assert_eq!(page.into_inner().data.len(), 1);
+}

@@ -447,3 +447,49 @@ async fn user_agent_and_a_callers_http_client_reach_the_server() {
     })
     .await
 }
+
+/// With no retries allowed, a 401 is not retried even with OAuth2 credentials: one
+/// token, one attempt.
+#[tokio::test]
+async fn unauthorized_without_retries_is_not_refreshed() {
+    bounded(async {
+        use wiremock::matchers::method;
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/oauth/token"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({ "access_token": "revoked", "expires_in": 3600 })),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(path("/phone/numbers"))
+            .respond_with(
+                ResponseTemplate::new(401)
+                    .set_body_json(json!({"code": 124, "message": "Invalid access token."})),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        let creds = telnums_core::ClientCredentials::new(
+            format!("{}/oauth/token", server.uri()),
+            "id",
+            "secret-value",
+        );
+        let client = ZoomPhoneClient::builder()
+            .base_url(server.uri())
+            .credentials(creds)
+            .retry(RetryPolicy::never())
+            .build()
+            .expect("client");
+        let err = client
+            .list_phone_numbers()
+            .page(None)
+            .await
+            .expect_err("401");
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
+        assert_eq!(err.attempts(), 1);
+    })
+    .await
+}
