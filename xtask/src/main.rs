@@ -138,10 +138,12 @@ fn main() -> ExitCode {
             true
         }),
         Command::Mutants(args) => mutants::run(&root, &args).map(|(path, clean)| {
-            println!(
-                "wrote {}",
-                path.strip_prefix(&root).unwrap_or(&path).display()
-            );
+            if let Some(path) = path {
+                println!(
+                    "wrote {}",
+                    path.strip_prefix(&root).unwrap_or(&path).display()
+                );
+            }
             if !clean {
                 eprintln!("xtask mutants: missed mutants or timeouts (see TESTING.md)");
             }
