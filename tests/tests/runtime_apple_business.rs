@@ -357,3 +357,35 @@ async fn request_id_on_success() {
     );
     assert_eq!(page.into_inner().data.len(), 1);
 }
+
+/// A blank `cursors.after` is no cursor: the `next` link is followed instead; blank
+/// both ways, the listing ends.
+#[tokio::test]
+async fn blank_cursors_are_no_cursors() {
+    let server = MockServer::start().await;
+    Mock::given(path(list_path()))
+        .and(query_param_is_missing("after"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(
+            &["a".into()],
+            json!({ "cursors": { "after": "  " }, "next": next_url(1) }),
+        )))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path(list_path()))
+        .and(query_param("after", "cur1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(
+            &["b".into()],
+            json!({ "cursors": { "after": "" }, "next": " " }),
+        )))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let ids: Vec<String> = client(&server)
+        .list_caller_ids(ORG, BRAND)
+        .items()
+        .map(|r| r.expect("item").id)
+        .collect()
+        .await;
+    assert_eq!(ids, ["a", "b"]);
+}

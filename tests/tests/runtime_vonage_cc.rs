@@ -257,3 +257,25 @@ async fn an_empty_page_ends_the_listing() {
         );
     }
 }
+
+/// Read one page at a time, the listing continues from the page the server says it
+/// served (`meta.page`), so a server that skips ahead is followed, not second-guessed.
+#[tokio::test]
+async fn continues_from_the_page_the_server_served() {
+    let server = MockServer::start().await;
+    for (asked, body) in [
+        (1, page_body(2, Some(3), &["a", "b"])),
+        (3, page_body(3, Some(3), &["c"])),
+    ] {
+        Mock::given(path("/useradmin/callbackNumbers"))
+            .and(query_param("page", asked.to_string()))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    assert_eq!(
+        list_ids(&server, 1).await.expect("listing"),
+        ["a", "b", "c"]
+    );
+}

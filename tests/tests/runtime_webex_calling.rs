@@ -281,3 +281,76 @@ async fn page_size_is_clamped_to_the_documented_range() {
         assert!(page.is_ok(), "{asked}: {page:?}");
     }
 }
+
+/// One page at a time, the next page is where the server's `Link` says (here it skips
+/// ahead), not where the client's own offset arithmetic would go.
+#[tokio::test]
+async fn the_link_decides_the_next_offset() {
+    let server = MockServer::start().await;
+    let link =
+        |start: usize| format!("</v1/telephony/config/numbers?start={start}&max=2>; rel=\"next\"");
+    for (start, ids, next) in [(0, vec!["a", "b"], Some(10)), (10, vec!["c"], None)] {
+        let ids: Vec<String> = ids.into_iter().map(String::from).collect();
+        let mut response = ResponseTemplate::new(200).set_body_json(body(&ids));
+        if let Some(next) = next {
+            response = response.insert_header("Link", link(next).as_str());
+        }
+        Mock::given(query_param("start", start.to_string()))
+            .and(query_param("max", "2"))
+            .respond_with(response)
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let client = WebexClient::builder()
+        .base_url(server.uri())
+        .bearer_token("t")
+        .build()
+        .expect("client");
+    let got: Vec<_> = client
+        .list_numbers()
+        .page_size(2)
+        .items()
+        .map_ok(|n| n.extension.unwrap_or_default())
+        .try_collect()
+        .await
+        .expect("listing");
+    assert_eq!(got, ["a", "b", "c"]);
+}
+
+/// Several pages in flight without `Link` headers: offsets by `start`/`max`, ending at
+/// the first short page.
+#[tokio::test]
+async fn concurrent_offsets_without_link_end_at_a_short_page() {
+    let server = MockServer::start().await;
+    for (start, ids) in [(0, vec!["a", "b"]), (2, vec!["c", "d"]), (4, vec!["e"])] {
+        let ids: Vec<String> = ids.into_iter().map(String::from).collect();
+        Mock::given(query_param("start", start.to_string()))
+            .and(query_param("max", "2"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body(&ids)))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    // Asked for ahead of time, past the end.
+    Mock::given(query_param("max", "2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body(&[])))
+        .with_priority(10)
+        .mount(&server)
+        .await;
+    let client = WebexClient::builder()
+        .base_url(server.uri())
+        .bearer_token("t")
+        .build()
+        .expect("client");
+    let got: Vec<_> = client
+        .list_numbers()
+        .page_size(2)
+        .concurrency(3)
+        .items()
+        .map_ok(|n| n.extension.unwrap_or_default())
+        .try_collect()
+        .await
+        .expect("listing");
+    assert_eq!(got, ["a", "b", "c", "d", "e"]);
+}
