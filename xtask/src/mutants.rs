@@ -250,7 +250,7 @@ const APPLE: &[&str] = &["--lib", "--test=runtime_apple_business", "--test=hosti
 const ZOOM: &[&str] = &["--lib", "--test=runtime_zoom_phone"];
 /// The facade's own tests (`examples` builds and runs every SDK example: too slow per
 /// mutant, and it checks the examples rather than the facade).
-const FACADE: &[&str] = &["--lib", "--test=convert"];
+const FACADE: &[&str] = &["--lib", "--test=convert", "--test=listing"];
 /// The xtask's unit tests, and the drift check: a change to what is generated shows
 /// as generated code that no longer matches its spec.
 const XTASK: &[&str] = &["--lib", "--test=codegen"];

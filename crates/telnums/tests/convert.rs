@@ -91,6 +91,7 @@ fn provider_keys_round_trip() {
     for p in Provider::ALL {
         assert_eq!(p.key().parse::<Provider>(), Ok(p));
         assert_eq!(serde_json::to_value(p).expect("json"), p.key());
+        assert_eq!(p.to_string(), p.key());
         assert!(p.is_enabled());
     }
     assert!("teams".parse::<Provider>().is_err());
