@@ -1026,3 +1026,151 @@ async fn broken_pipe_ends_the_listing_quietly() {
     let pages = server.received_requests().await.map_or(0, |r| r.len());
     assert!(pages < 100, "stopped soon after: {pages} pages requested");
 }
+
+/// Runs `telnums` in `dir` (for relative `--output` paths).
+fn telnums_in(dir: &std::path::Path, args: &[&str]) -> Run {
+    let mut command = Command::cargo_bin("telnums").expect("binary");
+    command
+        .current_dir(dir)
+        .args(args)
+        .env("TELNUMS_TOKEN", TOKEN)
+        .env("TELNUMS_ACCOUNT_SID", ACCOUNT)
+        .env_remove("TELNUMS_CLIENT_ID")
+        .timeout(Duration::from_secs(60));
+    let output = command.output().expect("runs");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Files in `dir` other than `keep`: a temporary file left behind shows here.
+fn leftovers(dir: &std::path::Path, keep: &[&str]) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| !keep.contains(&n.as_str()))
+        .collect()
+}
+
+/// `--output FILE` writes the listing to FILE (nothing on stdout) and leaves no
+/// temporary file; a relative name is relative to the working directory; a new file
+/// gets the usual permissions, an existing one keeps its own.
+#[tokio::test(flavor = "multi_thread")]
+async fn output_file_receives_the_listing() {
+    let server = demo::start().await;
+    let base = server.uri();
+    let dir = tempdir("output-ok");
+    let run = tokio::task::block_in_place(|| {
+        telnums_in(
+            &dir,
+            &[
+                "list",
+                "zoom-phone",
+                "--base-url",
+                &base,
+                "--format",
+                "ndjson",
+                "--output",
+                "numbers.ndjson",
+            ],
+        )
+    });
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    let written = std::fs::read_to_string(dir.join("numbers.ndjson")).expect("written");
+    let piped = tokio::task::block_in_place(|| {
+        telnums(&[
+            "list",
+            "zoom-phone",
+            "--base-url",
+            &base,
+            "--format",
+            "ndjson",
+        ])
+    });
+    assert_eq!(written, piped.stdout);
+    assert_eq!(written.lines().count(), 3);
+    assert_eq!(leftovers(&dir, &["numbers.ndjson"]), Vec::<String>::new());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = |p: &std::path::Path| {
+            std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777
+        };
+        assert_eq!(mode(&dir.join("numbers.ndjson")), 0o644);
+        let private = dir.join("private.csv");
+        std::fs::write(&private, "old").expect("write");
+        std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        let target = private.display().to_string();
+        let run = tokio::task::block_in_place(|| {
+            telnums(&[
+                "list",
+                "zoom-phone",
+                "--base-url",
+                &base,
+                "--format",
+                "csv",
+                "--output",
+                &target,
+            ])
+        });
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert_eq!(
+            mode(&private),
+            0o600,
+            "an existing file keeps its permissions"
+        );
+        assert!(std::fs::read_to_string(&private)
+            .expect("read")
+            .starts_with("provider,id,number"));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A listing that fails leaves the output file as it was, and nothing beside it; a
+/// directory that does not exist is a usage error.
+#[tokio::test(flavor = "multi_thread")]
+async fn output_file_is_untouched_when_the_listing_fails() {
+    let server = MockServer::start().await;
+    serve(
+        &server,
+        "zoom-phone",
+        ResponseTemplate::new(401).set_body_json(json!({ "message": "Invalid access token" })),
+    )
+    .await;
+    let base = server.uri();
+    let dir = tempdir("output-failed");
+    let target = dir.join("numbers.json");
+    std::fs::write(&target, "yesterday's listing").expect("write");
+    let path = target.display().to_string();
+    let run = tokio::task::block_in_place(|| {
+        telnums(&[
+            "list",
+            "zoom-phone",
+            "--base-url",
+            &base,
+            "--format",
+            "json",
+            "--output",
+            &path,
+        ])
+    });
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("401"), "{}", run.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&target).expect("read"),
+        "yesterday's listing"
+    );
+    assert_eq!(leftovers(&dir, &["numbers.json"]), Vec::<String>::new());
+
+    let missing = dir.join("no-such-dir").join("numbers.json");
+    let path = missing.display().to_string();
+    let run = tokio::task::block_in_place(|| {
+        telnums(&["list", "zoom-phone", "--base-url", &base, "--output", &path])
+    });
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("cannot write"), "{}", run.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}
