@@ -474,6 +474,13 @@ mod tests {
             ])),
             "connection closed before message completed"
         );
+        assert_eq!(
+            describe_chain(&chain(&[
+                "connection error",
+                "connection error (os error 111)"
+            ])),
+            "connection error (os error 111)"
+        );
         // reqwest's generic wrapper goes when something more specific follows, and
         // stays when it is all there is.
         assert_eq!(
@@ -559,6 +566,20 @@ mod tests {
         }
         assert!(b.rest.capacity() <= 1000, "{}", b.rest.capacity());
         assert!(b.push(Bytes::from_static(b"x")).is_err());
+
+        // The first two chunks are put together in a buffer of their size, no more.
+        let mut b = BodyBuffer::new(1000, None);
+        b.push(Bytes::from_static(b"0123456789")).expect("fits");
+        b.push(Bytes::from_static(b"0123456789")).expect("fits");
+        assert_eq!(b.rest.capacity(), 20);
+        // A chunk that the buffer must grow for never grows it past the limit (a Vec
+        // left to grow by itself would double to 1200 here).
+        let mut b = BodyBuffer::new(1000, None);
+        for size in [300, 300, 390] {
+            b.push(Bytes::from(vec![b'x'; size])).expect("fits");
+        }
+        assert_eq!(b.len(), 990);
+        assert!(b.rest.capacity() <= 1000, "{}", b.rest.capacity());
 
         // A declared length sizes the buffer once.
         let mut b = BodyBuffer::new(1000, Some(300));
