@@ -1,12 +1,14 @@
 //! Shared runtime scenarios for Apple Business Connect, plus `ql` encoding.
 
+use std::time::Duration;
+
 use futures::stream::BoxStream;
 use futures::StreamExt;
 use serde_json::json;
 use telnums_apple_business::{AppleBusinessClient, ErrorKind, Ql, QlField};
 use telnums_core::{Error, RetryPolicy};
-use telnums_tests::scenarios::{Case, Settings};
-use wiremock::matchers::{path, query_param, query_param_is_missing};
+use telnums_tests::scenarios::{bounded, Case, Settings};
+use wiremock::matchers::{header, header_regex, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 struct Apple;
@@ -209,31 +211,88 @@ async fn request_id_in_errors() {
     assert_eq!(err.message(), Some("Brand not found (NOT_FOUND)"));
 }
 
-/// Without `cursors.after`, the relative `next` link is followed on the client's host.
+/// Without `cursors.after`, the relative `next` link is followed on the client's host,
+/// with what every request carries: the credentials, `Accept: application/json`, the
+/// telnums `User-Agent`, and retries (the linked page fails once with a 503).
 #[tokio::test]
 async fn follows_next_link_without_cursor() {
-    let server = MockServer::start().await;
-    let first = page(&["a".into()], json!({ "next": next_url(1) }));
-    Mock::given(path(list_path()))
-        .and(query_param_is_missing("after"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(first))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(path(list_path()))
-        .and(query_param("after", "cur1"))
-        .and(query_param("ql", QL))
-        .respond_with(ResponseTemplate::new(200).set_body_json(body(&["b".into()], None)))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let ids: Vec<String> = client(&server)
-        .list_caller_ids(ORG, BRAND)
-        .items()
-        .map(|r| r.expect("item").id)
-        .collect()
-        .await;
-    assert_eq!(ids, ["a", "b"]);
+    bounded(async {
+        let server = MockServer::start().await;
+        let first = page(&["a".into()], json!({ "next": next_url(1) }));
+        let common = || {
+            Mock::given(method("GET"))
+                .and(path(list_path()))
+                .and(header("authorization", "Bearer t"))
+                .and(header("accept", "application/json"))
+                .and(header_regex("user-agent", "^telnums-apple-business/"))
+        };
+        common()
+            .and(query_param_is_missing("after"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(first))
+            .expect(1)
+            .mount(&server)
+            .await;
+        common()
+            .and(query_param("after", "cur1"))
+            .and(query_param("ql", QL))
+            .respond_with(ResponseTemplate::new(503))
+            .up_to_n_times(1)
+            .with_priority(1)
+            .expect(1)
+            .mount(&server)
+            .await;
+        common()
+            .and(query_param("after", "cur1"))
+            .and(query_param("ql", QL))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body(&["b".into()], None)))
+            .with_priority(2)
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = AppleBusinessClient::builder()
+            .base_url(format!("{}/api/v1", server.uri()))
+            .bearer_token("t")
+            .retry(RetryPolicy::default().with_initial_backoff(Duration::from_millis(10)))
+            .build()
+            .expect("client");
+        let ids: Vec<String> = client
+            .list_caller_ids(ORG, BRAND)
+            .items()
+            .map(|r| r.expect("item").id)
+            .collect()
+            .await;
+        assert_eq!(ids, ["a", "b"]);
+        let sent = server.received_requests().await.expect("recorded");
+        assert_eq!(sent.len(), 3, "first page, the linked page twice");
+        assert!(
+            sent.iter().all(|r| r.headers.get("api-version").is_none()),
+            "generator header leaked"
+        );
+    })
+    .await
+}
+
+/// `limit` below 1 is raised to 1; no `limit` is sent unless one is set.
+#[tokio::test]
+async fn page_size_is_clamped_to_the_documented_range() {
+    for (asked, sent) in [(Some(0u32), Some("1")), (Some(7), Some("7")), (None, None)] {
+        let server = MockServer::start().await;
+        let mock = Mock::given(path(list_path()));
+        let mock = match sent {
+            Some(limit) => mock.and(query_param("limit", limit)),
+            None => mock.and(query_param_is_missing("limit")),
+        };
+        mock.respond_with(ResponseTemplate::new(200).set_body_json(body(&["a".into()], None)))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let mut listing = client(&server).list_caller_ids(ORG, BRAND);
+        if let Some(n) = asked {
+            listing = listing.page_size(n);
+        }
+        let page = listing.first_page().await;
+        assert!(page.is_ok(), "{asked:?}: {page:?}");
+    }
 }
 
 /// A `next` link to another host is refused before anything is sent there: the
@@ -304,4 +363,68 @@ fn ql_fields_and_operators_match_the_spec() {
         .collect();
     let known: Vec<String> = QlOp::ALL.iter().map(|o| o.as_str().to_owned()).collect();
     assert_eq!(operators, known);
+}
+
+/// A page carries the `apple-request-id` it came with, and its status.
+#[tokio::test]
+async fn request_id_on_success() {
+    let server = MockServer::start().await;
+    Mock::given(path(list_path()))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("apple-request-id", "cbc6080e-53c8-43cb-8d46-082859226bfb")
+                .set_body_json(body(&["a".into()], None)),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let page = client(&server)
+        .list_caller_ids(ORG, BRAND)
+        .first_page()
+        .await
+        .expect("page");
+    assert_eq!(
+        page.request_id(),
+        Some("cbc6080e-53c8-43cb-8d46-082859226bfb")
+    );
+    assert_eq!(page.status().as_u16(), 200);
+    assert_eq!(
+        page.headers()
+            .get("apple-request-id")
+            .and_then(|v| v.to_str().ok()),
+        page.request_id()
+    );
+    assert_eq!(page.into_inner().data.len(), 1);
+}
+
+/// A blank `cursors.after` is no cursor: the `next` link is followed instead; blank
+/// both ways, the listing ends.
+#[tokio::test]
+async fn blank_cursors_are_no_cursors() {
+    let server = MockServer::start().await;
+    Mock::given(path(list_path()))
+        .and(query_param_is_missing("after"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(
+            &["a".into()],
+            json!({ "cursors": { "after": "  " }, "next": next_url(1) }),
+        )))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path(list_path()))
+        .and(query_param("after", "cur1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(
+            &["b".into()],
+            json!({ "cursors": { "after": "" }, "next": " " }),
+        )))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let ids: Vec<String> = client(&server)
+        .list_caller_ids(ORG, BRAND)
+        .items()
+        .map(|r| r.expect("item").id)
+        .collect()
+        .await;
+    assert_eq!(ids, ["a", "b"]);
 }

@@ -1,9 +1,11 @@
 //! Shared runtime scenarios for Fone Dynamics, plus its body shapes and number path.
 
+use std::sync::Arc;
+
 use futures::stream::BoxStream;
 use futures::{StreamExt, TryStreamExt};
 use serde_json::json;
-use telnums_core::{Error, ErrorKind, RetryPolicy};
+use telnums_core::{BasicAuth, Credentials, Error, ErrorKind, RetryPolicy};
 use telnums_fone_dynamics::{Capability, FoneDynamicsClient, NumberType};
 use telnums_tests::scenarios::{Case, Settings};
 use wiremock::matchers::{header, path, query_param};
@@ -38,6 +40,14 @@ impl Case for Fone {
 
     fn client(s: Settings) -> FoneDynamicsClient {
         telnums_tests::scenarios::build(s)
+    }
+
+    /// HTTP Basic with the account SID as the user and the token as the password.
+    fn credentials(token: &str) -> (Arc<dyn Credentials>, String) {
+        (
+            Arc::new(BasicAuth::new(SID, token)),
+            telnums_tests::scenarios::basic(SID, token),
+        )
     }
 
     fn list_path() -> String {
@@ -188,5 +198,139 @@ async fn error_body_and_new_routing_method() {
             .map(ToString::to_string)
             .as_deref(),
         Some("Flow")
+    );
+}
+
+/// `Results_Count` outside the documented 1..=200 is clamped, never sent as is.
+#[tokio::test]
+async fn page_size_is_clamped_to_the_documented_range() {
+    for (asked, sent) in [
+        (0u32, "1"),
+        (1, "1"),
+        (200, "200"),
+        (201, "200"),
+        (42, "42"),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(path(format!("/v2/Accounts/{SID}/Numbers")))
+            .and(query_param("Results_Count", sent))
+            .and(query_param("Results_Skip", "0"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(wrapped(&["+61255500001".into()])),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        let page = client(&server)
+            .list_account_numbers(SID)
+            .page_size(asked)
+            .page(0)
+            .await;
+        assert!(page.is_ok(), "{asked}: {page:?}");
+    }
+}
+
+/// No types or capabilities means no filter on the wire (not an empty one), and a value
+/// given twice is sent once.
+#[tokio::test]
+async fn filters_are_sent_only_when_set_and_once_each() {
+    use wiremock::matchers::query_param_is_missing;
+    let server = MockServer::start().await;
+    Mock::given(path(format!("/v2/Accounts/{SID}/Numbers")))
+        .and(query_param_is_missing("Type"))
+        .and(query_param_is_missing("Capabilites"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(wrapped(&["+61255500001".into()])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server)
+        .list_account_numbers(SID)
+        .number_types(&[])
+        .capabilities(&[])
+        .page(0)
+        .await
+        .expect("no filters");
+
+    let server = MockServer::start().await;
+    Mock::given(path(format!("/v2/Accounts/{SID}/Numbers")))
+        .and(query_param("Type", "Local,National"))
+        .and(query_param("Capabilites", "Voice"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(wrapped(&["+61255500001".into()])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server)
+        .list_account_numbers(SID)
+        .number_types(&[NumberType::Local, NumberType::National, NumberType::Local])
+        .capabilities(&[Capability::Voice, Capability::Voice])
+        .page(0)
+        .await
+        .expect("deduplicated filters");
+}
+
+/// An empty page after a page whose only entry has no number ends the listing: it is
+/// not "the same page twice".
+#[tokio::test]
+async fn an_empty_page_after_an_unnamed_entry_ends_the_listing() {
+    let server = MockServer::start().await;
+    let mut unnamed = number("+61255500001");
+    unnamed.as_object_mut().expect("object").remove("Number");
+    Mock::given(path(format!("/v2/Accounts/{SID}/Numbers")))
+        .and(query_param("Results_Skip", "0"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "Numbers": [unnamed] })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path(format!("/v2/Accounts/{SID}/Numbers")))
+        .and(query_param("Results_Skip", "1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "Numbers": [] })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let got: Vec<_> = client(&server)
+        .list_account_numbers(SID)
+        .page_size(1)
+        .items()
+        .try_collect()
+        .await
+        .expect("listing");
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].number, None);
+}
+
+/// A server that sends more than `Results_Count` asked for: the next page starts after
+/// what it sent, so nothing is listed twice.
+#[tokio::test]
+async fn the_next_page_starts_after_what_was_sent() {
+    let server = MockServer::start().await;
+    for (skip, ids) in [
+        (0, vec!["+61255500001", "+61255500002", "+61255500003"]),
+        (3, vec!["+61255500004"]),
+    ] {
+        let ids: Vec<String> = ids.into_iter().map(String::from).collect();
+        Mock::given(path(format!("/v2/Accounts/{SID}/Numbers")))
+            .and(query_param("Results_Skip", skip.to_string()))
+            .and(query_param("Results_Count", "2"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(wrapped(&ids)))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let got: Vec<_> = client(&server)
+        .list_account_numbers(SID)
+        .page_size(2)
+        .items()
+        .map_ok(|n| n.number.unwrap_or_default())
+        .try_collect()
+        .await
+        .expect("listing");
+    assert_eq!(
+        got,
+        [
+            "+61255500001",
+            "+61255500002",
+            "+61255500003",
+            "+61255500004"
+        ]
     );
 }

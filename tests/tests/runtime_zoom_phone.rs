@@ -4,7 +4,7 @@ use futures::stream::BoxStream;
 use futures::StreamExt;
 use serde_json::json;
 use telnums_core::{Error, RetryPolicy};
-use telnums_tests::scenarios::{Case, Settings};
+use telnums_tests::scenarios::{bounded, Case, Settings};
 use telnums_zoom_phone::{types, ZoomPhoneClient};
 use wiremock::matchers::{path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -140,10 +140,23 @@ async fn tracking_id_in_errors() {
 /// A 401 with OAuth2 credentials refreshes the token once and retries once, never more.
 #[tokio::test]
 async fn unauthorized_after_refresh_is_not_retried_forever() {
+    bounded(unauthorized_after_refresh_is_not_retried_forever_run()).await
+}
+
+async fn unauthorized_after_refresh_is_not_retried_forever_run() {
     use wiremock::matchers::method;
     let server = MockServer::start().await;
+    // Zoom's server-to-server grant: `account_credentials` with the account id, the
+    // client authenticated with HTTP Basic.
     Mock::given(method("POST"))
         .and(path("/oauth/token"))
+        .and(wiremock::matchers::header(
+            "authorization",
+            telnums_tests::scenarios::basic("id", "secret-value"),
+        ))
+        .and(wiremock::matchers::body_string(
+            "grant_type=account_credentials&account_id=acct",
+        ))
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(json!({ "access_token": "revoked-soon", "expires_in": 3600 })),
@@ -152,6 +165,10 @@ async fn unauthorized_after_refresh_is_not_retried_forever() {
         .mount(&server)
         .await;
     Mock::given(path("/phone/numbers"))
+        .and(wiremock::matchers::header(
+            "authorization",
+            "Bearer revoked-soon",
+        ))
         .respond_with(
             ResponseTemplate::new(401)
                 .set_body_json(json!({"code": 124, "message": "Invalid access token."})),
@@ -210,6 +227,10 @@ async fn oversized_body_is_a_typed_error() {
 /// Connection failures are retried up to the cap, then reported as transport errors.
 #[tokio::test]
 async fn connection_refused_is_retried_then_reported() {
+    bounded(connection_refused_is_retried_then_reported_run()).await
+}
+
+async fn connection_refused_is_retried_then_reported_run() {
     // Bind and drop a listener: nothing listens on that port afterwards.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .expect("bind")
@@ -298,4 +319,177 @@ async fn page_size_is_clamped_to_the_documented_range() {
             .await;
         assert!(page.is_ok(), "{asked}: {page:?}");
     }
+}
+
+/// `expires_in` sent as a string (`"1"`) is a lifetime like a number: the token is
+/// refreshed after it.
+#[tokio::test]
+async fn expires_in_as_a_string_is_honoured() {
+    bounded(async {
+        use wiremock::matchers::method;
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/oauth/token"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({ "access_token": "short-lived", "expires_in": " 1 " })),
+            )
+            .expect(2)
+            .mount(&server)
+            .await;
+        Mock::given(path("/phone/numbers"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body(&["a".to_owned()], None)))
+            .mount(&server)
+            .await;
+        let creds = telnums_core::ClientCredentials::new(
+            format!("{}/oauth/token", server.uri()),
+            "id",
+            "secret-value",
+        )
+        .refresh_margin(std::time::Duration::ZERO);
+        let client = ZoomPhoneClient::builder()
+            .base_url(server.uri())
+            .credentials(creds)
+            .build()
+            .expect("client");
+        client.list_phone_numbers().page(None).await.expect("page");
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+        client.list_phone_numbers().page(None).await.expect("page");
+    })
+    .await
+}
+
+/// A token endpoint's error page that is not JSON becomes one line of its text, even
+/// when the text comes after a long run of markup and blank space.
+#[tokio::test]
+async fn token_endpoint_error_page_is_one_line() {
+    bounded(async {
+        use wiremock::matchers::method;
+        let server = MockServer::start().await;
+        let page = format!(
+            "<html><head><title></title></head>{}<body><h1>Access denied</h1></body></html>",
+            " \n".repeat(400)
+        );
+        Mock::given(method("POST"))
+            .and(path("/oauth/token"))
+            .respond_with(ResponseTemplate::new(403).set_body_raw(page, "text/html"))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let creds = telnums_core::ClientCredentials::new(
+            format!("{}/oauth/token", server.uri()),
+            "id",
+            "secret-value",
+        );
+        let client = ZoomPhoneClient::builder()
+            .base_url(server.uri())
+            .credentials(creds)
+            .build()
+            .expect("client");
+        let err = client
+            .list_phone_numbers()
+            .page(None)
+            .await
+            .expect_err("403");
+        assert_eq!(err.kind(), &telnums_core::ErrorKind::Auth);
+        assert_eq!(
+            err.message(),
+            Some("token endpoint answered HTTP 403: Access denied")
+        );
+    })
+    .await
+}
+
+/// `user_agent` replaces the telnums default on the wire; a caller's own
+/// `reqwest::Client` is the one that sends (its default headers arrive).
+#[tokio::test]
+async fn user_agent_and_a_callers_http_client_reach_the_server() {
+    bounded(async {
+        let server = MockServer::start().await;
+        Mock::given(path("/phone/numbers"))
+            .and(wiremock::matchers::header("user-agent", "custom-agent/1"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body(&["a".to_owned()], None)))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = ZoomPhoneClient::builder()
+            .base_url(server.uri())
+            .bearer_token("t")
+            .user_agent("custom-agent/1")
+            .build()
+            .expect("client");
+        client.list_phone_numbers().page(None).await.expect("page");
+
+        let server = MockServer::start().await;
+        Mock::given(path("/phone/numbers"))
+            .and(wiremock::matchers::header("x-caller", "mine"))
+            .and(wiremock::matchers::header("authorization", "Bearer t"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body(&["a".to_owned()], None)))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let mut headers = telnums_core::reqwest::header::HeaderMap::new();
+        headers.insert(
+            "x-caller",
+            telnums_core::reqwest::header::HeaderValue::from_static("mine"),
+        );
+        let http = telnums_core::reqwest::Client::builder()
+            .default_headers(headers)
+            .build()
+            .expect("http");
+        let client = ZoomPhoneClient::builder()
+            .base_url(server.uri())
+            .bearer_token("t")
+            .http_client(http)
+            .build()
+            .expect("client");
+        client.list_phone_numbers().page(None).await.expect("page");
+    })
+    .await
+}
+
+/// With no retries allowed, a 401 is not retried even with OAuth2 credentials: one
+/// token, one attempt.
+#[tokio::test]
+async fn unauthorized_without_retries_is_not_refreshed() {
+    bounded(async {
+        use wiremock::matchers::method;
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/oauth/token"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({ "access_token": "revoked", "expires_in": 3600 })),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(path("/phone/numbers"))
+            .respond_with(
+                ResponseTemplate::new(401)
+                    .set_body_json(json!({"code": 124, "message": "Invalid access token."})),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        let creds = telnums_core::ClientCredentials::new(
+            format!("{}/oauth/token", server.uri()),
+            "id",
+            "secret-value",
+        );
+        let client = ZoomPhoneClient::builder()
+            .base_url(server.uri())
+            .credentials(creds)
+            .retry(RetryPolicy::never())
+            .build()
+            .expect("client");
+        let err = client
+            .list_phone_numbers()
+            .page(None)
+            .await
+            .expect_err("401");
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
+        assert_eq!(err.attempts(), 1);
+    })
+    .await
 }

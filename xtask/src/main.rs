@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod bench;
+mod mutants;
 
 #[derive(Debug, Parser)]
 #[command(name = "xtask", about = "telnums project automation")]
@@ -50,6 +51,9 @@ enum Command {
     /// Fuzzing (README: Fuzzing): write seed corpora, run the cargo-fuzz targets in fuzz/
     /// (nightly) recording each run in fuzz/runs.json, write or check FUZZING.md.
     Fuzz(FuzzArgs),
+    /// Run cargo-mutants over the hand-written code, one file at a time with the tests
+    /// that cover it, and write TESTING.md from its outcomes (needs cargo-mutants).
+    Mutants(mutants::MutantsArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -204,6 +208,18 @@ fn main() -> ExitCode {
                 path.strip_prefix(&root).unwrap_or(&path).display()
             );
             true
+        }),
+        Command::Mutants(args) => mutants::run(&root, &args).map(|(path, clean)| {
+            if let Some(path) = path {
+                println!(
+                    "wrote {}",
+                    path.strip_prefix(&root).unwrap_or(&path).display()
+                );
+            }
+            if !clean {
+                eprintln!("xtask mutants: missed mutants or timeouts (see TESTING.md)");
+            }
+            clean
         }),
     };
     match result {

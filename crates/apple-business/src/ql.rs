@@ -246,4 +246,57 @@ mod tests {
             assert!(err.contains(expected), "{text}: {err}");
         }
     }
+
+    #[test]
+    fn every_field_and_operator_on_the_wire() {
+        let fields = [
+            (QlField::Id, "id"),
+            (QlField::State, "state"),
+            (QlField::CreatedDate, "createdDate"),
+            (QlField::UpdatedDate, "updatedDate"),
+            (QlField::PhoneNumber, "callerIdDetails.phoneNumber"),
+            (QlField::Department, "callerIdDetails.department"),
+        ];
+        let ops = [
+            (QlOp::Eq, "=="),
+            (QlOp::Gt, "=gt="),
+            (QlOp::Ge, "=ge="),
+            (QlOp::Lt, "=lt="),
+            (QlOp::Le, "=le="),
+        ];
+        for (field, name) in fields {
+            assert_eq!(field.as_str(), name);
+            for (op, text) in ops {
+                assert_eq!(op.as_str(), text);
+                let q = Ql::new().clause(field, op, "v");
+                assert_eq!(q.to_string(), format!("{name}{text}v"));
+            }
+        }
+    }
+
+    #[test]
+    fn clauses_join_with_semicolons_and_bad_values_are_refused() {
+        let q = Ql::new();
+        assert!(q.is_empty());
+        assert_eq!(q.to_string(), "");
+        assert_eq!(q.validate(), Ok(()));
+        let q = q
+            .eq(QlField::State, "PUBLISHED")
+            .clause(QlField::CreatedDate, QlOp::Ge, 2024)
+            .eq(QlField::Id, "9");
+        assert!(!q.is_empty());
+        assert_eq!(q.to_string(), "state==PUBLISHED;createdDate=ge=2024;id==9");
+        assert_eq!(q.validate(), Ok(()));
+        assert_eq!(
+            Ql::new().eq(QlField::Id, "").validate(),
+            Err("ql: empty value for `id`".to_owned())
+        );
+        assert_eq!(
+            Ql::new()
+                .eq(QlField::State, "A")
+                .eq(QlField::Department, "x;y")
+                .validate(),
+            Err("ql: value for `callerIdDetails.department` contains `;`".to_owned())
+        );
+    }
 }

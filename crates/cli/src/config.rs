@@ -479,6 +479,82 @@ mod tests {
         );
     }
 
+    /// `--region` picks Vonage's host; `--base-url` wins over it; an unknown region is a
+    /// usage error naming it.
+    #[test]
+    fn vonage_region_picks_the_host() {
+        let env = Env::fixed([("TELNUMS_TOKEN", "t")]);
+        let base_url = |s: Settings| match build(Provider::VonageCc, &s, &env, Sharing::OneProvider)
+        {
+            Ok(Source::VonageCc(client)) => Ok(client.runtime().base_url().to_string()),
+            Ok(other) => panic!("{other:?}"),
+            Err(failure) => Err((failure.code, failure.message)),
+        };
+        let region = |r: &str| Settings {
+            region: Some(r.to_owned()),
+            ..Settings::default()
+        };
+        assert_eq!(
+            base_url(region("nam")).as_deref(),
+            Ok("https://nam.api.newvoicemedia.com/")
+        );
+        assert_eq!(
+            base_url(region("APAC")).as_deref(),
+            Ok("https://apac.api.newvoicemedia.com/")
+        );
+        assert_eq!(
+            base_url(Settings::default()).as_deref(),
+            Ok("https://emea.api.newvoicemedia.com/")
+        );
+        let both = Settings {
+            base_url: Some("http://127.0.0.1:9".to_owned()),
+            ..region("nam")
+        };
+        assert_eq!(base_url(both).as_deref(), Ok("http://127.0.0.1:9/"));
+        let (code, message) = base_url(region("mars")).expect_err("unknown");
+        assert_eq!(code, 2);
+        assert!(message.contains("mars"), "{message}");
+    }
+
+    /// `TELNUMS_ZOOM_ACCOUNT_ID` turns Zoom's grant into `account_credentials`, and only
+    /// Zoom's.
+    #[test]
+    fn zoom_account_id_selects_the_account_credentials_grant() {
+        let mut vars = GLOBAL_OAUTH.to_vec();
+        vars.push(("TELNUMS_ZOOM_ACCOUNT_ID", "acct-1"));
+        let env = Env::fixed(vars);
+        let grant = |provider| match oauth(provider, "TELNUMS", &env) {
+            Ok(Some(Credential::OAuth(cc))) => format!("{cc:?}"),
+            _ => panic!("an OAuth2 grant"),
+        };
+        let zoom = grant(Provider::ZoomPhone);
+        assert!(
+            zoom.contains("grant_type: \"account_credentials\""),
+            "{zoom}"
+        );
+        let webex = grant(Provider::WebexCalling);
+        assert!(
+            webex.contains("grant_type: \"client_credentials\""),
+            "{webex}"
+        );
+        let without = Env::fixed(GLOBAL_OAUTH);
+        match oauth(Provider::ZoomPhone, "TELNUMS", &without) {
+            Ok(Some(Credential::OAuth(cc))) => {
+                assert!(format!("{cc:?}").contains("\"client_credentials\""));
+            }
+            _ => panic!("an OAuth2 grant"),
+        }
+        // Two of the three variables are not a grant.
+        let partial = Env::fixed([
+            ("TELNUMS_CLIENT_ID", "id"),
+            ("TELNUMS_TOKEN_URL", "http://127.0.0.1:9/token"),
+        ]);
+        assert!(matches!(
+            oauth(Provider::ZoomPhone, "TELNUMS", &partial),
+            Ok(None)
+        ));
+    }
+
     #[test]
     fn blank_values_count_as_unset() {
         let env = [

@@ -298,5 +298,11 @@ mod tests {
             .write_all(b"{\n  \"a\": 1\n}")
             .expect("write");
         assert_eq!(out, b"{\n    \"a\": 1\n  }");
+        // `write` takes the whole buffer the same way, and `flush` reaches the writer
+        // below.
+        let mut indent = Indent(io::BufWriter::new(Vec::new()));
+        assert_eq!(indent.write(b"a\nb").expect("write"), 3);
+        indent.flush().expect("flush");
+        assert_eq!(indent.0.get_ref().as_slice(), b"a\n  b");
     }
 }

@@ -116,3 +116,92 @@ fn counts(numbers: u64, pages: u64, rate: f64) -> String {
         HumanCount(rate.round() as u64)
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(provider: Provider) -> Source {
+        let base = "http://127.0.0.1:9";
+        match provider {
+            Provider::ZoomPhone => Source::ZoomPhone(
+                telnums::zoom_phone::ZoomPhoneClient::builder()
+                    .base_url(base)
+                    .build()
+                    .expect("client"),
+            ),
+            _ => Source::webex_calling(
+                telnums::webex_calling::WebexClient::builder()
+                    .base_url(base)
+                    .build()
+                    .expect("client"),
+                None,
+            ),
+        }
+    }
+
+    fn numbers(provider: Provider, n: usize) -> Vec<PhoneNumber> {
+        (0..n)
+            .map(|i| PhoneNumber {
+                provider,
+                id: Some(i.to_string()),
+                number: None,
+                number_raw: None,
+                extension: None,
+                label: None,
+                status: None,
+                kind: None,
+                owner: None,
+                location: None,
+            })
+            .collect()
+    }
+
+    /// (numbers, pages, finished) of `provider`'s line.
+    fn line(progress: &Progress, provider: Provider) -> (u64, u64, bool) {
+        let bar = progress.bar(provider).expect("a line per source");
+        (bar.numbers.get(), bar.pages.get(), bar.bar.is_finished())
+    }
+
+    #[test]
+    fn each_provider_counts_its_own_pages_and_numbers() {
+        let sources = [source(Provider::ZoomPhone), source(Provider::WebexCalling)];
+        let progress = Progress::new(true, &sources);
+        progress.page(&numbers(Provider::ZoomPhone, 3));
+        progress.page(&numbers(Provider::ZoomPhone, 2));
+        progress.page(&[]);
+        progress.page(&numbers(Provider::WebexCalling, 1));
+        assert_eq!(line(&progress, Provider::ZoomPhone), (5, 2, false));
+        assert_eq!(line(&progress, Provider::WebexCalling), (1, 1, false));
+        let message = progress
+            .bar(Provider::ZoomPhone)
+            .expect("line")
+            .bar
+            .message();
+        assert!(message.starts_with("5 numbers, 2 pages, "), "{message}");
+        // An error stops that provider's line only.
+        progress.error("webex-calling", "telnums: webex-calling: API error");
+        assert!(line(&progress, Provider::WebexCalling).2);
+        assert!(!line(&progress, Provider::ZoomPhone).2);
+        progress.finish();
+        assert!(line(&progress, Provider::ZoomPhone).2);
+    }
+
+    #[test]
+    fn counts_are_grouped_and_singular_when_one() {
+        assert_eq!(counts(0, 0, 0.0), "0 numbers, 0 pages, 0/s");
+        assert_eq!(counts(1, 1, 0.4), "1 number, 1 page, 0/s");
+        assert_eq!(
+            counts(1_234_567, 247, 4114.6),
+            "1,234,567 numbers, 247 pages, 4,115/s"
+        );
+    }
+
+    #[test]
+    fn off_means_no_lines() {
+        let progress = Progress::new(false, &[source(Provider::ZoomPhone)]);
+        assert!(progress.bar(Provider::ZoomPhone).is_none());
+        progress.page(&numbers(Provider::ZoomPhone, 1));
+        progress.finish();
+    }
+}

@@ -1,16 +1,21 @@
 //! The `telnums` binary against local mock servers: listings in every format for every
 //! provider, `--phone-number`, and the failure modes with their exit codes.
 
+use std::time::{Duration, Instant};
+
 use assert_cmd::Command;
 use serde_json::{json, Value};
 use telnums_cli::demo;
-use wiremock::matchers::{path, path_regex, query_param};
+use wiremock::matchers::{body_string, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const TOKEN: &str = "cli-test-token-never-printed";
 const ACCOUNT: &str = "AC0000000000000000000000000000000A";
 const ORG: &str = "9467895078742654934";
 const BRAND: &str = "9467895078742654921";
+/// `Basic base64(ACCOUNT:TOKEN)`: Fone Dynamics' HTTP Basic header for the test account.
+const FONE_BASIC: &str =
+    "Basic QUMwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwQTpjbGktdGVzdC10b2tlbi1uZXZlci1wcmludGVk";
 const PROVIDERS: [&str; 5] = [
     "vonage-cc",
     "webex-calling",
@@ -42,16 +47,24 @@ fn telnums_with(args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Run {
     for (name, value) in env {
         command.env(name, value);
     }
+    // Every listing here ends in seconds; a hang fails the test instead of the suite.
+    command.timeout(Duration::from_secs(60));
     let output = command.output().expect("runs");
     let run = Run {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     };
-    assert!(
-        !run.stdout.contains(TOKEN) && !run.stderr.contains(TOKEN),
-        "token leaked"
-    );
+    let secrets = env
+        .iter()
+        .filter(|(name, _)| name.ends_with("TOKEN") || name.ends_with("SECRET"))
+        .filter_map(|(_, value)| value.to_str());
+    for secret in secrets.chain([TOKEN, FONE_BASIC.trim_start_matches("Basic ")]) {
+        assert!(
+            !run.stdout.contains(secret) && !run.stderr.contains(secret),
+            "a credential leaked"
+        );
+    }
     assert!(
         !run.stderr.contains("panicked") && !run.stderr.contains("backtrace"),
         "{}",
@@ -81,6 +94,74 @@ fn strs(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
 }
 
+/// The path of `provider`'s list endpoint, as the server sees it.
+fn list_path(provider: &str) -> String {
+    match provider {
+        "vonage-cc" => "/useradmin/callbackNumbers".to_owned(),
+        "webex-calling" => "/v1/telephony/config/numbers".to_owned(),
+        "fone-dynamics" => format!("/v2/Accounts/{ACCOUNT}/Numbers"),
+        "apple-business" => format!("/api/v1/orgs/{ORG}/brands/{BRAND}/caller-ids"),
+        _ => "/phone/numbers".to_owned(),
+    }
+}
+
+/// The `Authorization` header `provider` must receive with the test credentials.
+fn authorization(provider: &str) -> String {
+    match provider {
+        "fone-dynamics" => FONE_BASIC.to_owned(),
+        _ => format!("Bearer {TOKEN}"),
+    }
+}
+
+/// The query parameter that carries `provider`'s page size.
+fn page_size_param(provider: &str) -> &'static str {
+    match provider {
+        "vonage-cc" | "apple-business" => "limit",
+        "webex-calling" => "max",
+        "fone-dynamics" => "Results_Count",
+        _ => "page_size",
+    }
+}
+
+/// The value of query parameter `name` of a recorded request.
+fn query_value(r: &wiremock::Request, name: &str) -> Option<String> {
+    r.url
+        .query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// Every request `server` received after the first `before`, checked to carry
+/// `provider`'s credentials and, when given, its page size.
+async fn check_requests(
+    server: &MockServer,
+    before: usize,
+    provider: &str,
+    page_size: Option<&str>,
+) -> Vec<wiremock::Request> {
+    let requests = server.received_requests().await.expect("recorded");
+    let requests = requests[before..].to_vec();
+    assert!(!requests.is_empty(), "{provider}: nothing was sent");
+    for r in &requests {
+        let auth = r.headers.get("authorization").and_then(|v| v.to_str().ok());
+        assert_eq!(
+            auth,
+            Some(authorization(provider).as_str()),
+            "{provider}: {}",
+            r.url
+        );
+        if let Some(size) = page_size {
+            assert_eq!(
+                query_value(r, page_size_param(provider)).as_deref(),
+                Some(size),
+                "{provider}: {}",
+                r.url
+            );
+        }
+    }
+    requests
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn every_provider_every_format() {
     let server = demo::start().await;
@@ -91,8 +172,12 @@ async fn every_provider_every_format() {
         for format in ["table", "json", "ndjson", "csv"] {
             let mut a = args.clone();
             a.extend(["--format", format].map(String::from));
+            let before = server.received_requests().await.map_or(0, |r| r.len());
             let run = tokio::task::block_in_place(|| telnums(&strs(&a)));
             assert_eq!(run.code, 0, "{provider} {format}: {}", run.stderr);
+            // The demo server answers whatever is sent: the credentials and the page
+            // size are checked here, on every request.
+            check_requests(&server, before, provider, Some("2")).await;
             let records: Vec<Value> = match format {
                 "json" => serde_json::from_str(&run.stdout).expect("one JSON array"),
                 "ndjson" => run
@@ -227,8 +312,12 @@ fn one_record(provider: &str, enum_value: &str) -> Value {
     }
 }
 
-async fn serve(server: &MockServer, response: ResponseTemplate) {
-    Mock::given(path_regex(".*"))
+/// Answers `provider`'s list endpoint with `response`, and only when the request
+/// carries `provider`'s credentials (anything else gets wiremock's 404).
+async fn serve(server: &MockServer, provider: &str, response: ResponseTemplate) {
+    Mock::given(method("GET"))
+        .and(path(list_path(provider)))
+        .and(header("authorization", authorization(provider)))
         .respond_with(response)
         .mount(server)
         .await;
@@ -241,6 +330,7 @@ async fn failures_and_unknown_values() {
         let server = MockServer::start().await;
         serve(
             &server,
+            provider,
             ResponseTemplate::new(401)
                 .insert_header("apple-request-id", "req-401")
                 .insert_header("x-zm-trackingid", "req-401")
@@ -263,6 +353,7 @@ async fn failures_and_unknown_values() {
         let server = MockServer::start().await;
         serve(
             &server,
+            provider,
             ResponseTemplate::new(500).set_body_string("internal error"),
         )
         .await;
@@ -270,7 +361,9 @@ async fn failures_and_unknown_values() {
         let run = tokio::task::block_in_place(|| telnums(&strs(&args)));
         assert_eq!(run.code, 1);
         assert!(
-            run.stderr.contains(provider) && run.stderr.contains("500"),
+            run.stderr.contains(provider)
+                && run.stderr.contains("500")
+                && run.stderr.contains("internal error"),
             "{}",
             run.stderr
         );
@@ -279,6 +372,7 @@ async fn failures_and_unknown_values() {
         let server = MockServer::start().await;
         serve(
             &server,
+            provider,
             ResponseTemplate::new(200).set_body_raw("{\"data\": [", "application/json"),
         )
         .await;
@@ -295,6 +389,7 @@ async fn failures_and_unknown_values() {
         let server = MockServer::start().await;
         serve(
             &server,
+            provider,
             ResponseTemplate::new(200).set_body_json(one_record(provider, "BRAND_NEW_VALUE")),
         )
         .await;
@@ -310,21 +405,64 @@ async fn failures_and_unknown_values() {
     }
 }
 
+/// Usage errors exit 2 with one message that names what is wrong, and nothing on
+/// stdout.
 #[tokio::test(flavor = "multi_thread")]
 async fn usage_errors_exit_2() {
-    for args in [
-        vec!["list"],
-        vec!["list", "not-a-provider"],
-        vec!["list", "apple-business"],
-        vec!["list", "all"],
-        vec!["list", "zoom-phone", "--format", "xml"],
-        vec!["list", "zoom-phone", "--page-size", "0"],
-        vec!["list", "zoom-phone", "--phone-number", "call me"],
-        vec!["list", "zoom-phone", "--phone-number", "02 5550 1234"],
+    for (args, names) in [
+        (
+            vec!["list"],
+            vec!["Usage: telnums list", "zoom-phone", "all"],
+        ),
+        (vec!["list", "not-a-provider"], vec!["not-a-provider"]),
+        (vec!["list", "apple-business"], vec!["--org-id"]),
+        (vec!["list", "all"], vec!["--config"]),
+        (
+            vec!["list", "zoom-phone", "--format", "xml"],
+            vec!["xml", "--format"],
+        ),
+        (
+            vec!["list", "zoom-phone", "--page-size", "0"],
+            vec!["--page-size"],
+        ),
+        (
+            vec!["list", "zoom-phone", "--phone-number", "call me"],
+            vec!["--phone-number", "call me"],
+        ),
+        (
+            vec!["list", "zoom-phone", "--phone-number", "02 5550 1234"],
+            vec!["02 5550 1234", "country code"],
+        ),
+        (
+            vec![
+                "list",
+                "fone-dynamics",
+                "--account-sid",
+                "AC1",
+                "--property-sid",
+                "PR1",
+            ],
+            vec!["--account-sid", "--property-sid"],
+        ),
+        (
+            vec!["list", "vonage-cc", "--region", "mars"],
+            vec!["mars", "emea, nam or apac"],
+        ),
+        (
+            vec!["list", "zoom-phone", "--base-url", "ftp://x"],
+            vec!["ftp://x"],
+        ),
     ] {
         let run = tokio::task::block_in_place(|| telnums(&args));
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
-        assert!(!run.stderr.is_empty());
+        assert!(run.stdout.is_empty(), "{args:?}: {}", run.stdout);
+        for name in names {
+            assert!(
+                run.stderr.contains(name),
+                "{args:?}: `{name}` in {}",
+                run.stderr
+            );
+        }
     }
 }
 
@@ -332,16 +470,20 @@ async fn usage_errors_exit_2() {
 async fn list_all_from_config_keeps_going_when_one_fails() {
     let good = demo::start().await;
     let bad = MockServer::start().await;
+    // Each provider gets its own token, so a token sent to the wrong vendor shows.
+    let apple_token = "cli-test-apple-token";
+    let zoom_token = "cli-test-zoom-token";
     Mock::given(path("/phone/numbers"))
         .and(query_param("page_size", "2"))
+        .and(header("authorization", format!("Bearer {zoom_token}")))
         .respond_with(
             ResponseTemplate::new(403)
                 .set_body_json(json!({"code": 124, "message": "No permission"})),
         )
+        .expect(1)
         .mount(&bad)
         .await;
-    let dir = std::env::temp_dir().join(format!("telnums-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
+    let dir = tempdir("list-all");
     let config = dir.join("telnums.toml");
     std::fs::write(
         &config,
@@ -372,13 +514,20 @@ async fn list_all_from_config_keeps_going_when_one_fails() {
         refused.stderr
     );
     assert!(refused.stdout.is_empty());
-    let token = std::ffi::OsStr::new(TOKEN);
+    assert_eq!(
+        good.received_requests().await.map(|r| r.len()),
+        Some(0),
+        "nothing is sent before every provider has its credentials"
+    );
     let run = tokio::task::block_in_place(|| {
         telnums_with(
             &args,
             &[
-                ("TELNUMS_APPLE_BUSINESS_TOKEN", token),
-                ("TELNUMS_ZOOM_PHONE_TOKEN", token),
+                (
+                    "TELNUMS_APPLE_BUSINESS_TOKEN",
+                    std::ffi::OsStr::new(apple_token),
+                ),
+                ("TELNUMS_ZOOM_PHONE_TOKEN", std::ffi::OsStr::new(zoom_token)),
             ],
         )
     });
@@ -407,6 +556,44 @@ async fn list_all_from_config_keeps_going_when_one_fails() {
         "{}",
         run.stderr
     );
+    // Each vendor saw its own token and no other.
+    for r in good.received_requests().await.expect("recorded") {
+        let auth = r.headers.get("authorization").and_then(|v| v.to_str().ok());
+        let want = if r.url.path().starts_with("/api/v1/") {
+            format!("Bearer {apple_token}")
+        } else {
+            format!("Bearer {TOKEN}")
+        };
+        assert_eq!(auth, Some(want.as_str()), "{}", r.url);
+    }
+}
+
+/// A config file with one section is one provider: the global variables are its own.
+#[tokio::test(flavor = "multi_thread")]
+async fn list_all_with_one_section_uses_the_global_token() {
+    let server = demo::start().await;
+    let dir = tempdir("one-section");
+    let config = dir.join("telnums.toml");
+    std::fs::write(
+        &config,
+        format!("[zoom-phone]\nbase_url = \"{}\"\n", server.uri()),
+    )
+    .expect("write");
+    let cfg = config.display().to_string();
+    let run = tokio::task::block_in_place(|| {
+        telnums(&["list", "all", "--config", &cfg, "--format", "ndjson"])
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.lines().count(), 3);
+    check_requests(&server, 0, "zoom-phone", None).await;
+}
+
+/// A fresh directory under the system temp dir for one test.
+fn tempdir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("telnums-cli-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    dir
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -454,4 +641,540 @@ async fn non_utf8_environment_is_a_usage_error() {
         tokio::task::block_in_place(|| telnums_with(&args, &[("UNRELATED_TELNUMS_TEST_VAR", bad)]));
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!run.stdout.is_empty());
+}
+
+/// Help and version go to stdout and exit 0.
+#[tokio::test(flavor = "multi_thread")]
+async fn help_and_version_exit_0() {
+    for (args, wanted) in [
+        (vec!["--help"], "Usage"),
+        (vec!["help"], "Usage"),
+        (vec!["list", "--help"], "zoom-phone"),
+        (vec!["list", "zoom-phone", "--help"], "--max-items"),
+        (vec!["--version"], env!("CARGO_PKG_VERSION")),
+    ] {
+        let run = tokio::task::block_in_place(|| telnums(&args));
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        assert!(run.stdout.contains(wanted), "{args:?}: {}", run.stdout);
+        assert!(run.stderr.is_empty(), "{args:?}: {}", run.stderr);
+    }
+}
+
+/// A server nobody listens on: retried, then exit 1 with one line naming the provider,
+/// the failure and the origin (not the path).
+#[tokio::test(flavor = "multi_thread")]
+async fn transport_error_exits_1_with_one_line() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let run = tokio::task::block_in_place(|| telnums(&["list", "zoom-phone", "--base-url", &base]));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    let line = run.stderr.trim_end();
+    assert_eq!(line.lines().count(), 1, "{line}");
+    assert!(
+        line.starts_with("telnums: zoom-phone: connection failed"),
+        "{line}"
+    );
+    assert!(
+        line.contains(&base) && !line.contains("/phone/numbers"),
+        "{line}"
+    );
+    assert!(line.contains("after 4 attempts"), "{line}");
+}
+
+/// A config file that cannot be used is a usage error naming the file and the problem,
+/// and nothing is listed.
+#[tokio::test(flavor = "multi_thread")]
+async fn config_file_errors_exit_2() {
+    let dir = tempdir("config-errors");
+    let cases = [
+        ("missing.toml", None, vec!["cannot read", "missing.toml"]),
+        (
+            "bad.toml",
+            Some("[zoom-phone\nbase_url = 1"),
+            vec!["bad.toml"],
+        ),
+        (
+            "empty.toml",
+            Some(""),
+            vec!["empty.toml", "configures no provider"],
+        ),
+        (
+            "section.toml",
+            Some("[teams]\nbase_url = \"http://127.0.0.1:9\"\n"),
+            vec!["section.toml", "unknown provider `teams`"],
+        ),
+        (
+            "field.toml",
+            Some("[zoom-phone]\nbase_uri = \"http://127.0.0.1:9\"\n"),
+            vec!["field.toml", "base_uri"],
+        ),
+        (
+            "type.toml",
+            Some("[zoom-phone]\nbase_url = 9\n"),
+            vec!["type.toml", "expected a string"],
+        ),
+    ];
+    for (name, text, wanted) in cases {
+        let path = dir.join(name);
+        if let Some(text) = text {
+            std::fs::write(&path, text).expect("write");
+        }
+        let cfg = path.display().to_string();
+        let run = tokio::task::block_in_place(|| telnums(&["list", "all", "--config", &cfg]));
+        assert_eq!(run.code, 2, "{name}: {}", run.stderr);
+        assert!(run.stdout.is_empty(), "{name}: {}", run.stdout);
+        for w in wanted {
+            assert!(run.stderr.contains(w), "{name}: `{w}` in {}", run.stderr);
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Output goes to a pipe: the default format is ndjson (table only on a terminal).
+#[tokio::test(flavor = "multi_thread")]
+async fn default_format_when_piped_is_ndjson() {
+    let server = demo::start().await;
+    let base = server.uri();
+    let run = tokio::task::block_in_place(|| telnums(&["list", "zoom-phone", "--base-url", &base]));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["id"], "zn-1");
+}
+
+/// `--format json` with nothing to list is an empty array, still valid JSON; the other
+/// formats print their header or nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn empty_listing_in_every_format() {
+    let server = MockServer::start().await;
+    serve(
+        &server,
+        "zoom-phone",
+        ResponseTemplate::new(200)
+            .set_body_json(json!({ "next_page_token": "", "phone_numbers": [] })),
+    )
+    .await;
+    let base = server.uri();
+    for (format, want) in [
+        ("json", "[\n]\n"),
+        ("ndjson", ""),
+        (
+            "csv",
+            "provider,id,number,number_raw,extension,label,status,kind,owner_kind,owner_id,owner_name,location\n",
+        ),
+    ] {
+        let run = tokio::task::block_in_place(|| {
+            telnums(&["list", "zoom-phone", "--base-url", &base, "--format", format])
+        });
+        assert_eq!(run.code, 0, "{format}: {}", run.stderr);
+        assert_eq!(run.stdout, want, "{format}");
+    }
+    let json: Value = {
+        let run = tokio::task::block_in_place(|| {
+            telnums(&[
+                "list",
+                "zoom-phone",
+                "--base-url",
+                &base,
+                "--format",
+                "json",
+            ])
+        });
+        serde_json::from_str(&run.stdout).expect("valid JSON")
+    };
+    assert_eq!(json, json!([]));
+}
+
+/// `--max-items N` prints N records and asks for no page past the one that reaches N.
+#[tokio::test(flavor = "multi_thread")]
+async fn max_items_stops_the_listing() {
+    let server = demo::start().await;
+    let base = server.uri();
+    for (provider, n, requests) in [
+        ("zoom-phone", 1, 1),
+        ("zoom-phone", 3, 2),
+        ("apple-business", 2, 1),
+    ] {
+        let before = server.received_requests().await.map_or(0, |r| r.len());
+        let mut args = list_args(provider, &base);
+        let n_text = n.to_string();
+        args.extend(
+            [
+                "--page-size",
+                "2",
+                "--format",
+                "ndjson",
+                "--max-items",
+                &n_text,
+            ]
+            .map(String::from),
+        );
+        let run = tokio::task::block_in_place(|| telnums(&strs(&args)));
+        assert_eq!(run.code, 0, "{provider}: {}", run.stderr);
+        assert_eq!(run.stdout.lines().count(), n, "{provider} --max-items {n}");
+        let sent = check_requests(&server, before, provider, Some("2")).await;
+        assert_eq!(sent.len(), requests, "{provider} --max-items {n}");
+    }
+}
+
+/// `--property-sid` lists a Fone Dynamics property's numbers, by its own path.
+#[tokio::test(flavor = "multi_thread")]
+async fn property_sid_lists_the_property() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/Properties/PR1/Numbers"))
+        .and(header("authorization", FONE_BASIC))
+        .and(query_param("Results_Skip", "0"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({ "Numbers": [
+                { "Number": "+61255501234", "PropertySid": "PR1", "Friendly": "Front desk" }
+            ]})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let base = server.uri();
+    let run = tokio::task::block_in_place(|| {
+        telnums(&[
+            "list",
+            "fone-dynamics",
+            "--base-url",
+            &base,
+            "--property-sid",
+            "PR1",
+            "--format",
+            "ndjson",
+        ])
+    });
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let line: Value = serde_json::from_str(run.stdout.trim()).expect("json");
+    assert_eq!(line["label"], "Front desk");
+}
+
+/// `--org-id` reaches Webex as `orgId` on every page.
+#[tokio::test(flavor = "multi_thread")]
+async fn webex_org_id_is_sent_on_every_page() {
+    let server = demo::start().await;
+    let base = server.uri();
+    let run = tokio::task::block_in_place(|| {
+        telnums(&[
+            "list",
+            "webex-calling",
+            "--base-url",
+            &base,
+            "--org-id",
+            "org-under-test",
+            "--page-size",
+            "2",
+            "--format",
+            "ndjson",
+        ])
+    });
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.lines().count(), 3);
+    let sent = check_requests(&server, 0, "webex-calling", Some("2")).await;
+    for r in sent {
+        assert_eq!(
+            query_value(&r, "orgId").as_deref(),
+            Some("org-under-test"),
+            "{}",
+            r.url
+        );
+    }
+}
+
+/// The OAuth2 client-credentials grant from the environment: the token request carries
+/// the client's HTTP Basic credentials and the grant, the listing the access token it
+/// returned. For Zoom, `TELNUMS_ZOOM_ACCOUNT_ID` makes it the `account_credentials`
+/// grant; other providers never use that grant.
+#[tokio::test(flavor = "multi_thread")]
+async fn oauth_client_credentials_end_to_end() {
+    // base64("cli-client:cli-client-secret")
+    let client_basic = "Basic Y2xpLWNsaWVudDpjbGktY2xpZW50LXNlY3JldA==";
+    let access = "cli-test-access-token";
+    for (provider, prefix, account, grant) in [
+        (
+            "zoom-phone",
+            "TELNUMS",
+            None,
+            "grant_type=client_credentials",
+        ),
+        (
+            "zoom-phone",
+            "TELNUMS_ZOOM_PHONE",
+            Some("acct-1"),
+            "grant_type=account_credentials&account_id=acct-1",
+        ),
+        (
+            "webex-calling",
+            "TELNUMS_WEBEX_CALLING",
+            Some("acct-1"),
+            "grant_type=client_credentials",
+        ),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/oauth/token"))
+            .and(header("authorization", client_basic))
+            .and(body_string(grant))
+            .respond_with(ResponseTemplate::new(200).set_body_json(
+                json!({ "access_token": access, "token_type": "Bearer", "expires_in": 3600 }),
+            ))
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path(list_path(provider)))
+            .and(header("authorization", format!("Bearer {access}")))
+            .respond_with(ResponseTemplate::new(200).set_body_json(one_record(provider, "x")))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let base = server.uri();
+        let token_url = format!("{base}/oauth/token");
+        let mut env = vec![
+            (format!("{prefix}_CLIENT_ID"), "cli-client".to_owned()),
+            (
+                format!("{prefix}_CLIENT_SECRET"),
+                "cli-client-secret".to_owned(),
+            ),
+            (format!("{prefix}_TOKEN_URL"), token_url),
+        ];
+        if let Some(account) = account {
+            env.push(("TELNUMS_ZOOM_ACCOUNT_ID".to_owned(), account.to_owned()));
+        }
+        let env: Vec<(&str, &std::ffi::OsStr)> = env
+            .iter()
+            .map(|(k, v)| (k.as_str(), std::ffi::OsStr::new(v.as_str())))
+            .collect();
+        let args = ["list", provider, "--base-url", &base, "--format", "ndjson"];
+        let run = tokio::task::block_in_place(|| telnums_with(&args, &env));
+        assert_eq!(run.code, 0, "{provider} {prefix}: {}", run.stderr);
+        assert_eq!(run.stdout.lines().count(), 1, "{provider} {prefix}");
+        assert!(!run.stdout.contains(access) && !run.stderr.contains(access));
+    }
+}
+
+/// The reader goes away (`telnums list … | head -1`): the listing stops at the next
+/// page and exits 0 without a word, however long it would have been.
+#[tokio::test(flavor = "multi_thread")]
+async fn broken_pipe_ends_the_listing_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let server = MockServer::start().await;
+    // A listing of 100,000 pages: each page names the next.
+    Mock::given(method("GET"))
+        .and(path("/phone/numbers"))
+        .respond_with(|r: &wiremock::Request| {
+            let page: u64 = query_value(r, "next_page_token")
+                .and_then(|t| t.parse().ok())
+                .unwrap_or(0);
+            let numbers: Vec<Value> = (0..100)
+                .map(|i| json!({ "id": format!("zn-{page}-{i}"), "number": "+12055550100" }))
+                .collect();
+            ResponseTemplate::new(200).set_body_json(json!({
+                "next_page_token": if page < 100_000 { (page + 1).to_string() } else { String::new() },
+                "phone_numbers": numbers
+            }))
+        })
+        .mount(&server)
+        .await;
+    let base = server.uri();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("telnums"))
+        .args([
+            "list",
+            "zoom-phone",
+            "--base-url",
+            &base,
+            "--format",
+            "ndjson",
+        ])
+        .env("TELNUMS_TOKEN", TOKEN)
+        .env_remove("TELNUMS_CLIENT_ID")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut first = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut first)
+        .expect("a first record");
+    assert!(first.contains("zn-0-0"), "{first}");
+    // The reader is gone (the pipe's read end dropped with the BufReader).
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("telnums kept listing after its reader went away");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut stderr)
+        .expect("stderr");
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    let pages = server.received_requests().await.map_or(0, |r| r.len());
+    assert!(pages < 100, "stopped soon after: {pages} pages requested");
+}
+
+/// Runs `telnums` in `dir` (for relative `--output` paths).
+fn telnums_in(dir: &std::path::Path, args: &[&str]) -> Run {
+    let mut command = Command::cargo_bin("telnums").expect("binary");
+    command
+        .current_dir(dir)
+        .args(args)
+        .env("TELNUMS_TOKEN", TOKEN)
+        .env("TELNUMS_ACCOUNT_SID", ACCOUNT)
+        .env_remove("TELNUMS_CLIENT_ID")
+        .timeout(Duration::from_secs(60));
+    let output = command.output().expect("runs");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Files in `dir` other than `keep`: a temporary file left behind shows here.
+fn leftovers(dir: &std::path::Path, keep: &[&str]) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| !keep.contains(&n.as_str()))
+        .collect()
+}
+
+/// `--output FILE` writes the listing to FILE (nothing on stdout) and leaves no
+/// temporary file; a relative name is relative to the working directory; a new file
+/// gets the usual permissions, an existing one keeps its own.
+#[tokio::test(flavor = "multi_thread")]
+async fn output_file_receives_the_listing() {
+    let server = demo::start().await;
+    let base = server.uri();
+    let dir = tempdir("output-ok");
+    let run = tokio::task::block_in_place(|| {
+        telnums_in(
+            &dir,
+            &[
+                "list",
+                "zoom-phone",
+                "--base-url",
+                &base,
+                "--format",
+                "ndjson",
+                "--output",
+                "numbers.ndjson",
+            ],
+        )
+    });
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    let written = std::fs::read_to_string(dir.join("numbers.ndjson")).expect("written");
+    let piped = tokio::task::block_in_place(|| {
+        telnums(&[
+            "list",
+            "zoom-phone",
+            "--base-url",
+            &base,
+            "--format",
+            "ndjson",
+        ])
+    });
+    assert_eq!(written, piped.stdout);
+    assert_eq!(written.lines().count(), 3);
+    assert_eq!(leftovers(&dir, &["numbers.ndjson"]), Vec::<String>::new());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = |p: &std::path::Path| {
+            std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777
+        };
+        assert_eq!(mode(&dir.join("numbers.ndjson")), 0o644);
+        let private = dir.join("private.csv");
+        std::fs::write(&private, "old").expect("write");
+        std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        let target = private.display().to_string();
+        let run = tokio::task::block_in_place(|| {
+            telnums(&[
+                "list",
+                "zoom-phone",
+                "--base-url",
+                &base,
+                "--format",
+                "csv",
+                "--output",
+                &target,
+            ])
+        });
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert_eq!(
+            mode(&private),
+            0o600,
+            "an existing file keeps its permissions"
+        );
+        assert!(std::fs::read_to_string(&private)
+            .expect("read")
+            .starts_with("provider,id,number"));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A listing that fails leaves the output file as it was, and nothing beside it; a
+/// directory that does not exist is a usage error.
+#[tokio::test(flavor = "multi_thread")]
+async fn output_file_is_untouched_when_the_listing_fails() {
+    let server = MockServer::start().await;
+    serve(
+        &server,
+        "zoom-phone",
+        ResponseTemplate::new(401).set_body_json(json!({ "message": "Invalid access token" })),
+    )
+    .await;
+    let base = server.uri();
+    let dir = tempdir("output-failed");
+    let target = dir.join("numbers.json");
+    std::fs::write(&target, "yesterday's listing").expect("write");
+    let path = target.display().to_string();
+    let run = tokio::task::block_in_place(|| {
+        telnums(&[
+            "list",
+            "zoom-phone",
+            "--base-url",
+            &base,
+            "--format",
+            "json",
+            "--output",
+            &path,
+        ])
+    });
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("401"), "{}", run.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&target).expect("read"),
+        "yesterday's listing"
+    );
+    assert_eq!(leftovers(&dir, &["numbers.json"]), Vec::<String>::new());
+
+    let missing = dir.join("no-such-dir").join("numbers.json");
+    let path = missing.display().to_string();
+    let run = tokio::task::block_in_place(|| {
+        telnums(&["list", "zoom-phone", "--base-url", &base, "--output", &path])
+    });
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("cannot write"), "{}", run.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -421,3 +421,69 @@ impl Credentials for ClientCredentials {
         Box::pin(async move { self.cache.lock().await.take().is_some() })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_auth_keeps_the_user_and_hides_the_password() {
+        let basic = BasicAuth::new("AC1", "pw-not-real");
+        assert_eq!(basic.username(), "AC1");
+        let debug = format!("{basic:?}");
+        assert!(
+            debug.contains("AC1") && !debug.contains("pw-not-real"),
+            "{debug}"
+        );
+    }
+
+    #[test]
+    fn client_credentials_debug_shows_the_grant_not_the_secret() {
+        let cc =
+            ClientCredentials::new("https://auth.example/oauth/token", "the-id", "cs-not-real")
+                .scope("phone:read")
+                .grant_type("account_credentials");
+        let debug = format!("{cc:?}");
+        for shown in [
+            "https://auth.example/oauth/token",
+            "the-id",
+            "phone:read",
+            "account_credentials",
+            "[redacted]",
+        ] {
+            assert!(debug.contains(shown), "{shown} in {debug}");
+        }
+        assert!(!debug.contains("cs-not-real"), "{debug}");
+    }
+
+    #[test]
+    fn errors_map_to_client_error_kinds() {
+        let kind = |e: AuthError| e.into_error("zoom-phone").kind().clone();
+        let transport = |timeout| AuthError::Transport {
+            message: "m".into(),
+            timeout,
+            source: None,
+        };
+        assert_eq!(kind(transport(true)), ErrorKind::Timeout);
+        assert_eq!(kind(transport(false)), ErrorKind::Transport);
+        assert_eq!(
+            kind(AuthError::TooLarge { limit: 7 }),
+            ErrorKind::BodyTooLarge { limit: 7 }
+        );
+        assert_eq!(kind(AuthError::InvalidHeader), ErrorKind::Auth);
+        assert_eq!(
+            kind(AuthError::InvalidResponse("x".into())),
+            ErrorKind::Auth
+        );
+        let err = AuthError::TokenEndpoint {
+            status: 401,
+            message: "bad client".into(),
+        }
+        .into_error("zoom-phone");
+        assert_eq!(err.kind(), &ErrorKind::Auth);
+        assert_eq!(
+            err.message(),
+            Some("token endpoint answered HTTP 401: bad client")
+        );
+    }
+}

@@ -193,3 +193,139 @@ impl<P: Provider> ClientBuilder<P> {
         Ok(P::assemble(&base, http, runtime))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A provider that keeps what the builder hands it.
+    #[derive(Debug)]
+    struct Probe {
+        base: String,
+        runtime: Runtime,
+    }
+
+    impl Provider for Probe {
+        const INFO: ProviderInfo = ProviderInfo {
+            key: "probe",
+            default_base_url: "https://probe.example/api/",
+            accept: None,
+            request_id_headers: &[],
+            send_request_id: None,
+            user_agent: "telnums-probe/0",
+        };
+        fn assemble(base_url: &str, _http: reqwest::Client, runtime: Runtime) -> Self {
+            Self {
+                base: base_url.to_owned(),
+                runtime,
+            }
+        }
+    }
+
+    fn authorization(probe: &Probe) -> String {
+        let credentials = probe.runtime.credentials().expect("credentials");
+        let header = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime")
+            .block_on(credentials.authorization())
+            .expect("header");
+        header.to_str().expect("ascii").to_owned()
+    }
+
+    #[test]
+    fn defaults() {
+        let probe = ClientBuilder::<Probe>::new().build().expect("builds");
+        // The trailing slash is dropped, so generated paths join cleanly.
+        assert_eq!(probe.base, "https://probe.example/api");
+        assert_eq!(probe.runtime.timeout(), Duration::from_secs(30));
+        assert_eq!(probe.runtime.max_body_bytes(), 64 * 1024 * 1024);
+        assert_eq!(probe.runtime.retry_policy(), &RetryPolicy::default());
+        assert!(probe.runtime.credentials().is_none());
+        let debug = format!("{:?}", probe.runtime);
+        assert!(
+            debug.contains("connect: 10s") && debug.contains("read: 10s"),
+            "{debug}"
+        );
+    }
+
+    #[test]
+    fn every_setting_reaches_the_client() {
+        let probe = ClientBuilder::<Probe>::new()
+            .base_url("http://127.0.0.1:9/v2/")
+            .connect_timeout(Duration::from_secs(3))
+            .read_timeout(Duration::from_secs(4))
+            .timeout(Duration::from_secs(5))
+            .retry(RetryPolicy::never())
+            .max_body_bytes(1234)
+            .user_agent("custom/1")
+            .basic_auth("user", "pw-not-real")
+            .build()
+            .expect("builds");
+        assert_eq!(probe.base, "http://127.0.0.1:9/v2");
+        assert_eq!(probe.runtime.base_url().as_str(), "http://127.0.0.1:9/v2");
+        assert_eq!(probe.runtime.timeout(), Duration::from_secs(5));
+        assert_eq!(probe.runtime.max_body_bytes(), 1234);
+        assert_eq!(probe.runtime.retry_policy(), &RetryPolicy::never());
+        let debug = format!("{:?}", probe.runtime);
+        assert!(
+            debug.contains("connect: 3s")
+                && debug.contains("read: 4s")
+                && debug.contains("total: 5s"),
+            "{debug}"
+        );
+        assert!(debug.contains("own_http: true"), "{debug}");
+        // base64("user:pw-not-real")
+        assert_eq!(authorization(&probe), "Basic dXNlcjpwdy1ub3QtcmVhbA==");
+
+        let probe = ClientBuilder::<Probe>::new()
+            .bearer_token("tok-not-real")
+            .http_client(reqwest::Client::new())
+            .build()
+            .expect("builds");
+        assert_eq!(authorization(&probe), "Bearer tok-not-real");
+        assert!(
+            format!("{:?}", probe.runtime).contains("own_http: false"),
+            "a caller's client: its own timeouts apply"
+        );
+    }
+
+    #[test]
+    fn debug_shows_settings_but_no_secret() {
+        let builder = ClientBuilder::<Probe>::new()
+            .base_url("http://127.0.0.1:9")
+            .bearer_token("tok-not-real")
+            .user_agent("custom/1");
+        let debug = format!("{builder:?}");
+        for shown in [
+            "127.0.0.1:9",
+            "custom/1",
+            "connect_timeout",
+            "max_body_bytes",
+        ] {
+            assert!(debug.contains(shown), "{shown} in {debug}");
+        }
+        assert!(!debug.contains("tok-not-real"), "{debug}");
+    }
+
+    #[test]
+    fn bad_base_urls_are_refused() {
+        for (url, wanted) in [
+            ("not a url", "invalid base URL `not a url`"),
+            (
+                "ftp://example.com",
+                "base URL `ftp://example.com` is not http(s)",
+            ),
+        ] {
+            let err = ClientBuilder::<Probe>::new()
+                .base_url(url)
+                .build()
+                .expect_err("refused");
+            assert_eq!(err.kind(), &ErrorKind::InvalidRequest);
+            assert_eq!(err.provider(), "probe");
+            assert!(
+                err.message().is_some_and(|m| m.starts_with(wanted)),
+                "{err}"
+            );
+        }
+    }
+}

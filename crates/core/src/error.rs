@@ -246,3 +246,139 @@ impl ErrorBody for serde_json::Value {
             .find_map(|k| self.get(k).and_then(|v| v.as_str()).map(str::to_owned))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_is_one_line_with_what_is_known() {
+        let err = Error::new("zoom-phone", ErrorKind::Api)
+            .with_status(StatusCode::TOO_MANY_REQUESTS)
+            .with_request_id(Some("rid-1".to_owned()))
+            .with_message("slow down");
+        assert_eq!(
+            err.to_string(),
+            "zoom-phone: API error, HTTP 429 Too Many Requests, request id rid-1: slow down"
+        );
+        // A status without a canonical reason, more than one attempt.
+        let mut err = Error::new("webex-calling", ErrorKind::Api)
+            .with_status(StatusCode::from_u16(599).expect("status"));
+        err.set_attempts(3);
+        assert_eq!(
+            err.to_string(),
+            "webex-calling: API error, HTTP 599 (after 3 attempts)"
+        );
+        err.set_attempts(1);
+        assert_eq!(err.to_string(), "webex-calling: API error, HTTP 599");
+        // Without a message the source speaks; a message wins over it.
+        let source = std::io::Error::other("disk on fire");
+        let err = Error::new("fone-dynamics", ErrorKind::Transport).with_source(source);
+        assert_eq!(
+            err.to_string(),
+            "fone-dynamics: connection failed: disk on fire"
+        );
+        let err = err.with_message("cannot connect");
+        assert_eq!(
+            err.to_string(),
+            "fone-dynamics: connection failed: cannot connect"
+        );
+        for (kind, text) in [
+            (ErrorKind::InvalidRequest, "invalid request"),
+            (ErrorKind::Auth, "authentication failed"),
+            (ErrorKind::Timeout, "request timed out"),
+            (
+                ErrorKind::Decode {
+                    path: "data[2].id".to_owned(),
+                },
+                "unexpected response body at `data[2].id`",
+            ),
+            (
+                ErrorKind::BodyTooLarge { limit: 1024 },
+                "response body larger than 1024 bytes",
+            ),
+            (
+                ErrorKind::PaginationLoop {
+                    cursor: "\"a\"".to_owned(),
+                },
+                "server repeated page cursor `\"a\"`; listing stopped",
+            ),
+        ] {
+            assert_eq!(
+                Error::new("vonage-cc", kind).to_string(),
+                format!("vonage-cc: {text}")
+            );
+        }
+    }
+
+    #[test]
+    fn accessors_return_what_was_set() {
+        let err = Error::new("apple-business", ErrorKind::Api)
+            .with_operation("list_caller_ids")
+            .with_status(StatusCode::SERVICE_UNAVAILABLE)
+            .with_request_id(Some("r".to_owned()))
+            .with_request_id(None)
+            .with_message("m")
+            .with_retry_after(Some(Duration::from_secs(7)));
+        assert_eq!(err.provider(), "apple-business");
+        assert_eq!(err.kind(), &ErrorKind::Api);
+        assert_eq!(err.operation(), Some("list_caller_ids"));
+        assert_eq!(err.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
+        assert_eq!(err.request_id(), Some("r"), "None does not erase an id");
+        assert_eq!(err.message(), Some("m"));
+        assert_eq!(err.retry_after(), Some(Duration::from_secs(7)));
+        assert_eq!(err.attempts(), 0);
+        assert!(std::error::Error::source(&err).is_none());
+        let debug = format!("{err:?}");
+        assert!(
+            debug.contains("apple-business") && debug.contains("list_caller_ids"),
+            "{debug}"
+        );
+        let err = Error::new("x", ErrorKind::Transport).with_source(std::io::Error::other("cause"));
+        let source = std::error::Error::source(&err).expect("source");
+        assert_eq!(source.to_string(), "cause");
+    }
+
+    #[test]
+    fn retryable_are_timeouts_transport_and_transient_statuses() {
+        let api = |status: u16| {
+            Error::new("x", ErrorKind::Api).with_status(StatusCode::from_u16(status).expect("s"))
+        };
+        for status in [423, 429, 502, 503, 504] {
+            assert!(api(status).is_retryable(), "{status}");
+        }
+        for status in [400, 401, 403, 404, 500, 501] {
+            assert!(!api(status).is_retryable(), "{status}");
+        }
+        assert!(!Error::new("x", ErrorKind::Api).is_retryable(), "no status");
+        assert!(Error::new("x", ErrorKind::Timeout).is_retryable());
+        assert!(Error::new("x", ErrorKind::Transport).is_retryable());
+        for kind in [
+            ErrorKind::InvalidRequest,
+            ErrorKind::Auth,
+            ErrorKind::Decode { path: ".".into() },
+            ErrorKind::BodyTooLarge { limit: 1 },
+            ErrorKind::PaginationLoop { cursor: "c".into() },
+        ] {
+            assert!(!Error::new("x", kind.clone()).is_retryable(), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn error_bodies_give_their_message() {
+        assert_eq!(ErrorBody::message(&()), None);
+        for (body, want) in [
+            (serde_json::json!({"message": "a"}), Some("a")),
+            (serde_json::json!({"Message": "b"}), Some("b")),
+            (
+                serde_json::json!({"error_description": "c", "error": "d"}),
+                Some("c"),
+            ),
+            (serde_json::json!({"error": "d"}), Some("d")),
+            (serde_json::json!({"message": 5}), None),
+            (serde_json::json!(["message"]), None),
+        ] {
+            assert_eq!(ErrorBody::message(&body).as_deref(), want, "{body}");
+        }
+    }
+}

@@ -376,12 +376,25 @@ impl<T> Drop for Prefetch<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// More items than any listing here yields: a broken guard or cap shows up as this
+    /// many items instead of a test that never ends.
+    const AT_MOST: usize = 1000;
+
+    /// The stream's items, at most [`AT_MOST`] of them, within 10 s. Both bounds matter:
+    /// a stream whose fetches are always ready never yields to the timer, and one that
+    /// stalls yields nothing for `take` to count.
     fn collect<T>(s: impl Stream<Item = Result<T, Error>>) -> Vec<Result<T, Error>> {
         tokio::runtime::Builder::new_current_thread()
             .enable_time()
             .build()
             .expect("runtime")
-            .block_on(s.collect::<Vec<_>>())
+            .block_on(async {
+                let all = s.take(AT_MOST).collect::<Vec<_>>();
+                tokio::time::timeout(std::time::Duration::from_secs(10), all)
+                    .await
+                    .expect("the stream ended within 10 s")
+            })
     }
 
     #[test]
@@ -449,6 +462,9 @@ mod tests {
         );
     }
 
+    /// More requests than any offset listing here makes.
+    const MAX_REQUESTS: usize = 50;
+
     /// Runs an offset listing of 5 full pages of 2 and a short sixth, where later pages
     /// answer first; returns the items, the page indices requested and the most
     /// requests that were ever in flight at once.
@@ -474,6 +490,9 @@ mod tests {
             move |i| {
                 {
                     let mut log = l.lock().expect("lock");
+                    // A paginator that requests without end would do it inside one poll,
+                    // where no time limit can reach it: stop it here.
+                    assert!(log.requested.len() < MAX_REQUESTS, "runaway requests");
                     log.requested.push(i);
                     log.now += 1;
                     log.peak = log.peak.max(log.now);
@@ -542,6 +561,17 @@ mod tests {
             [0, 1],
             "no page after the one that reaches the cap"
         );
+        // The cap reached exactly at the end of a page: no further request (with four
+        // in flight, the window after the first page was already asked for).
+        for (concurrency, asked) in [(1, &[0, 1][..]), (4, &[0, 1, 2, 3, 4][..])] {
+            let limits = Limits {
+                max_items: Some(4),
+                max_pages: None,
+            };
+            let (got, requested, _) = offset_run(concurrency, limits, None);
+            assert_eq!(ok_items(got), [0, 1, 10, 11]);
+            assert_eq!(requested, asked, "{concurrency} in flight");
+        }
         let limits = Limits {
             max_items: None,
             max_pages: Some(3),
@@ -633,6 +663,58 @@ mod tests {
         });
     }
 
+    /// A page stream read on its own (as `pages()` consumers do) ends at the item cap
+    /// even when its consumer keeps polling: no page past the cap is requested or
+    /// yielded, also when the cap falls at the end of a page.
+    #[test]
+    fn offset_page_stream_ends_at_the_item_cap() {
+        for max in [3u64, 4] {
+            let requested = std::sync::Mutex::new(Vec::new());
+            let s = offset_pages(
+                "test",
+                1,
+                Limits {
+                    max_items: Some(max),
+                    max_pages: None,
+                },
+                |v: &[u64]| format!("{v:?}"),
+                |i| {
+                    requested.lock().expect("lock").push(i);
+                    assert!(i < MAX_REQUESTS as u64, "runaway requests");
+                    async move {
+                        Ok(OffsetPage {
+                            items: vec![i * 10, i * 10 + 1],
+                            more: true,
+                            page_count: None,
+                        })
+                    }
+                },
+            );
+            let pages: Vec<Vec<u64>> = collect(s).into_iter().map(|p| p.expect("ok")).collect();
+            assert_eq!(pages, [vec![0, 1], vec![10, 11]], "cap {max}");
+            assert_eq!(*requested.lock().expect("lock"), [0, 1], "cap {max}");
+        }
+    }
+
+    /// A prefetch whose runtime shut down (its task cancelled, not panicked) just ends.
+    #[test]
+    fn a_prefetch_cut_off_by_its_runtime_ends_quietly() {
+        let first = current_thread();
+        let mut s = first.block_on(async {
+            let mut s = Box::pin(prefetch(stream::iter([1]).chain(stream::pending()), 2));
+            assert_eq!(s.next().await, Some(1));
+            s
+        });
+        // Dropping the runtime cancels the task that fills the channel.
+        drop(first);
+        let rest: Vec<i32> = current_thread().block_on(async {
+            tokio::time::timeout(std::time::Duration::from_secs(10), s.by_ref().collect())
+                .await
+                .expect("ends")
+        });
+        assert!(rest.is_empty(), "{rest:?}");
+    }
+
     #[test]
     fn prefetch_without_a_runtime_polls_in_place() {
         let mut s = std::pin::pin!(prefetch(stream::iter([7, 8]), 2));
@@ -650,17 +732,22 @@ mod tests {
             2,
             Limits::default(),
             |v: &[u64]| format!("{v:?}"),
-            |_| async {
-                Ok(OffsetPage {
-                    items: vec![1u64, 2],
-                    more: true,
-                    page_count: None,
-                })
+            |i| {
+                assert!(i < MAX_REQUESTS as u64, "runaway requests");
+                async {
+                    Ok(OffsetPage {
+                        items: vec![1u64, 2],
+                        more: true,
+                        page_count: None,
+                    })
+                }
             },
         );
         let got = collect(items(s, Limits::default()));
         let err = got.last().expect("some").as_ref().expect_err("loop");
         assert!(matches!(err.kind(), ErrorKind::PaginationLoop { .. }));
+        // The first page, then the identical second: nothing after the error.
+        assert_eq!(got.len(), 3, "two items, then the error");
     }
 
     #[test]

@@ -57,3 +57,23 @@ impl From<&str> for Secret {
         Self::new(value)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn never_shows_itself_but_can_be_used() {
+        let secret = Secret::new("hunter2-not-a-real-secret");
+        assert_eq!(format!("{secret}"), "[redacted]");
+        assert_eq!(format!("{secret:?}"), "Secret([redacted])");
+        // Inside other values' derived Debug, too.
+        assert_eq!(format!("{:?}", Some(&secret)), "Some(Secret([redacted]))");
+        assert_eq!(secret.expose(), "hunter2-not-a-real-secret");
+        assert!(!secret.is_empty());
+        assert_eq!(Secret::from("a").expose(), "a");
+        assert_eq!(Secret::from(String::from("b")).expose(), "b");
+        assert!(Secret::from("").is_empty());
+        assert_eq!(secret.clone().expose(), secret.expose());
+    }
+}

@@ -519,6 +519,89 @@ pub fn one_line(text: &str, max: usize) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// An error with a message and an optional cause, to build chains.
+    #[derive(Debug)]
+    struct Chain(&'static str, Option<Box<Chain>>);
+
+    impl std::fmt::Display for Chain {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl StdError for Chain {
+        fn source(&self) -> Option<&(dyn StdError + 'static)> {
+            self.1.as_deref().map(|c| c as &(dyn StdError + 'static))
+        }
+    }
+
+    fn chain(messages: &[&'static str]) -> Chain {
+        messages
+            .iter()
+            .rev()
+            .fold(None, |cause, m| Some(Chain(m, cause.map(Box::new))))
+            .expect("at least one")
+    }
+
+    #[test]
+    fn describe_chain_keeps_each_cause_once() {
+        assert_eq!(describe_chain(&chain(&["a", "b", "c"])), "a: b: c");
+        // A message repeating (part of) the one before it: the longer one stays.
+        assert_eq!(
+            describe_chain(&chain(&[
+                "tcp connect error",
+                "tcp connect error: refused",
+                "refused"
+            ])),
+            "tcp connect error: refused"
+        );
+        assert_eq!(
+            describe_chain(&chain(&[
+                "connection closed before message completed",
+                "closed"
+            ])),
+            "connection closed before message completed"
+        );
+        assert_eq!(
+            describe_chain(&chain(&[
+                "connection error",
+                "connection error (os error 111)"
+            ])),
+            "connection error (os error 111)"
+        );
+        // reqwest's generic wrapper goes when something more specific follows, and
+        // stays when it is all there is.
+        assert_eq!(
+            describe_chain(&chain(&[
+                "error sending request",
+                "dns error",
+                "no such host"
+            ])),
+            "dns error: no such host"
+        );
+        assert_eq!(
+            describe_chain(&chain(&["error sending request"])),
+            "error sending request"
+        );
+        // Blank messages are skipped; line breaks collapse.
+        assert_eq!(describe_chain(&chain(&["a", " ", "b\nc"])), "a: b c");
+    }
+
+    #[test]
+    fn timeout_messages_name_the_limit() {
+        assert_eq!(secs(Duration::from_secs(10)), "10 s");
+        assert_eq!(secs(Duration::from_millis(1500)), "1.5 s");
+        assert_eq!(secs(Duration::from_millis(200)), "0.2 s");
+        assert_eq!(
+            total_timeout_message("https://x.example:443", Duration::from_secs(30), false),
+            "https://x.example:443: attempt took longer than 30 s (total timeout)"
+        );
+        assert_eq!(
+            total_timeout_message("https://x.example:443", Duration::from_millis(2500), true),
+            "https://x.example:443: attempt stopped after 2.5 s, when the call's retry budget ran out (total timeout)"
+        );
+    }
+
     #[test]
     fn one_line_collapses_and_cuts() {
         assert_eq!(one_line("  a \n\t b\r\n", 10).as_deref(), Some("a b"));
@@ -577,7 +660,13 @@ mod tests {
     #[test]
     fn body_buffer_keeps_one_chunk_and_stops_at_the_limit() {
         let mut b = BodyBuffer::new(10, None);
+        assert!(b.is_empty());
+        b.push(Bytes::new()).expect("empty fits");
+        assert!(b.is_empty());
+        assert_eq!(b.len(), 0);
         b.push(Bytes::from_static(b"hello")).expect("fits");
+        assert!(!b.is_empty());
+        assert_eq!(b.len(), 5);
         let one = b.finish();
         assert_eq!(&one[..], b"hello");
 
@@ -600,6 +689,20 @@ mod tests {
         }
         assert!(b.rest.capacity() <= 1000, "{}", b.rest.capacity());
         assert!(b.push(Bytes::from_static(b"x")).is_err());
+
+        // The first two chunks are put together in a buffer of their size, no more.
+        let mut b = BodyBuffer::new(1000, None);
+        b.push(Bytes::from_static(b"0123456789")).expect("fits");
+        b.push(Bytes::from_static(b"0123456789")).expect("fits");
+        assert_eq!(b.rest.capacity(), 20);
+        // A chunk that the buffer must grow for never grows it past the limit (a Vec
+        // left to grow by itself would double to 1200 here).
+        let mut b = BodyBuffer::new(1000, None);
+        for size in [300, 300, 390] {
+            b.push(Bytes::from(vec![b'x'; size])).expect("fits");
+        }
+        assert_eq!(b.len(), 990);
+        assert!(b.rest.capacity() <= 1000, "{}", b.rest.capacity());
 
         // A declared length sizes the buffer once.
         let mut b = BodyBuffer::new(1000, Some(300));

@@ -91,6 +91,7 @@ fn provider_keys_round_trip() {
     for p in Provider::ALL {
         assert_eq!(p.key().parse::<Provider>(), Ok(p));
         assert_eq!(serde_json::to_value(p).expect("json"), p.key());
+        assert_eq!(p.to_string(), p.key());
         assert!(p.is_enabled());
     }
     assert!("teams".parse::<Provider>().is_err());
@@ -141,6 +142,13 @@ async fn fone_number_lookup_respects_scope_and_absence() {
         )
         .mount(&server)
         .await;
+    Mock::given(path("/v2/Numbers/61255500403"))
+        .respond_with(
+            ResponseTemplate::new(403).set_body_json(json!({ "ResponseStatus": {
+            "ErrorCode": "Forbidden", "Message": "Not allowed" }})),
+        )
+        .mount(&server)
+        .await;
     let client = FoneDynamicsClient::builder()
         .base_url(server.uri())
         .basic_auth("AC0000000000000000000000000000000A", "test-token")
@@ -168,6 +176,17 @@ async fn fone_number_lookup_respects_scope_and_absence() {
         .await
         .expect("404")
         .is_empty());
+    // Only a 404 means "not held": any other failure is reported, not hidden as an
+    // empty listing.
+    let err = lookup(account(), "+61255500403")
+        .await
+        .expect_err("403 is an error");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(403));
+    // 403 is not a documented status of this operation: its body comes back as text.
+    assert!(
+        err.message().is_some_and(|m| m.contains("Not allowed")),
+        "{err:?}"
+    );
 }
 
 /// The number field values every provider is tried with, and the `(number, number_raw)`

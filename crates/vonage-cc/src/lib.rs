@@ -107,3 +107,46 @@ impl ErrorBody for types::Error {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regions_name_their_hosts() {
+        assert_eq!(Region::default(), Region::Emea);
+        for (text, region, url) in [
+            ("emea", Region::Emea, "https://emea.api.newvoicemedia.com"),
+            ("NAM", Region::Nam, "https://nam.api.newvoicemedia.com"),
+            ("Apac", Region::Apac, "https://apac.api.newvoicemedia.com"),
+        ] {
+            assert_eq!(text.parse::<Region>(), Ok(region));
+            assert_eq!(region.base_url(), url);
+        }
+        let err = "mars".parse::<Region>().expect_err("unknown");
+        assert_eq!(err, "unknown region `mars` (expected emea, nam or apac)");
+    }
+
+    #[test]
+    fn error_body_message() {
+        let message = |body: serde_json::Value| {
+            serde_json::from_value::<types::Error>(body)
+                .expect("error body")
+                .message()
+        };
+        assert_eq!(
+            message(serde_json::json!({"code": "FORBIDDEN", "message": "Missing scope"}))
+                .as_deref(),
+            Some("Missing scope (FORBIDDEN)")
+        );
+        assert_eq!(
+            message(serde_json::json!({"message": "Missing scope"})).as_deref(),
+            Some("Missing scope")
+        );
+        assert_eq!(
+            message(serde_json::json!({"code": "FORBIDDEN"})).as_deref(),
+            Some("FORBIDDEN")
+        );
+        assert_eq!(message(serde_json::json!({})), None);
+    }
+}

@@ -77,3 +77,45 @@ impl ErrorBody for types::Error {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(body: serde_json::Value) -> Option<String> {
+        serde_json::from_value::<types::Error>(body)
+            .expect("error body")
+            .message()
+    }
+
+    #[test]
+    fn error_body_message_names_details_once() {
+        let detail = |d: &str| serde_json::json!({ "description": d });
+        // Details that repeat the message add nothing.
+        assert_eq!(
+            message(serde_json::json!({"message": "Not authorized", "errors": [detail("Not authorized")]}))
+                .as_deref(),
+            Some("Not authorized")
+        );
+        // Details that say more are kept.
+        assert_eq!(
+            message(serde_json::json!({"message": "Bad request", "errors": [detail("orgId is invalid"), detail("max too big")]}))
+                .as_deref(),
+            Some("Bad request (orgId is invalid; max too big)")
+        );
+        assert_eq!(
+            message(serde_json::json!({"message": "Bad request", "errors": [detail("Bad request"), detail("max too big")]}))
+                .as_deref(),
+            Some("Bad request (Bad request; max too big)")
+        );
+        assert_eq!(
+            message(serde_json::json!({"errors": [detail("orgId is invalid")]})).as_deref(),
+            Some("orgId is invalid")
+        );
+        assert_eq!(
+            message(serde_json::json!({"message": "Gone"})).as_deref(),
+            Some("Gone")
+        );
+        assert_eq!(message(serde_json::json!({})), None);
+    }
+}

@@ -1,0 +1,262 @@
+//! The facade's listing: the query's cap, page size and concurrency reach the provider,
+//! pages are never empty, and `list_all` keeps going when one provider fails.
+#![cfg(all(
+    feature = "vonage-cc",
+    feature = "webex-calling",
+    feature = "fone-dynamics",
+    feature = "apple-business",
+    feature = "zoom-phone"
+))]
+
+use std::time::Duration;
+
+use futures::{StreamExt, TryStreamExt};
+use serde_json::{json, Value};
+use telnums::fone_dynamics::{FoneDynamicsClient, Scope};
+use telnums::zoom_phone::ZoomPhoneClient;
+use telnums::{list, list_all, list_pages, Provider, Query, Source};
+use wiremock::matchers::{path, query_param, query_param_is_missing};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const ACCOUNT: &str = "AC0000000000000000000000000000000A";
+
+/// Fails the test if `f` takes longer than 20 s (listings here take milliseconds).
+async fn bounded<T>(f: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(20), f)
+        .await
+        .expect("finished within 20 s")
+}
+
+fn zoom_page(numbers: &[&str], next: &str) -> Value {
+    json!({
+        "next_page_token": next,
+        "phone_numbers": numbers.iter().enumerate().map(|(i, n)| json!({ "id": format!("{n}-{i}"), "number": n })).collect::<Vec<_>>()
+    })
+}
+
+/// Zoom pages `pages[i]`, each naming the next by token `t{i+1}`.
+async fn zoom_server(pages: &[&[&str]]) -> MockServer {
+    let server = MockServer::start().await;
+    for (i, numbers) in pages.iter().enumerate() {
+        let next = if i + 1 < pages.len() {
+            format!("t{}", i + 1)
+        } else {
+            String::new()
+        };
+        let mock = Mock::given(path("/phone/numbers"));
+        let mock = if i == 0 {
+            mock.and(query_param_is_missing("next_page_token"))
+        } else {
+            mock.and(query_param("next_page_token", format!("t{i}")))
+        };
+        mock.respond_with(ResponseTemplate::new(200).set_body_json(zoom_page(numbers, &next)))
+            .mount(&server)
+            .await;
+    }
+    server
+}
+
+fn zoom(server: &MockServer) -> Source {
+    Source::ZoomPhone(
+        ZoomPhoneClient::builder()
+            .base_url(server.uri())
+            .bearer_token("t")
+            .build()
+            .expect("client"),
+    )
+}
+
+async fn requests(server: &MockServer) -> usize {
+    server.received_requests().await.map_or(0, |r| r.len())
+}
+
+/// `max_items` stops the listing at the cap, and (without a client-side filter) no page
+/// past the one that reaches it is requested.
+#[tokio::test]
+async fn max_items_caps_the_listing() {
+    bounded(async {
+        let a = "+12025550100";
+        let server = zoom_server(&[&[a, a], &[a, a], &[a]]).await;
+        let got: Vec<_> = list(zoom(&server), &Query::default().max_items(3))
+            .try_collect()
+            .await
+            .expect("listing");
+        assert_eq!(got.len(), 3);
+        assert_eq!(requests(&server).await, 2, "no third page");
+        let got: Vec<_> = list(zoom(&server), &Query::default().max_items(0))
+            .try_collect()
+            .await
+            .expect("listing");
+        assert!(got.is_empty());
+    })
+    .await;
+}
+
+/// With a client-side filter the cap counts matches, and pages without a match are
+/// skipped: `list_pages` never yields an empty page.
+#[tokio::test]
+async fn filtered_pages_are_never_empty_and_the_cap_counts_matches() {
+    bounded(async {
+        let (a, b) = ("+12025550100", "+12025550199");
+        let server = zoom_server(&[&[b, b], &[a, b], &[b, a, a]]).await;
+        let pages: Vec<Vec<telnums::PhoneNumber>> =
+            list_pages(zoom(&server), &Query::default().phone_number(a))
+                .try_collect()
+                .await
+                .expect("listing");
+        let sizes: Vec<usize> = pages.iter().map(Vec::len).collect();
+        assert_eq!(sizes, [1, 2], "the first page had no match");
+        assert!(pages
+            .iter()
+            .flatten()
+            .all(|n| n.number.as_deref() == Some(a)));
+        let got: Vec<_> = list(
+            zoom(&server),
+            &Query::default().phone_number(a).max_items(2),
+        )
+        .try_collect()
+        .await
+        .expect("listing");
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].id.as_deref(), Some("+12025550100-0"));
+        assert_eq!(got[1].id.as_deref(), Some("+12025550100-1"));
+    })
+    .await;
+}
+
+/// A Fone Dynamics server that sends three numbers where two were asked for, then short
+/// pages: read one page at a time, the listing continues after what was sent
+/// (`Results_Skip=3`); with pages in flight it asks for fixed offsets (`2`, `4`, …).
+/// Which offsets arrive shows which paginator the query chose, without timing.
+async fn fone_server() -> MockServer {
+    let server = MockServer::start().await;
+    for (skip, numbers) in [(0, 3), (2, 1), (3, 1)] {
+        let body: Vec<Value> = (0..numbers)
+            .map(|i| json!({ "Number": format!("+6125550{skip}{i:03}") }))
+            .collect();
+        Mock::given(path(format!("/v2/Accounts/{ACCOUNT}/Numbers")))
+            .and(query_param("Results_Skip", skip.to_string()))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "Numbers": body })))
+            .mount(&server)
+            .await;
+    }
+    // Past the end (asked for ahead of time).
+    Mock::given(path(format!("/v2/Accounts/{ACCOUNT}/Numbers")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "Numbers": [] })))
+        .with_priority(10)
+        .mount(&server)
+        .await;
+    server
+}
+
+fn fone(server: &MockServer) -> Source {
+    Source::FoneDynamics {
+        client: FoneDynamicsClient::builder()
+            .base_url(server.uri())
+            .basic_auth(ACCOUNT, "t")
+            .build()
+            .expect("client"),
+        scope: Scope::Account(ACCOUNT.to_owned()),
+    }
+}
+
+/// The query's page size reaches the provider on every request, and so does its
+/// concurrency: one at a time (or 0, taken as 1) pages by what was sent, the default
+/// asks for fixed offsets ahead.
+#[tokio::test]
+async fn page_size_and_concurrency_reach_the_provider() {
+    bounded(async {
+        for (query, one_at_a_time) in [
+            (Query::default().page_size(2).concurrency(1), true),
+            (Query::default().page_size(2).concurrency(0), true),
+            (Query::default().page_size(2), false),
+        ] {
+            let server = fone_server().await;
+            let got: Vec<_> = list(fone(&server), &query)
+                .try_collect()
+                .await
+                .expect("listing");
+            assert_eq!(got.len(), 4, "{query:?}");
+            let sent = server.received_requests().await.expect("recorded");
+            let skips: Vec<String> = sent
+                .iter()
+                .map(|r| {
+                    assert!(
+                        r.url.query().is_some_and(|q| q.contains("Results_Count=2")),
+                        "{query:?}: {}",
+                        r.url
+                    );
+                    r.url
+                        .query_pairs()
+                        .find(|(k, _)| k == "Results_Skip")
+                        .map(|(_, v)| v.into_owned())
+                        .unwrap_or_default()
+                })
+                .collect();
+            if one_at_a_time {
+                assert_eq!(skips, ["0", "3"], "{query:?}");
+            } else {
+                assert!(
+                    skips.contains(&"2".to_owned()) && !skips.contains(&"3".to_owned()),
+                    "{query:?}: {skips:?}"
+                );
+            }
+        }
+    })
+    .await;
+}
+
+/// Several sources at once: each record names its provider, and one provider's error
+/// ends only its own part.
+#[tokio::test]
+async fn list_all_keeps_going_when_one_fails() {
+    bounded(async {
+        let a = "+12025550100";
+        let zoom_server = zoom_server(&[&[a], &[a]]).await;
+        let failing = MockServer::start().await;
+        Mock::given(path(format!("/v2/Accounts/{ACCOUNT}/Numbers")))
+            .respond_with(ResponseTemplate::new(403).set_body_json(json!({
+                "ResponseStatus": { "ErrorCode": "Forbidden", "Message": "No" }
+            })))
+            .mount(&failing)
+            .await;
+        let results: Vec<_> = list_all(vec![fone(&failing), zoom(&zoom_server)], &Query::default())
+            .collect()
+            .await;
+        let numbers: Vec<&telnums::PhoneNumber> =
+            results.iter().filter_map(|r| r.as_ref().ok()).collect();
+        let errors: Vec<&telnums::Error> =
+            results.iter().filter_map(|r| r.as_ref().err()).collect();
+        assert_eq!(numbers.len(), 2);
+        assert!(numbers.iter().all(|n| n.provider == Provider::ZoomPhone));
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].provider(), "fone-dynamics");
+        assert_eq!(errors[0].status().map(|s| s.as_u16()), Some(403));
+    })
+    .await;
+}
+
+/// Fone Dynamics' location is its city, region and country, blanks left out, with the
+/// property as its id.
+#[tokio::test]
+async fn fone_location_leaves_out_blank_parts() {
+    bounded(async {
+        let server = MockServer::start().await;
+        Mock::given(path(format!("/v2/Accounts/{ACCOUNT}/Numbers")))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "Numbers": [
+                { "Number": "+61255501234", "City": "", "Region": "NSW", "CountryCode": "AU", "PropertySid": "PR1" },
+                { "Number": "+61255501235", "City": "", "PropertySid": "PR1" }
+            ]})))
+            .mount(&server)
+            .await;
+        let got: Vec<_> = list(fone(&server), &Query::default())
+            .try_collect()
+            .await
+            .expect("listing");
+        let location = got[0].location.as_ref().expect("location");
+        assert_eq!(location.name.as_deref(), Some("NSW, AU"));
+        assert_eq!(location.id.as_deref(), Some("PR1"));
+        assert_eq!(got[1].location, None, "nothing but blanks: no location");
+    })
+    .await;
+}
