@@ -517,6 +517,15 @@ struct Finding {
     regression: Option<String>,
     fixed_by: Option<String>,
     fixed: bool,
+    /// Why a recorded crash was not a defect (set by hand in runs.json, e.g. a timeout
+    /// caused by suspending the fuzzer); such a run's executions count as clean.
+    spurious: Option<String>,
+}
+
+/// A run that found nothing: `ok`, or a crash recorded as spurious (see
+/// [`Finding::spurious`]).
+fn is_clean(run: &Value) -> bool {
+    run["result"] == "ok" || (run["result"] == "crash" && run["spurious"].is_string())
 }
 
 /// The text of `FUZZING.md` from `fuzz/runs.json`, `fuzz/targets.toml`, the committed
@@ -542,7 +551,7 @@ pub fn report(root: &Path) -> Result<String> {
         let committed = !artifact.is_empty() && root.join(&regression).is_file();
         let clean_after = runs[i + 1..]
             .iter()
-            .any(|r| r["target"] == target.as_str() && r["result"] == "ok");
+            .any(|r| r["target"] == target.as_str() && is_clean(r));
         let fixed_by = if committed {
             let log = command_output(
                 "git",
@@ -559,6 +568,7 @@ pub fn report(root: &Path) -> Result<String> {
             None
         };
         findings.push(Finding {
+            spurious: run["spurious"].as_str().map(str::to_owned),
             date: str_of(run, "date"),
             panic: str_of(run, "panic"),
             regression: committed.then_some(regression),
@@ -568,7 +578,10 @@ pub fn report(root: &Path) -> Result<String> {
             target,
         });
     }
-    let open = findings.iter().filter(|f| !f.fixed).count();
+    let open = findings
+        .iter()
+        .filter(|f| !f.fixed && f.spurious.is_none())
+        .count();
 
     let mut out = String::new();
     out.push_str("# Fuzzing\n\n");
@@ -604,9 +617,9 @@ pub fn report(root: &Path) -> Result<String> {
             .iter()
             .filter(|r| r["target"] == t.name.as_str())
             .collect();
-        let last_clean = mine.iter().rev().find(|r| r["result"] == "ok");
-        let last_crash = mine.iter().rposition(|r| r["result"] == "crash");
-        let clean_after_crash = match (last_crash, mine.iter().rposition(|r| r["result"] == "ok")) {
+        let last_clean = mine.iter().rev().find(|r| is_clean(r));
+        let last_crash = mine.iter().rposition(|r| !is_clean(r));
+        let clean_after_crash = match (last_crash, mine.iter().rposition(|r| is_clean(r))) {
             (Some(c), Some(o)) => o > c,
             (None, _) => true,
             (Some(_), None) => false,
@@ -634,7 +647,7 @@ pub fn report(root: &Path) -> Result<String> {
         // target may reach its minimum over several runs).
         let since_fix: u64 = mine[last_crash.map_or(0, |c| c + 1)..]
             .iter()
-            .filter(|r| r["result"] == "ok")
+            .filter(|r| is_clean(r))
             .map(|r| u64_of(r, "executions"))
             .sum();
         let enough = since_fix >= t.min_runs;
@@ -679,10 +692,10 @@ pub fn report(root: &Path) -> Result<String> {
                 .map(|r| format!("[{r}]({r})"))
                 .unwrap_or_else(|| format!("`{}` (not committed)", f.artifact)),
             f.fixed_by.as_deref().unwrap_or("—"),
-            if f.fixed {
-                "fixed, later run clean"
-            } else {
-                "OPEN"
+            match (&f.spurious, f.fixed) {
+                (Some(why), _) => format!("not a defect: {why}"),
+                (None, true) => "fixed, later run clean".to_owned(),
+                (None, false) => "OPEN".to_owned(),
             },
         ));
     }
@@ -742,5 +755,20 @@ mod tests {
         assert_eq!(group(999), "999");
         assert_eq!(group(1000), "1,000");
         assert_eq!(group(10_000_000), "10,000,000");
+    }
+
+    #[test]
+    fn a_crash_is_clean_only_when_marked_spurious() {
+        let ok = serde_json::json!({ "result": "ok" });
+        let crash = serde_json::json!({ "result": "crash", "artifact": "timeout-1" });
+        let spurious = serde_json::json!({
+            "result": "crash",
+            "artifact": "timeout-1",
+            "spurious": "suspended"
+        });
+        assert!(is_clean(&ok));
+        assert!(!is_clean(&crash));
+        assert!(is_clean(&spurious));
+        assert!(!is_clean(&serde_json::json!({ "result": "ok?" })));
     }
 }
