@@ -24,11 +24,8 @@ const PROVIDERS: [&str; 5] = [
     "zoom-phone",
 ];
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+mod common;
+use common::Run;
 
 /// Runs `telnums` with the test credentials in the environment. Blocking: call from a
 /// multi-threaded runtime so the mock server keeps serving.
@@ -47,14 +44,7 @@ fn telnums_with(args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Run {
     for (name, value) in env {
         command.env(name, value);
     }
-    // Every listing here ends in seconds; a hang fails the test instead of the suite.
-    command.timeout(Duration::from_secs(60));
-    let output = command.output().expect("runs");
-    let run = Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
+    let run = Run::of(&mut command);
     let secrets = env
         .iter()
         .filter(|(name, _)| name.ends_with("TOKEN") || name.ends_with("SECRET"))
@@ -1039,14 +1029,8 @@ fn telnums_in(dir: &std::path::Path, args: &[&str]) -> Run {
         .args(args)
         .env("TELNUMS_TOKEN", TOKEN)
         .env("TELNUMS_ACCOUNT_SID", ACCOUNT)
-        .env_remove("TELNUMS_CLIENT_ID")
-        .timeout(Duration::from_secs(60));
-    let output = command.output().expect("runs");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+        .env_remove("TELNUMS_CLIENT_ID");
+    Run::of(&mut command)
 }
 
 /// Files in `dir` other than `keep`: a temporary file left behind shows here.

@@ -14,11 +14,8 @@ const ACCOUNT: &str = "AC0000000000000000000000000000000A";
 const ORG: &str = "9467895078742654934";
 const BRAND: &str = "9467895078742654921";
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+mod common;
+use common::Run;
 
 /// Runs `telnums` with the test token (blocking: call inside `block_in_place`).
 fn telnums(args: &[&str], env: &[(&str, &str)]) -> Run {
@@ -32,12 +29,7 @@ fn telnums(args: &[&str], env: &[(&str, &str)]) -> Run {
     for (k, v) in env {
         command.env(k, v);
     }
-    let output = command.output().expect("runs");
-    let run = Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
+    let run = Run::of(&mut command);
     assert!(
         !run.stdout.contains(TOKEN) && !run.stderr.contains(TOKEN),
         "token leaked"

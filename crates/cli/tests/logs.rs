@@ -21,11 +21,8 @@ const APPLE_CURSOR: &str = "logs-test-apple-after-cursor";
 const ORG: &str = "9467895078742654934";
 const BRAND: &str = "9467895078742654921";
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+mod common;
+use common::Run;
 
 fn telnums(args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut command = Command::cargo_bin("telnums").expect("binary");
@@ -37,12 +34,7 @@ fn telnums(args: &[&str], env: &[(&str, &str)]) -> Run {
     for (k, v) in env {
         command.env(k, v);
     }
-    let output = command.output().expect("runs");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    Run::of(&mut command)
 }
 
 /// Every secret the tests hand out, raw and in the encoded forms that go on the wire.
