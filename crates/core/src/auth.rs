@@ -438,6 +438,22 @@ mod tests {
     }
 
     #[test]
+    fn bearer_debug_says_redacted_and_the_header_is_sensitive() {
+        let bearer = BearerToken::new("bt-not-real");
+        assert_eq!(
+            format!("{bearer:?}"),
+            "BearerToken { header: [redacted] }"
+        );
+        let header = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime")
+            .block_on(bearer.authorization())
+            .expect("header");
+        assert_eq!(header.to_str().ok(), Some("Bearer bt-not-real"));
+        assert!(header.is_sensitive());
+    }
+
+    #[test]
     fn client_credentials_debug_shows_the_grant_not_the_secret() {
         let cc =
             ClientCredentials::new("https://auth.example/oauth/token", "the-id", "cs-not-real")
