@@ -54,6 +54,9 @@ struct Inner {
     /// The provider's `Accept` and request-id header, parsed once instead of per request.
     accept: Option<HeaderValue>,
     request_id_header: Option<reqwest::header::HeaderName>,
+    /// [`ProviderInfo::request_id_headers`], parsed once: looking a header up by `&str`
+    /// parses and lower-cases the name on every response.
+    response_id_headers: Vec<reqwest::header::HeaderName>,
 }
 
 impl std::fmt::Debug for Runtime {
@@ -84,6 +87,11 @@ impl Runtime {
         let request_id_header = provider
             .send_request_id
             .and_then(|name| reqwest::header::HeaderName::from_bytes(name.as_bytes()).ok());
+        let response_id_headers = provider
+            .request_id_headers
+            .iter()
+            .filter_map(|name| reqwest::header::HeaderName::from_bytes(name.as_bytes()).ok())
+            .collect();
         Self {
             inner: Arc::new(Inner {
                 provider,
@@ -96,6 +104,7 @@ impl Runtime {
                 origin,
                 accept,
                 request_id_header,
+                response_id_headers,
             }),
         }
     }
@@ -128,10 +137,9 @@ impl Runtime {
     /// The provider's request id in `headers`, if any.
     pub fn request_id(&self, headers: &HeaderMap) -> Option<String> {
         self.inner
-            .provider
-            .request_id_headers
+            .response_id_headers
             .iter()
-            .find_map(|name| headers.get(*name))
+            .find_map(|name| headers.get(name))
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
     }
