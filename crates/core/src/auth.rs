@@ -440,10 +440,7 @@ mod tests {
     #[test]
     fn bearer_debug_says_redacted_and_the_header_is_sensitive() {
         let bearer = BearerToken::new("bt-not-real");
-        assert_eq!(
-            format!("{bearer:?}"),
-            "BearerToken { header: [redacted] }"
-        );
+        assert_eq!(format!("{bearer:?}"), "BearerToken { header: [redacted] }");
         let header = tokio::runtime::Builder::new_current_thread()
             .build()
             .expect("runtime")
