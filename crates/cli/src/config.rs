@@ -403,6 +403,36 @@ mod tests {
         toml::from_str(toml_text).expect("settings")
     }
 
+    #[test]
+    fn filter_values_from_toml() {
+        let value = |text: &str| -> toml::Value {
+            let table: toml::Table = toml::from_str(&format!("v = {text}")).expect("toml");
+            table["v"].clone()
+        };
+        let one = |text: &str| filter_values("type", value(text), false);
+        let many = |text: &str| filter_values("type", value(text), true);
+        assert_eq!(one("\"toll_free\""), Ok(vec!["toll_free".to_owned()]));
+        assert_eq!(one("true"), Ok(vec!["true".to_owned()]));
+        assert_eq!(one("42"), Ok(vec!["42".to_owned()]));
+        assert_eq!(
+            one("1.5"),
+            Err("`type` must be a string, a boolean or a number, not float".to_owned())
+        );
+        assert_eq!(
+            one("[\"a\", \"b\"]"),
+            Err("`type` takes one value, not a list".to_owned())
+        );
+        assert_eq!(
+            many("[\"a\", false, 7]"),
+            Ok(vec!["a".to_owned(), "false".to_owned(), "7".to_owned()])
+        );
+        assert_eq!(many("\"a\""), Ok(vec!["a".to_owned()]));
+        assert_eq!(
+            many("[\"a\", [1]]"),
+            Err("`type` must be a string, a boolean or a number, not array".to_owned())
+        );
+    }
+
     /// The token `credential` picks, or the usage error's message.
     fn picked(env: &[(&str, &str)], s: &Settings, sharing: Sharing) -> Result<String, String> {
         let env = Env::fixed(env.iter().copied());
