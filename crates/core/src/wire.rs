@@ -687,14 +687,14 @@ mod tests {
         for _ in 0..100 {
             b.push(Bytes::from_static(b"0123456789")).expect("fits");
         }
-        assert!(b.rest.capacity() <= 1000, "{}", b.rest.capacity());
+        assert!(b.capacity() <= 1000, "{}", b.capacity());
         assert!(b.push(Bytes::from_static(b"x")).is_err());
 
         // The first two chunks are put together in a buffer of their size, no more.
         let mut b = BodyBuffer::new(1000, None);
         b.push(Bytes::from_static(b"0123456789")).expect("fits");
         b.push(Bytes::from_static(b"0123456789")).expect("fits");
-        assert_eq!(b.rest.capacity(), 20);
+        assert_eq!(b.capacity(), 20);
         // A chunk that the buffer must grow for never grows it past the limit (a Vec
         // left to grow by itself would double to 1200 here).
         let mut b = BodyBuffer::new(1000, None);
@@ -702,13 +702,22 @@ mod tests {
             b.push(Bytes::from(vec![b'x'; size])).expect("fits");
         }
         assert_eq!(b.len(), 990);
-        assert!(b.rest.capacity() <= 1000, "{}", b.rest.capacity());
+        assert!(b.capacity() <= 1000, "{}", b.capacity());
 
         // A declared length sizes the buffer once.
         let mut b = BodyBuffer::new(1000, Some(300));
         for _ in 0..30 {
             b.push(Bytes::from_static(b"0123456789")).expect("fits");
         }
-        assert_eq!(b.rest.capacity(), 300);
+        assert_eq!(b.capacity(), 300);
+    }
+
+    #[test]
+    fn printable_keeps_exactly_max_and_cuts_after() {
+        assert_eq!(printable("abc", 3), "abc");
+        assert_eq!(printable("abcd", 3), "abc…");
+        // An escape counts with its full width: `\n` is two characters.
+        assert_eq!(printable("a\nb", 3), "a\\n…");
+        assert_eq!(printable("a\nb", 4), "a\\nb");
     }
 }
