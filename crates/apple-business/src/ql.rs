@@ -299,4 +299,24 @@ mod tests {
             Err("ql: value for `callerIdDetails.department` contains `;`".to_owned())
         );
     }
+
+    #[test]
+    fn check_clause_is_the_parser_and_and_joins() {
+        assert_eq!(check_clause("state==PUBLISHED"), Ok(()));
+        assert_eq!(check_clause(" createdDate=ge=2024-01-01 "), Ok(()));
+        let err = check_clause("colour==red").expect_err("unknown field");
+        assert!(err.contains("colour"), "{err}");
+        assert!(check_clause("state==").is_err());
+        assert!(check_clause("state=~x").is_err());
+        let q = Ql::new().eq(QlField::State, "PUBLISHED").and(
+            Ql::new()
+                .eq(QlField::Id, "7")
+                .eq(QlField::Department, "Sales"),
+        );
+        assert_eq!(
+            q.to_string(),
+            "state==PUBLISHED;id==7;callerIdDetails.department==Sales"
+        );
+        assert_eq!(Ql::new().and(Ql::new()), Ql::new());
+    }
 }

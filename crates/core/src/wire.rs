@@ -618,6 +618,8 @@ mod tests {
         );
         // Not HTML: angle brackets stay.
         assert_eq!(one_line("a <b> c", 20).as_deref(), Some("a <b> c"));
+        // In an HTML page, a `>` outside a tag is text.
+        assert_eq!(one_line("<p>1 > 0</p>", 20).as_deref(), Some("1 > 0"));
         // Multi-byte characters are counted, not cut in half.
         assert_eq!(one_line("ééé", 2).as_deref(), Some("éé…"));
         // A control character before the `<` does not hide an HTML page, so the
