@@ -287,7 +287,7 @@ async fn no_secret_at_any_verbosity() {
         "--format",
         "ndjson",
     ];
-    let variants: [(&str, &[&str], Option<&str>); 7] = [
+    let variants: [(&str, &[&str], Option<&str>); 8] = [
         ("quiet", &[], None),
         ("-v", &["-v"], None),
         ("-vv", &["-vv"], None),
@@ -299,6 +299,13 @@ async fn no_secret_at_any_verbosity() {
             Some("telnums_core=trace"),
         ),
         ("RUST_LOG=not a filter", &["-vv"], Some("=?=")),
+        // Trace events of the hooks without the runtime's request span: the `sending`
+        // event is still written (without the span's method, path and query).
+        (
+            "RUST_LOG=telnums_core::hooks=trace",
+            &[],
+            Some("telnums_core::hooks=trace"),
+        ),
     ];
     for (what, flags, rust_log) in variants {
         let mut args: Vec<&str> = base_args.to_vec();
@@ -312,7 +319,14 @@ async fn no_secret_at_any_verbosity() {
         // Both cursors were followed: two pages each from Zoom and Apple, one from Fone.
         assert_eq!(run.stdout.lines().count(), 5, "{what}: {}", run.stdout);
         assert_no_secret(what, &run);
-        if what != "quiet" {
+        if what == "RUST_LOG=telnums_core::hooks=trace" {
+            assert!(run.stderr.contains("sending"), "{what}: {}", run.stderr);
+            assert!(
+                !run.stderr.contains("next_page_token"),
+                "{what}: {}",
+                run.stderr
+            );
+        } else if what != "quiet" {
             // The cursor requests were logged, with the cursor redacted.
             assert!(
                 run.stderr.contains("next_page_token=[redacted]")
