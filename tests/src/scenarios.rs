@@ -1,7 +1,7 @@
 //! Behaviour scenarios every provider client must pass, written once and run per
 //! provider by `tests/tests/runtime_<key>.rs` through the [`Case`] trait.
 //!
-//! Every scenario runs under [`bounded`] (see [`scenario_tests!`]): one that exercises
+//! Every scenario runs under [`bounded`] (see [`scenario_tests!`](crate::scenario_tests)): one that exercises
 //! retries, timeouts or a loop guard fails within seconds when that behaviour breaks,
 //! instead of hanging the suite.
 
