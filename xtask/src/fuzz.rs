@@ -691,7 +691,10 @@ pub fn report(root: &Path) -> Result<String> {
                 .as_deref()
                 .map(|r| format!("[{r}]({r})"))
                 .unwrap_or_else(|| format!("`{}` (not committed)", f.artifact)),
-            f.fixed_by.as_deref().unwrap_or("—"),
+            match (&f.spurious, f.fixed_by.as_deref()) {
+                (Some(_), _) => "none needed",
+                (None, fixed_by) => fixed_by.unwrap_or("—"),
+            },
             match (&f.spurious, f.fixed) {
                 (Some(why), _) => format!("not a defect: {why}"),
                 (None, true) => "fixed, later run clean".to_owned(),
