@@ -238,10 +238,10 @@ fn overhead(c: &mut Criterion) {
         &rt,
         "overhead_webex-calling",
         || async {
-            black_box(shared.list_numbers().page(0).await.expect("page"));
+            black_box(shared.list_numbers().page(0.into()).await.expect("page"));
         },
         || async {
-            black_box(default.list_numbers().page(0).await.expect("page"));
+            black_box(default.list_numbers().page(0.into()).await.expect("page"));
         },
         || async {
             black_box(raw::<baseline::webex::List>(&http, &url).await);

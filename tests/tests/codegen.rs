@@ -51,6 +51,8 @@ fn a_spec_change_without_regeneration_is_reported() {
         std::fs::copy(xtask::generated_path(&root, key), &generated).expect("copy generated");
         let filters = xtask::filters::filters_path(&scratch, key);
         std::fs::copy(xtask::filters::filters_path(&root, key), &filters).expect("copy filters");
+        let query = xtask::query::query_path(&scratch, key);
+        std::fs::copy(xtask::query::query_path(&root, key), &query).expect("copy query");
     }
     assert!(
         xtask::check(&scratch).expect("check runs").is_empty(),

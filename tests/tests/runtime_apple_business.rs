@@ -103,7 +103,7 @@ impl Case for Apple {
     fn list(client: &AppleBusinessClient) -> BoxStream<'static, Result<String, Error>> {
         client
             .list_caller_ids(ORG, BRAND)
-            .ql(Ql::new().eq(QlField::State, "PUBLISHED"))
+            .query(|q| q.ql(Ql::new().eq(QlField::State, "PUBLISHED")))
             .items()
             .map(|r| r.map(|c| c.id))
             .boxed()
@@ -136,7 +136,7 @@ async fn plus_is_sent_as_percent_2b() {
         .await;
     let page = client(&server)
         .list_caller_ids(ORG, BRAND)
-        .ql(Ql::new().eq(QlField::PhoneNumber, "+18005555555"))
+        .query(|q| q.ql(Ql::new().eq(QlField::PhoneNumber, "+18005555555")))
         .first_page()
         .await
         .expect("page");
@@ -175,7 +175,7 @@ async fn bad_ql_is_refused_locally() {
     let server = MockServer::start().await;
     let err = client(&server)
         .list_caller_ids(ORG, BRAND)
-        .ql(Ql::new().eq(QlField::Id, "1;state==X"))
+        .query(|q| q.ql(Ql::new().eq(QlField::Id, "1;state==X")))
         .first_page()
         .await
         .expect_err("refused");

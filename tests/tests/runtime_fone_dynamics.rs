@@ -54,6 +54,18 @@ impl Case for Fone {
         format!("/v2/Accounts/{SID}/Numbers")
     }
 
+    const END_REQUESTS: usize = 1;
+    const LISTING_END_REQUESTS: usize = 1;
+
+    async fn mount_end(server: &MockServer, entries: usize) {
+        Mock::given(path(Self::list_path()))
+            .and(query_param("Results_Skip", entries.to_string()))
+            .respond_with(ResponseTemplate::new(200).set_body_json(wrapped(&[])))
+            .with_priority(1)
+            .mount(server)
+            .await;
+    }
+
     async fn mount_listing(server: &MockServer, pages: usize) -> Vec<String> {
         let mut all = Vec::new();
         for p in 0..pages {
@@ -76,6 +88,7 @@ impl Case for Fone {
                 .mount(server)
                 .await;
         }
+        Self::mount_end(server, all.len()).await;
         all
     }
 
@@ -97,8 +110,10 @@ impl Case for Fone {
     fn list(client: &FoneDynamicsClient) -> BoxStream<'static, Result<String, Error>> {
         client
             .list_account_numbers(SID)
-            .number_types(&[NumberType::Local, NumberType::TollFree])
-            .capabilities(&[Capability::Sms])
+            .query(|q| {
+                q.type_([NumberType::Local, NumberType::TollFree])
+                    .capabilities([Capability::Sms])
+            })
             .page_size(2)
             .items()
             .map(|r| r.map(|n| n.number.unwrap_or_default()))
@@ -156,6 +171,13 @@ async fn property_listing_defaults_to_200() {
         .and(query_param("Results_Count", "200"))
         .and(query_param("Results_Skip", "0"))
         .respond_with(ResponseTemplate::new(200).set_body_json(wrapped(&["+61255500001".into()])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/v2/Properties/PR1/Numbers"))
+        .and(query_param("Results_Count", "200"))
+        .and(query_param("Results_Skip", "1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(wrapped(&[])))
         .expect(1)
         .mount(&server)
         .await;
@@ -245,8 +267,10 @@ async fn filters_are_sent_only_when_set_and_once_each() {
         .await;
     client(&server)
         .list_account_numbers(SID)
-        .number_types(&[])
-        .capabilities(&[])
+        .query(|q| {
+            q.type_(Vec::<NumberType>::new())
+                .capabilities(Vec::<Capability>::new())
+        })
         .page(0)
         .await
         .expect("no filters");
@@ -261,8 +285,10 @@ async fn filters_are_sent_only_when_set_and_once_each() {
         .await;
     client(&server)
         .list_account_numbers(SID)
-        .number_types(&[NumberType::Local, NumberType::National, NumberType::Local])
-        .capabilities(&[Capability::Voice, Capability::Voice])
+        .query(|q| {
+            q.type_([NumberType::Local, NumberType::National, NumberType::Local])
+                .capabilities([Capability::Voice, Capability::Voice])
+        })
         .page(0)
         .await
         .expect("deduplicated filters");
@@ -299,13 +325,14 @@ async fn an_empty_page_after_an_unnamed_entry_ends_the_listing() {
 }
 
 /// A server that sends more than `Results_Count` asked for: the next page starts after
-/// what it sent, so nothing is listed twice.
+/// what it sent, so nothing is listed twice; the empty page ends the listing.
 #[tokio::test]
 async fn the_next_page_starts_after_what_was_sent() {
     let server = MockServer::start().await;
     for (skip, ids) in [
         (0, vec!["+61255500001", "+61255500002", "+61255500003"]),
         (3, vec!["+61255500004"]),
+        (4, vec![]),
     ] {
         let ids: Vec<String> = ids.into_iter().map(String::from).collect();
         Mock::given(path(format!("/v2/Accounts/{SID}/Numbers")))

@@ -185,17 +185,19 @@ async fn list_ids(server: &MockServer, concurrency: usize) -> Result<Vec<String>
         .collect()
 }
 
-/// Without `meta.pageCount` the listing goes on while pages are full and stops at the
-/// first short one, one request per page (asked one at a time).
+/// Without `meta.pageCount` the listing goes on past a short page (the server may number
+/// pages in a smaller size than asked) and stops at the first empty one, one request per
+/// page (asked one at a time).
 #[tokio::test]
-async fn without_page_count_a_short_page_ends_the_listing() {
+async fn without_page_count_an_empty_page_ends_the_listing() {
     let server = MockServer::start().await;
     mount_pages(
         &server,
         &[
             page_body(1, None, &["a", "b"]),
-            page_body(2, None, &["c", "d"]),
-            page_body(3, None, &["e"]),
+            page_body(2, None, &["c"]),
+            page_body(3, None, &["d", "e"]),
+            page_body(4, None, &[]),
         ],
     )
     .await;
@@ -205,10 +207,10 @@ async fn without_page_count_a_short_page_ends_the_listing() {
     );
 }
 
-/// The same with two pages in flight: the short page ends it, and the one request
-/// made past it is dropped.
+/// The same with two pages in flight: the empty page ends it, and the request made
+/// past it is dropped.
 #[tokio::test]
-async fn without_page_count_a_short_page_ends_a_concurrent_listing() {
+async fn without_page_count_an_empty_page_ends_a_concurrent_listing() {
     let server = MockServer::start().await;
     mount_pages(
         &server,

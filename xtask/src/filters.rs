@@ -400,7 +400,7 @@ fn row(spec: &Value, key: &str, name: &str, param: &Value) -> Result<Row> {
 
 /// The name progenitor gives the builder setter of parameter `name` (its `sanitize` with
 /// snake case: a keyword gets a trailing `_`).
-fn setter_name(name: &str) -> String {
+pub(crate) fn setter_name(name: &str) -> String {
     let snake = name
         .replace('\'', "")
         .replace(|c: char| !(c.is_alphanumeric() || c == '_'), "-")
@@ -413,7 +413,7 @@ fn setter_name(name: &str) -> String {
 }
 
 /// Follows a local `$ref` (to a parameter or a schema).
-fn resolve<'a>(spec: &'a Value, value: &'a Value) -> Result<&'a Value> {
+pub(crate) fn resolve<'a>(spec: &'a Value, value: &'a Value) -> Result<&'a Value> {
     match value.get("$ref").and_then(Value::as_str) {
         Some(r) => {
             let pointer = r
@@ -453,7 +453,7 @@ fn parse_bullets(text: &str) -> Vec<(String, String)> {
 
 /// `(summary, description)`: the first paragraph on one line, and the whole text
 /// without the bullets that document `values` (front ends list those themselves).
-fn prose(text: &str, values: &[String]) -> (String, String) {
+pub(crate) fn prose(text: &str, values: &[String]) -> (String, String) {
     let mut kept = Vec::new();
     let mut skipping = false;
     for line in text.lines() {

@@ -15,6 +15,7 @@ pub mod fuzz;
 pub mod lint;
 pub mod postprocess;
 pub mod preprocess;
+pub mod query;
 
 pub use docs::docs;
 pub use lint::{lint, Problem};
@@ -132,14 +133,19 @@ pub fn selected(only: Option<&str>) -> Result<Vec<&'static str>> {
     }
 }
 
-/// Every file generated for `key`, with its fresh text: the client (`generated.rs`) and
-/// the filter table (`filters.rs`, see [`filters`]).
+/// Every file generated for `key`, with its fresh text: the client (`generated.rs`), the
+/// filter table (`filters.rs`, see [`filters`]) and the typed query (`query.rs`, see
+/// [`query`]).
 pub fn generated_files(root: &Path, key: &str) -> Result<Vec<(PathBuf, String)>> {
     Ok(vec![
         (generated_path(root, key), generate_source(root, key)?),
         (
             filters::filters_path(root, key),
             filters::generate_filters_source(root, key)?,
+        ),
+        (
+            query::query_path(root, key),
+            query::generate_query_source(root, key)?,
         ),
     ])
 }

@@ -67,15 +67,19 @@ pub const SCOPES: &[Scope] = &[
         targets: &["--lib", "--test=runtime_zoom_phone", "--test=hostile"],
     },
     Scope {
-        file: "crates/core/src/paginate.rs",
+        file: "crates/core/src/listing/engine.rs",
         packages: CORE,
-        targets: &[
-            "--lib",
-            "--test=concurrency",
-            "--test=runtime_fone_dynamics",
-            "--test=runtime_apple_business",
-            "--test=runtime_zoom_phone",
-        ],
+        targets: &["--lib", "--test=concurrency", "--test=paging"],
+    },
+    Scope {
+        file: "crates/core/src/listing/mod.rs",
+        packages: CORE,
+        targets: &["--lib", "--test=concurrency", "--test=paging"],
+    },
+    Scope {
+        file: "crates/core/src/prefetch.rs",
+        packages: CORE,
+        targets: &["--lib"],
     },
     Scope {
         file: "crates/core/src/auth.rs",

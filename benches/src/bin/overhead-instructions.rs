@@ -96,7 +96,7 @@ fn main() {
                     .build()
                     .expect("client");
                 for _ in 0..calls {
-                    black_box(client.list_numbers().page(0).await.expect("page"));
+                    black_box(client.list_numbers().page(0.into()).await.expect("page"));
                 }
             }
             ("fone-dynamics", true) => {

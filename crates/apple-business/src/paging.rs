@@ -1,15 +1,14 @@
-//! Cursor pagination over the caller-IDs listing. Every page goes through the generated
-//! operation, later ones with `after` set to the previous page's
-//! `pagination.cursors.after`; only when a page names no cursor is its `pagination.next`
-//! link followed instead (a URL relative to the host, refused if it leads to another
-//! host, since the request carries the client's credentials).
+//! The cursor rule of the caller-IDs listing: the page after one that names
+//! `pagination.cursors.after` is fetched through the generated operation with `after`
+//! set; only when a page names no cursor is its `pagination.next` link followed instead
+//! (a URL relative to the host, refused if it leads to another origin, since the request
+//! carries the client's credentials). A page naming neither (`{}`) is the last.
 
-use futures::Stream;
-use telnums_core::filter::Filters;
-use telnums_core::paginate::{self, Page};
-use telnums_core::{Error, ErrorKind, Limits, Provider, Response};
+use telnums_core::filter::FilterTable;
+use telnums_core::listing::{Fetched, PageRequest, PageSizes, Paging};
+use telnums_core::{Error, ErrorKind, Listing, Provider, Response};
 
-use crate::{filters, types, AppleBusinessClient, Ql};
+use crate::{filters, query, types, AppleBusinessClient};
 
 /// Where a page comes from.
 #[doc(hidden)]
@@ -54,94 +53,59 @@ pub fn next_url(base: &url::Url, next: &str) -> Result<url::Url, Error> {
     })
 }
 
-/// A listing of caller IDs for one organisation and brand.
+/// A listing of caller IDs for one organisation and brand (see [`Listing`]): a `ql`
+/// expression with [`query`](Listing::query) (`|q| q.ql(Ql::new()…)`), or [`Filters`]
+/// checked against [`FILTERS`](crate::FILTERS) (their `ql` clauses and the typed one all
+/// apply, joined with `;`).
+///
+/// [`Filters`]: telnums_core::filter::Filters
+pub type ListCallerIds = Listing<CallerIds>;
+
+/// Apple's part of [`ListCallerIds`]: pages by cursor within one organisation and brand.
 #[derive(Clone, Debug)]
-#[must_use = "a listing does nothing until you call `page`, `pages` or `items`"]
-pub struct ListCallerIds {
+pub struct CallerIds {
     client: AppleBusinessClient,
     org_id: String,
     brand_id: String,
-    ql: Ql,
-    filters: Filters,
-    page_size: Option<u32>,
-    limits: Limits,
 }
 
-impl ListCallerIds {
+impl CallerIds {
     pub(crate) fn new(client: AppleBusinessClient, org_id: String, brand_id: String) -> Self {
         Self {
             client,
             org_id,
             brand_id,
-            ql: Ql::new(),
-            filters: Filters::new(&crate::FILTERS),
-            page_size: None,
-            limits: Limits::default(),
         }
     }
 
-    /// Filters with a `ql` expression (replacing one set before with this method).
-    pub fn ql(mut self, ql: Ql) -> Self {
-        self.ql = ql;
-        self
-    }
-    /// Sets filters checked against [`FILTERS`](crate::FILTERS) (its `ql` row takes
-    /// one clause per item), replacing any set before. Their `ql` clauses and those of
-    /// [`ql`](Self::ql) all apply: they are joined with `;`.
-    pub fn filters(mut self, filters: Filters) -> Self {
-        self.filters = filters;
-        self
-    }
-    /// Items per page (`limit`, at least 1: 0 is taken as 1; the server's default when
-    /// unset).
-    pub fn page_size(mut self, size: u32) -> Self {
-        self.page_size = Some(size.max(1));
-        self
-    }
-    /// Stop after `n` items.
-    pub fn max_items(mut self, n: u64) -> Self {
-        self.limits.max_items = Some(n);
-        self
-    }
-    /// Stop after `n` pages.
-    pub fn max_pages(mut self, n: u64) -> Self {
-        self.limits.max_pages = Some(n);
-        self
-    }
-
-    /// Fetches the first page, with its headers.
-    pub async fn first_page(&self) -> Result<Response<types::AppleCallerIdList>, Error> {
-        self.page(None).await
-    }
-
-    /// Fetches the page after `cursor`, a `pagination.cursors.after` value, with the same
-    /// `ql` and page size.
-    pub async fn page_after(
+    async fn operation(
         &self,
-        cursor: &str,
+        after: Option<&str>,
+        request: &PageRequest<'_, query::ListQuery>,
     ) -> Result<Response<types::AppleCallerIdList>, Error> {
-        self.page(Some(cursor)).await
-    }
-
-    async fn page(&self, after: Option<&str>) -> Result<Response<types::AppleCallerIdList>, Error> {
-        self.ql.validate().map_err(|m| {
-            Error::new(AppleBusinessClient::INFO.key, ErrorKind::InvalidRequest).with_message(m)
-        })?;
+        let mut typed = request.query.clone();
+        let ql = typed.ql.take().filter(|ql| !ql.is_empty());
+        if let Some(ql) = &ql {
+            ql.validate().map_err(|m| {
+                Error::new(AppleBusinessClient::INFO.key, ErrorKind::InvalidRequest).with_message(m)
+            })?;
+        }
         let builder = self
             .client
             .raw()
             .list_caller_ids()
             .org_id(self.org_id.clone())
             .brand_id(self.brand_id.clone());
-        let mut builder = filters::apply_list_caller_ids(builder, &self.filters)?;
-        if !self.ql.is_empty() {
-            let ql = match self.filters.get("ql") {
-                Some(clauses) => format!("{clauses};{}", self.ql),
-                None => self.ql.to_string(),
+        let builder = query::apply_list_caller_ids(builder, &typed);
+        let mut builder = filters::apply_list_caller_ids(builder, request.filters)?;
+        if let Some(ql) = ql {
+            let ql = match request.filters.get("ql") {
+                Some(clauses) => format!("{clauses};{ql}"),
+                None => ql.to_string(),
             };
             builder = builder.ql(ql);
         }
-        if let Some(size) = self.page_size {
+        if let Some(size) = request.size {
             builder = builder.limit(size);
         }
         if let Some(cursor) = after {
@@ -154,8 +118,8 @@ impl ListCallerIds {
     }
 
     /// Fetches the page at `next`, a `pagination.next` value (relative, or absolute on
-    /// the client's own host), with the same credentials and retries. A link to any other
-    /// origin is refused with [`ErrorKind::InvalidRequest`].
+    /// the client's own origin), with the same credentials and retries. A link to any
+    /// other origin is refused with [`ErrorKind::InvalidRequest`].
     pub async fn next_page(&self, next: &str) -> Result<Response<types::AppleCallerIdList>, Error> {
         let runtime = self.client.runtime();
         let url = next_url(runtime.base_url(), next)?;
@@ -163,36 +127,54 @@ impl ListCallerIds {
             .get_json::<types::AppleCallerIdList, types::Error>("list_caller_ids", url)
             .await
     }
+}
 
-    /// Streams pages until a response names neither a cursor nor a next link.
-    pub fn pages(self) -> impl Stream<Item = Result<Vec<types::AppleCallerId>, Error>> + Send {
-        let limits = self.limits;
-        paginate::pages(
-            AppleBusinessClient::INFO.key,
-            Cursor::First,
-            limits,
-            move |cursor| {
-                let this = self.clone();
-                async move {
-                    let page = match &cursor {
-                        Cursor::First => this.first_page().await?,
-                        Cursor::After(after) => this.page_after(after).await?,
-                        Cursor::Next(next) => this.next_page(next).await?,
-                    }
-                    .into_inner();
-                    let next = next_cursor(page.pagination);
-                    Ok(Page {
-                        items: page.data,
-                        next,
-                    })
-                }
-            },
-        )
+impl Paging for CallerIds {
+    type Item = types::AppleCallerId;
+    type Body = types::AppleCallerIdList;
+    type Position = Cursor;
+    type Query = query::ListQuery;
+
+    fn provider(&self) -> &'static str {
+        AppleBusinessClient::INFO.key
     }
 
-    /// Streams every caller ID across all pages.
-    pub fn items(self) -> impl Stream<Item = Result<types::AppleCallerId, Error>> + Send {
-        let limits = self.limits;
-        paginate::items(self.pages(), limits)
+    fn filter_table(&self) -> &'static FilterTable {
+        &filters::FILTERS
+    }
+
+    fn page_sizes(&self) -> PageSizes {
+        // The API documents no page size; the server picks one when none is sent.
+        PageSizes {
+            default: None,
+            max: None,
+        }
+    }
+
+    fn first(&self) -> Cursor {
+        Cursor::First
+    }
+
+    async fn fetch(
+        &self,
+        at: &Cursor,
+        request: &PageRequest<'_, query::ListQuery>,
+    ) -> Result<Response<types::AppleCallerIdList>, Error> {
+        match at {
+            Cursor::First => self.operation(None, request).await,
+            Cursor::After(after) => self.operation(Some(after), request).await,
+            Cursor::Next(next) => self.next_page(next).await,
+        }
+    }
+
+    fn read(
+        &self,
+        _at: &Cursor,
+        _asked: Option<u32>,
+        page: Response<types::AppleCallerIdList>,
+    ) -> Fetched<Cursor, types::AppleCallerId> {
+        let page = page.into_inner();
+        let total = u64::try_from(page.total).ok();
+        Fetched::new(page.data, next_cursor(page.pagination)).reported_total(total)
     }
 }

@@ -206,6 +206,14 @@ async fn fone(server: &MockServer) {
         )
         .await;
     }
+    // Past the last number the API answers an empty page, which is how a listing ends.
+    mount(
+        server,
+        Mock::given(path(format!("/v2/Accounts/{ACCOUNT}/Numbers")))
+            .and(query_param("Results_Skip", all.len().to_string()))
+            .respond_with(ok(json!({ "Numbers": [] }))),
+    )
+    .await;
 }
 
 async fn apple(server: &MockServer) {

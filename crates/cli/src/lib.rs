@@ -165,6 +165,12 @@ struct ListArgs {
     /// With `all`: the TOML file naming the providers to list.
     #[arg(long)]
     config: Option<PathBuf>,
+    /// Exit 1 when a listing ends with another number of entries than its provider
+    /// reported (Vonage CC `meta.totalCount`, Webex `count.total`, Apple `total`, Zoom
+    /// `total_records`), instead of a warning on stderr. Only listings without filters or
+    /// --max-items are checked: a total counts the provider's whole set.
+    #[arg(long)]
+    strict: bool,
     /// Write the listing to FILE instead of standard output. The file is replaced
     /// atomically when the listing succeeds (a temporary file beside it is renamed);
     /// on any failure it is left as it was and nothing else is left behind.
@@ -414,7 +420,8 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 }
             };
             let progress = !logging;
-            emit(sources, &query, format, args.output.as_deref(), progress).await
+            let output = args.output.as_deref();
+            emit(sources, &query, format, output, progress, args.strict).await
         }
         Command::Demo { format } => {
             let format = format.unwrap_or_else(default_format);
@@ -426,6 +433,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 format,
                 None,
                 !logging,
+                true,
             )
             .await
         }
@@ -487,6 +495,7 @@ async fn emit(
     format: Format,
     output: Option<&Path>,
     progress_allowed: bool,
+    strict: bool,
 ) -> Result<(), Failure> {
     let stdout_is_terminal = std::io::stdout().is_terminal();
     // Progress goes to a terminal on stderr, and only when the records do not go to
@@ -501,12 +510,14 @@ async fn emit(
         None => {
             let stdout = std::io::stdout();
             let out = BufWriter::with_capacity(OUTPUT_BUFFER, stdout.lock());
-            write_pages(pages, out, format, &progress).await.ended()
+            write_pages(pages, out, format, &progress, strict)
+                .await
+                .ended()
         }
         Some(path) => {
             let file = output_file(path)?;
             let out = BufWriter::with_capacity(OUTPUT_BUFFER, file);
-            let outcome = write_pages(pages, out, format, &progress).await;
+            let outcome = write_pages(pages, out, format, &progress, strict).await;
             if let Outcome::Done { failed: 0, out } = outcome {
                 let file = out.into_inner().map_err(|e| io_failure(e.into_error()))?;
                 let persisted = file.persist(path);
@@ -553,13 +564,11 @@ enum Outcome<W> {
 }
 
 async fn write_pages<W: Write>(
-    mut pages: futures::stream::BoxStream<
-        'static,
-        Result<Vec<telnums::PhoneNumber>, telnums::Error>,
-    >,
+    mut pages: futures::stream::BoxStream<'static, Result<telnums::Page, telnums::Error>>,
     out: W,
     format: Format,
     progress: &progress::Progress,
+    strict: bool,
 ) -> Outcome<W> {
     let mut failed = 0usize;
     let io = |e: std::io::Error, failed| {
@@ -575,15 +584,28 @@ async fn write_pages<W: Write>(
     };
     while let Some(page) = pages.next().await {
         match page {
-            Ok(numbers) => {
-                let written = numbers
+            Ok(page) => {
+                let written = page
+                    .items
                     .iter()
                     .try_for_each(|n| writer.write(n))
                     .and_then(|()| writer.flush());
                 if let Err(e) = written {
                     return io(e, failed);
                 }
-                progress.page(&numbers);
+                if let Ok(provider) = page.provider.parse() {
+                    progress.page(provider, &page.items);
+                }
+                if let Some(mismatch) = page.total_mismatch() {
+                    let line = match strict {
+                        true => {
+                            failed += 1;
+                            format!("telnums: {}: {mismatch} (--strict)", page.provider)
+                        }
+                        false => format!("telnums: warning: {}: {mismatch}", page.provider),
+                    };
+                    progress.error(page.provider, &line);
+                }
             }
             Err(e) => {
                 // Reported now, while the other providers keep streaming.

@@ -61,9 +61,9 @@ impl Progress {
         self.bars.iter().find(|b| b.provider == provider)
     }
 
-    /// Counts one page of numbers (all of one provider).
-    pub fn page(&self, numbers: &[PhoneNumber]) {
-        let Some(bar) = numbers.first().and_then(|n| self.bar(n.provider)) else {
+    /// Counts one page of `provider`'s numbers.
+    pub fn page(&self, provider: Provider, numbers: &[PhoneNumber]) {
+        let Some(bar) = self.bar(provider) else {
             return;
         };
         bar.pages.set(bar.pages.get() + 1);
@@ -167,18 +167,19 @@ mod tests {
     fn each_provider_counts_its_own_pages_and_numbers() {
         let sources = [source(Provider::ZoomPhone), source(Provider::WebexCalling)];
         let progress = Progress::new(true, &sources);
-        progress.page(&numbers(Provider::ZoomPhone, 3));
-        progress.page(&numbers(Provider::ZoomPhone, 2));
-        progress.page(&[]);
-        progress.page(&numbers(Provider::WebexCalling, 1));
-        assert_eq!(line(&progress, Provider::ZoomPhone), (5, 2, false));
+        progress.page(Provider::ZoomPhone, &numbers(Provider::ZoomPhone, 3));
+        progress.page(Provider::ZoomPhone, &numbers(Provider::ZoomPhone, 2));
+        // An empty last page is a page too.
+        progress.page(Provider::ZoomPhone, &[]);
+        progress.page(Provider::WebexCalling, &numbers(Provider::WebexCalling, 1));
+        assert_eq!(line(&progress, Provider::ZoomPhone), (5, 3, false));
         assert_eq!(line(&progress, Provider::WebexCalling), (1, 1, false));
         let message = progress
             .bar(Provider::ZoomPhone)
             .expect("line")
             .bar
             .message();
-        assert!(message.starts_with("5 numbers, 2 pages, "), "{message}");
+        assert!(message.starts_with("5 numbers, 3 pages, "), "{message}");
         // An error stops that provider's line only.
         progress.error("webex-calling", "telnums: webex-calling: API error");
         assert!(line(&progress, Provider::WebexCalling).2);
@@ -201,7 +202,7 @@ mod tests {
     fn off_means_no_lines() {
         let progress = Progress::new(false, &[source(Provider::ZoomPhone)]);
         assert!(progress.bar(Provider::ZoomPhone).is_none());
-        progress.page(&numbers(Provider::ZoomPhone, 1));
+        progress.page(Provider::ZoomPhone, &numbers(Provider::ZoomPhone, 1));
         progress.finish();
     }
 }

@@ -302,13 +302,41 @@ fn one_record(provider: &str, enum_value: &str) -> Value {
     }
 }
 
-/// Answers `provider`'s list endpoint with `response`, and only when the request
-/// carries `provider`'s credentials (anything else gets wiremock's 404).
+/// Answers `provider`'s list endpoint with `response` for the first page, and only when
+/// the request carries `provider`'s credentials (anything else gets wiremock's 404). The
+/// pages after it are empty, where a provider learns the end from an empty page.
 async fn serve(server: &MockServer, provider: &str, response: ResponseTemplate) {
-    Mock::given(method("GET"))
-        .and(path(list_path(provider)))
+    first_page(provider)
         .and(header("authorization", authorization(provider)))
         .respond_with(response)
+        .mount(server)
+        .await;
+    serve_end(server, provider).await;
+}
+
+/// A mock of `provider`'s first page (its first offset, where it pages by offset).
+fn first_page(provider: &str) -> wiremock::MockBuilder {
+    let mock = Mock::given(method("GET")).and(path(list_path(provider)));
+    match provider {
+        "webex-calling" => mock.and(query_param("start", "0")),
+        "fone-dynamics" => mock.and(query_param("Results_Skip", "0")),
+        _ => mock,
+    }
+}
+
+/// The empty page past the end of a one-page listing, for the providers that ask for it
+/// (Fone Dynamics; Webex while it sends no `Link` header).
+async fn serve_end(server: &MockServer, provider: &str) {
+    let (key, empty) = match provider {
+        "webex-calling" => ("start", json!({ "phoneNumbers": [] })),
+        "fone-dynamics" => ("Results_Skip", json!({ "Numbers": [] })),
+        _ => return,
+    };
+    Mock::given(method("GET"))
+        .and(path(list_path(provider)))
+        .and(query_param(key, "1"))
+        .and(header("authorization", authorization(provider)))
+        .respond_with(ResponseTemplate::new(200).set_body_json(empty))
         .mount(server)
         .await;
 }
@@ -832,6 +860,14 @@ async fn property_sid_lists_the_property() {
         .expect(1)
         .mount(&server)
         .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/Properties/PR1/Numbers"))
+        .and(header("authorization", FONE_BASIC))
+        .and(query_param("Results_Skip", "1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "Numbers": [] })))
+        .expect(1)
+        .mount(&server)
+        .await;
     let base = server.uri();
     let run = tokio::task::block_in_place(|| {
         telnums(&[
@@ -922,13 +958,25 @@ async fn oauth_client_credentials_end_to_end() {
             .expect(1)
             .mount(&server)
             .await;
-        Mock::given(method("GET"))
-            .and(path(list_path(provider)))
+        first_page(provider)
             .and(header("authorization", format!("Bearer {access}")))
             .respond_with(ResponseTemplate::new(200).set_body_json(one_record(provider, "x")))
             .expect(1)
             .mount(&server)
             .await;
+        if provider == "webex-calling" {
+            // The empty page that ends a listing without `Link` headers.
+            Mock::given(method("GET"))
+                .and(path(list_path(provider)))
+                .and(query_param("start", "1"))
+                .and(header("authorization", format!("Bearer {access}")))
+                .respond_with(
+                    ResponseTemplate::new(200).set_body_json(json!({ "phoneNumbers": [] })),
+                )
+                .expect(1)
+                .mount(&server)
+                .await;
+        }
         let base = server.uri();
         let token_url = format!("{base}/oauth/token");
         let mut env = vec![
@@ -1161,4 +1209,61 @@ async fn output_file_is_untouched_when_the_listing_fails() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("cannot write"), "{}", run.stderr);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A complete Zoom listing whose count differs from the `total_records` it reported:
+/// one warning line on stderr and exit 0; with `--strict`, the same line and exit 1. A
+/// filtered listing or one cut by --max-items is not checked.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_total_that_does_not_match_is_a_warning_or_with_strict_a_failure() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/phone/numbers"))
+        .and(header("authorization", format!("Bearer {TOKEN}")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "next_page_token": "", "total_records": 3, "phone_numbers": [
+                { "id": "z1", "number": "+12055550100" },
+                { "id": "z2", "number": "+12055550101" } ] })))
+        .mount(&server)
+        .await;
+    let base = server.uri();
+    let list = |extra: &[&str]| {
+        let mut args = vec![
+            "list",
+            "zoom-phone",
+            "--base-url",
+            &base,
+            "--format",
+            "ndjson",
+        ];
+        args.extend_from_slice(extra);
+        let args: Vec<String> = args.into_iter().map(str::to_owned).collect();
+        tokio::task::block_in_place(|| telnums(&strs(&args)))
+    };
+    let warned = "telnums: warning: zoom-phone: the provider reported 3 entries, 2 were received";
+    let run = list(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.lines().count(), 2);
+    assert_eq!(run.stderr.trim_end(), warned);
+
+    let run = list(&["--strict"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        run.stdout.lines().count(),
+        2,
+        "the numbers are still written"
+    );
+    assert_eq!(
+        run.stderr.trim_end(),
+        "telnums: zoom-phone: the provider reported 3 entries, 2 were received (--strict)"
+    );
+
+    for extra in [
+        &["--strict", "--type", "assigned"][..],
+        &["--strict", "--max-items", "1"],
+    ] {
+        let run = list(extra);
+        assert_eq!(run.code, 0, "{extra:?}: {}", run.stderr);
+        assert_eq!(run.stderr, "", "{extra:?}");
+    }
 }

@@ -92,6 +92,32 @@ async fn expect_query(server: &MockServer, provider: Provider, query: &str) {
         .expect(1)
         .mount(server)
         .await;
+    // The empty second page that ends a one-page listing of a provider that learns the
+    // end from an empty page (Fone Dynamics; Webex without `Link` headers): the same
+    // query at the next offset.
+    let (position, empty) = match provider {
+        Provider::WebexCalling => ("start", json!({ "phoneNumbers": [] })),
+        Provider::FoneDynamics => ("Results_Skip", json!({ "Numbers": [] })),
+        _ => return,
+    };
+    let next: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((k, "0")) if k == position => format!("{k}=1"),
+            _ => pair.to_owned(),
+        })
+        .collect();
+    let mock = Mock::given(method("GET"))
+        .and(path(list_path(provider)))
+        .and(ExactQuery(next.join("&")));
+    let mock = match provider {
+        Provider::FoneDynamics => mock.and(basic_auth(ACCOUNT, TOKEN)),
+        _ => mock.and(bearer_token(TOKEN)),
+    };
+    mock.respond_with(ResponseTemplate::new(200).set_body_json(empty))
+        .expect(1)
+        .mount(server)
+        .await;
 }
 
 /// The queries `server` received, for failure messages.

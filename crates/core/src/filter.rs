@@ -304,6 +304,30 @@ impl PartialEq for Filters {
 
 impl Eq for Filters {}
 
+/// The text a typed query value is sent as: a string value's text, any other value's JSON
+/// (`true`, `12`), nothing for `null`. Generated enums serialise to their wire names, so
+/// this is the wire form of known and unknown values alike.
+pub fn wire_text<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(serde_json::Value::Null) | Err(_) => String::new(),
+        Ok(other) => other.to_string(),
+    }
+}
+
+/// `values` in their [wire form](wire_text), each once in the order given, joined by
+/// `separator` (a comma-joined query list).
+pub fn join_wire<T: serde::Serialize>(values: &[T], separator: char) -> String {
+    let mut seen: Vec<String> = Vec::with_capacity(values.len());
+    for v in values {
+        let text = wire_text(v);
+        if !seen.contains(&text) {
+            seen.push(text);
+        }
+    }
+    seen.join(&separator.to_string())
+}
+
 /// A filter that is not in the table, or a value the table does not allow.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]

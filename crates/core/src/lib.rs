@@ -8,7 +8,10 @@
 //!   prints;
 //! * [`RetryPolicy`]: what is retried and for how long;
 //! * [`Error`] and [`ErrorKind`]: the one error type of every provider crate;
-//! * [`paginate`]: page streams with a repeated-cursor guard and item/page caps;
+//! * [`listing`]: the one listing engine ([`Listing`] over a provider's [`Paging`]):
+//!   page size, typed query, filters, caps, requests in flight, loop guards and the
+//!   reported total, with page and item streams that need no pinning;
+//! * [`prefetch`]: a stream run ahead of its consumer;
 //! * [`filter`]: the query filters each provider crate generates from its spec, and
 //!   values checked against them;
 //! * [`hooks`]: the functions generated code calls before and after each request;
@@ -22,8 +25,9 @@ mod config;
 mod error;
 pub mod filter;
 pub mod hooks;
+pub mod listing;
 mod macros;
-pub mod paginate;
+pub mod prefetch;
 pub mod retry;
 mod runtime;
 mod secret;
@@ -32,7 +36,7 @@ pub mod wire;
 pub use auth::{AuthError, BasicAuth, BearerToken, ClientCredentials, Credentials};
 pub use config::{ClientBuilder, Provider};
 pub use error::{Error, ErrorBody, ErrorKind};
-pub use paginate::Limits;
+pub use listing::{Items, Limits, Listing, Page, Pages, Paging, TotalMismatch};
 pub use retry::RetryPolicy;
 pub use runtime::{HookError, ProviderInfo, Response, Runtime};
 pub use secret::Secret;

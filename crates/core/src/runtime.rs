@@ -558,6 +558,17 @@ pub struct Response<T> {
 }
 
 impl<T> Response<T> {
+    /// A response holding `value`, with status 200, no headers and no request id: for
+    /// pages made by hand (test doubles, a [`Paging`](crate::Paging) that assembles its
+    /// page from several calls).
+    pub fn new(value: T) -> Self {
+        Self {
+            value,
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            request_id: None,
+        }
+    }
     /// The typed body.
     pub fn value(&self) -> &T {
         &self.value

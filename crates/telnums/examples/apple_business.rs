@@ -51,7 +51,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     // are refused before anything is sent.
     let published = Ql::new().eq(QlField::State, "PUBLISHED");
     // Pages follow the `after` cursor until a page names none.
-    let caller_ids = client.list_caller_ids(org, brand).ql(published).items();
+    let caller_ids = client
+        .list_caller_ids(org, brand)
+        .query(|q| q.ql(published))
+        .items();
     // Pinned, because `try_next` polls the stream in place.
     let mut caller_ids = std::pin::pin!(caller_ids);
     let mut count = 0;

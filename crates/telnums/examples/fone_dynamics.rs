@@ -41,8 +41,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     // (sic: the API spells it that way).
     let numbers = client
         .list_account_numbers(sid)
-        .number_types(&[NumberType::Local, NumberType::TollFree])
-        .capabilities(&[Capability::Sms])
+        .query(|q| {
+            q.type_([NumberType::Local, NumberType::TollFree])
+                .capabilities([Capability::Sms])
+        })
         .items();
     // Pinned, because `try_next` polls the stream in place.
     let mut numbers = std::pin::pin!(numbers);

@@ -34,20 +34,21 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     }
     let client = builder.build()?;
 
-    // Filters are the generated builder's typed setters, applied to every page.
-    let mut listing = client
-        .list_numbers()
-        .query(|q| q.state(types::ListNumbersState::Active))
-        // An array parameter: the client sends it comma-joined, as Webex expects.
-        .included_telephony_types(&[types::TelephonyType::PstnNumber]);
-    if let Ok(org) = std::env::var("TELNUMS_WEBEX_ORG_ID") {
-        // The closure is kept and run for every page, so it owns what it needs.
-        listing = listing.query(move |q| q.org_id(org.clone()));
-    }
+    // Typed parameters, applied to every page. A list (here the telephony types) is
+    // sent comma-joined, as Webex expects.
+    let org = std::env::var("TELNUMS_WEBEX_ORG_ID").ok();
+    let listing = client.list_numbers().query(|mut q| {
+        q = q
+            .state(types::ListNumbersState::Active)
+            .included_telephony_types([types::TelephonyType::PstnNumber]);
+        if let Some(org) = org {
+            q = q.org_id(org);
+        }
+        q
+    });
 
     // Pages follow the `Link: <…>; rel="next"` header until the last one.
-    // Pinned, because `try_next` polls the stream in place.
-    let mut numbers = std::pin::pin!(listing.items());
+    let mut numbers = listing.items();
     let mut count = 0;
     while let Some(n) = numbers.try_next().await? {
         count += 1;

@@ -1,9 +1,9 @@
 //! From each provider's number type to [`PhoneNumber`], and the per-provider listing.
 
 use futures::stream::{BoxStream, StreamExt};
+use telnums_core::listing::{Listing, Page, Paging};
 
-#[allow(unused_imports)]
-use crate::{Error, Location, Owner, PhoneNumber, Provider, Query, Source};
+use crate::{Error, PhoneNumber, Provider, Query, Source};
 
 /// A phone number typed by a person (`--phone-number`, [`Query::phone_number`]) in
 /// E.164 form with its leading `+`.
@@ -79,7 +79,11 @@ fn e164_digits(digits: &str) -> Option<String> {
 }
 
 /// A generated enum's wire value, verbatim (known or not).
-#[allow(dead_code)]
+#[cfg(any(
+    feature = "webex-calling",
+    feature = "fone-dynamics",
+    feature = "zoom-phone"
+))]
 fn verbatim<T: serde::Serialize>(value: &T) -> Option<String> {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(s)) => Some(s),
@@ -88,8 +92,12 @@ fn verbatim<T: serde::Serialize>(value: &T) -> Option<String> {
     }
 }
 
-/// Text, unless blank (used by some providers only).
-#[allow(dead_code)]
+/// Text, unless blank.
+#[cfg(any(
+    feature = "webex-calling",
+    feature = "fone-dynamics",
+    feature = "apple-business"
+))]
 fn text(s: impl ToString) -> Option<String> {
     let s = s.to_string();
     (!s.trim().is_empty()).then_some(s)
@@ -110,69 +118,49 @@ fn number(raw: Option<String>) -> (Option<String>, Option<String>) {
     }
 }
 
-/// The pages of one source as [`PhoneNumber`]s, with the query's page size, filters,
-/// concurrency and (when `push_limit`) its item cap handed to the provider's listing.
+/// The pages of one source as [`PhoneNumber`]s: the provider's listing with the query's
+/// page size, filters, concurrency and (when `push_limit`) its item cap, and `wanted`
+/// sent as the provider's server-side phone-number filter where it has one.
 pub(crate) fn pages(
     source: Source,
     query: &Query,
     wanted: Option<String>,
     push_limit: bool,
-) -> BoxStream<'static, Result<Vec<PhoneNumber>, Error>> {
-    let _ = &wanted;
-    let size = query.page_size;
-    #[allow(unused_variables)]
-    let filters = query.filters(source.provider()).cloned();
-    // Offset-paged providers only (not Apple or Zoom, which may be built alone).
-    #[allow(unused_variables)]
-    let concurrency = query.concurrency.unwrap_or(crate::DEFAULT_CONCURRENCY);
-    let max_items = query.max_items.filter(|_| push_limit);
-    fn convert<T: 'static>(
-        pages: impl futures::Stream<Item = Result<Vec<T>, Error>> + Send + 'static,
-        f: fn(T) -> PhoneNumber,
-    ) -> BoxStream<'static, Result<Vec<PhoneNumber>, Error>> {
-        pages
-            .map(move |page| page.map(|items| items.into_iter().map(f).collect()))
-            .boxed()
-    }
+) -> BoxStream<'static, Result<Page<PhoneNumber>, Error>> {
+    let provider = source.provider();
+    let setup = Setup {
+        page_size: query.page_size,
+        filters: query.filters(provider).cloned(),
+        concurrency: query.concurrency.unwrap_or(crate::DEFAULT_CONCURRENCY),
+        max_items: query.max_items.filter(|_| push_limit),
+    };
     match source {
         #[cfg(feature = "vonage-cc")]
         Source::VonageCc(client) => {
-            let mut listing = client.list_callback_numbers().concurrency(concurrency);
-            if let Some(n) = size {
-                listing = listing.page_size(n);
-            }
-            if let Some(n) = max_items {
-                listing = listing.max_items(n);
-            }
-            convert(listing.pages(), from_vonage)
+            // No server-side phone-number filter: the facade matches client-side.
+            drop(wanted);
+            setup.run(client.list_callback_numbers(), from_vonage)
         }
         #[cfg(feature = "webex-calling")]
-        Source::WebexCalling { client, org_id } => {
-            let mut listing = client.list_numbers().concurrency(concurrency);
-            if let Some(n) = size {
-                listing = listing.page_size(n);
-            }
-            if let Some(n) = max_items {
-                listing = listing.max_items(n);
-            }
-            if let Some(org) = org_id {
-                listing = listing.query(move |q| q.org_id(org.clone()));
-            }
-            if let Some(n) = wanted {
-                listing = listing.query(move |q| q.phone_number(n.clone()));
-            }
-            if let Some(f) = filters {
-                listing = listing.filters(f);
-            }
-            convert(listing.pages(), from_webex)
-        }
+        Source::WebexCalling { client, org_id } => setup.run(
+            client.list_numbers().query(|mut q| {
+                if let Some(org) = org_id {
+                    q = q.org_id(org);
+                }
+                if let Some(n) = wanted {
+                    q = q.phone_number(n);
+                }
+                q
+            }),
+            from_webex,
+        ),
         #[cfg(feature = "fone-dynamics")]
-        Source::FoneDynamics { client, scope } => match (wanted, filters) {
+        Source::FoneDynamics { client, scope } => match (wanted, setup.filters.is_some()) {
             // The single-number path is Fone's server-side filter (unless other filters
             // are set: that path takes none, so the listing is filtered client-side). A
             // number the account does not hold (404), or one linked to another property
             // than the one listed, is simply not in the listing.
-            (Some(n), None) => futures::stream::once(async move {
+            (Some(n), false) => futures::stream::once(async move {
                 match client.get_number(&n).await {
                     Ok(found) => {
                         let found = found.into_inner();
@@ -182,29 +170,22 @@ pub(crate) fn pages(
                             }
                             crate::fone_dynamics::Scope::Account(_) => true,
                         };
-                        Ok(in_scope.then(|| from_fone(found)).into_iter().collect())
+                        let numbers = in_scope.then(|| from_fone(found)).into_iter().collect();
+                        Ok(Page::single(provider.key(), numbers))
                     }
-                    Err(e) if e.status().map(|s| s.as_u16()) == Some(404) => Ok(Vec::new()),
+                    Err(e) if e.status().map(|s| s.as_u16()) == Some(404) => {
+                        Ok(Page::single(provider.key(), Vec::new()))
+                    }
                     Err(e) => Err(e),
                 }
             })
             .boxed(),
-            (_, filters) => {
-                let mut listing = match scope {
+            _ => {
+                let listing = match scope {
                     crate::fone_dynamics::Scope::Account(sid) => client.list_account_numbers(sid),
                     crate::fone_dynamics::Scope::Property(sid) => client.list_property_numbers(sid),
-                }
-                .concurrency(concurrency);
-                if let Some(n) = size {
-                    listing = listing.page_size(n);
-                }
-                if let Some(f) = filters {
-                    listing = listing.filters(f);
-                }
-                if let Some(n) = max_items {
-                    listing = listing.max_items(n);
-                }
-                convert(listing.pages(), from_fone)
+                };
+                setup.run(listing, from_fone)
             }
         },
         #[cfg(feature = "apple-business")]
@@ -215,34 +196,49 @@ pub(crate) fn pages(
         } => {
             use crate::apple_business::{Ql, QlField};
             let mut listing = client.list_caller_ids(org_id, brand_id);
-            if let Some(n) = size {
-                listing = listing.page_size(n);
-            }
-            if let Some(n) = max_items {
-                listing = listing.max_items(n);
-            }
             if let Some(n) = wanted {
-                listing = listing.ql(Ql::new().eq(QlField::PhoneNumber, n));
+                listing = listing.query(|q| q.ql(Ql::new().eq(QlField::PhoneNumber, n)));
             }
-            if let Some(f) = filters {
-                listing = listing.filters(f);
-            }
-            convert(listing.pages(), from_apple)
+            setup.run(listing, from_apple)
         }
         #[cfg(feature = "zoom-phone")]
         Source::ZoomPhone(client) => {
-            let mut listing = client.list_phone_numbers();
-            if let Some(n) = size {
-                listing = listing.page_size(n);
-            }
-            if let Some(f) = filters {
-                listing = listing.filters(f);
-            }
-            if let Some(n) = max_items {
-                listing = listing.max_items(n);
-            }
-            convert(listing.pages(), from_zoom)
+            // No server-side phone-number filter: the facade matches client-side.
+            drop(wanted);
+            setup.run(client.list_phone_numbers(), from_zoom)
         }
+    }
+}
+
+/// What the facade's [`Query`] sets on any provider's listing.
+struct Setup {
+    page_size: Option<u32>,
+    filters: Option<crate::Filters>,
+    concurrency: usize,
+    max_items: Option<u64>,
+}
+
+impl Setup {
+    /// Configures `listing` and converts its pages with `convert`.
+    fn run<P: Paging>(
+        self,
+        mut listing: Listing<P>,
+        convert: fn(P::Item) -> PhoneNumber,
+    ) -> BoxStream<'static, Result<Page<PhoneNumber>, Error>> {
+        listing = listing.concurrency(self.concurrency);
+        if let Some(n) = self.page_size {
+            listing = listing.page_size(n);
+        }
+        if let Some(n) = self.max_items {
+            listing = listing.max_items(n);
+        }
+        if let Some(f) = self.filters {
+            listing = listing.filters(f);
+        }
+        listing
+            .pages()
+            .map(move |page| page.map(|page| page.map(convert)))
+            .boxed()
     }
 }
 
@@ -273,7 +269,7 @@ pub fn from_webex(n: crate::webex_calling::types::WebexNumber) -> PhoneNumber {
             .flatten()
             .collect::<Vec<_>>()
             .join(" ");
-        Owner {
+        crate::Owner {
             kind: o.type_.as_ref().and_then(verbatim),
             id: o.id,
             name: text(name),
@@ -294,7 +290,7 @@ pub fn from_webex(n: crate::webex_calling::types::WebexNumber) -> PhoneNumber {
             .and_then(verbatim)
             .or_else(|| n.included_telephony_types.as_ref().and_then(verbatim)),
         owner,
-        location: n.location.map(|l| Location {
+        location: n.location.map(|l| crate::Location {
             id: l.id,
             name: l.name,
         }),
@@ -325,7 +321,7 @@ pub fn from_fone(n: crate::fone_dynamics::types::FoneNumber) -> PhoneNumber {
         status: n.status.as_ref().and_then(verbatim),
         kind: n.type_.as_ref().and_then(verbatim),
         owner: None,
-        location: text(place).map(|name| Location {
+        location: text(place).map(|name| crate::Location {
             id: n.property_sid,
             name: Some(name),
         }),
@@ -369,19 +365,19 @@ pub fn from_zoom(n: crate::zoom_phone::types::ZoomPhoneNumber) -> PhoneNumber {
         label: n.display_name,
         status: n.status.as_ref().and_then(verbatim),
         kind: n.number_type.as_ref().and_then(verbatim),
-        owner: n.assignee.map(|a| Owner {
+        owner: n.assignee.map(|a| crate::Owner {
             kind: a.type_.as_ref().and_then(verbatim),
             id: a.id,
             name: a.name,
         }),
         location: n
             .site
-            .map(|s| Location {
+            .map(|s| crate::Location {
                 id: s.id,
                 name: s.name,
             })
             .or_else(|| {
-                n.location.map(|l| Location {
+                n.location.map(|l| crate::Location {
                     id: None,
                     name: Some(l),
                 })

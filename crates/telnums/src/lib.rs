@@ -47,7 +47,12 @@ use serde::{Deserialize, Serialize};
 
 pub use telnums_core as core;
 pub use telnums_core::filter::{FilterError, FilterTable, Filters, ParamType, QueryParam};
+pub use telnums_core::listing::{End, TotalMismatch};
 pub use telnums_core::{ClientCredentials, Error, ErrorKind, RetryPolicy, Secret};
+
+/// One provider page of [`PhoneNumber`]s, with what the listing knows about the whole
+/// ([`list_pages`], [`list_all_pages`]).
+pub type Page = telnums_core::Page<PhoneNumber>;
 
 #[cfg(feature = "apple-business")]
 pub use telnums_apple_business as apple_business;
@@ -408,9 +413,11 @@ pub fn list(source: Source, query: &Query) -> BoxStream<'static, Result<PhoneNum
     flatten(list_pages(source, query))
 }
 
-/// Lists one source page by page: each item is one provider page's numbers (never
-/// empty), in order, so a consumer can write and flush per page. The stream ends after
-/// the last page or after the first error.
+/// Lists one source page by page: each item is one provider page's numbers, in order,
+/// so a consumer can write and flush per page. The stream ends after the last page or
+/// after the first error. Only the last page may be empty; it says how the listing ended
+/// ([`Page::end`]) and, where the provider reports a total, whether the numbers received
+/// match it ([`Page::total_mismatch`]).
 ///
 /// The listing runs ahead of the consumer: a background task on the current tokio
 /// runtime requests, decodes and converts up to [`PREFETCH_PAGES`] pages beyond the one
@@ -418,10 +425,7 @@ pub fn list(source: Source, query: &Query) -> BoxStream<'static, Result<PhoneNum
 /// at once), so the network and the consumer's work overlap. Memory stays bounded by
 /// those few pages. Dropping the stream cancels the requests in flight. Without a
 /// tokio runtime the pages are fetched when polled.
-pub fn list_pages(
-    source: Source,
-    query: &Query,
-) -> BoxStream<'static, Result<Vec<PhoneNumber>, Error>> {
+pub fn list_pages(source: Source, query: &Query) -> BoxStream<'static, Result<Page, Error>> {
     let wanted = match query.phone_number.as_deref() {
         None => None,
         Some(raw) => match normalize_e164(raw) {
@@ -436,39 +440,55 @@ pub fn list_pages(
             }
         },
     };
-    // Without a client-side filter the provider's listing can stop at the cap itself,
-    // so no page past it is requested.
-    let push_limit = wanted.is_none();
-    let pages = convert::pages(source, query, wanted.clone(), push_limit);
-    let left = query.max_items.unwrap_or(u64::MAX);
-    let pages = stream::unfold((pages, left), move |(mut pages, mut left)| {
+    // Without a client-side filter the provider's listing stops at the cap itself, so no
+    // page past it is requested.
+    let pages = convert::pages(source, query, wanted.clone(), wanted.is_none());
+    let pages = match wanted {
+        None => pages,
+        Some(wanted) => matching(pages, wanted, query.max_items.unwrap_or(u64::MAX)),
+    };
+    telnums_core::prefetch::prefetch(pages, PREFETCH_PAGES).boxed()
+}
+
+/// The numbers of `pages` that are `wanted`, at most `max`: the client-side filter where
+/// the provider has no server-side one, and a safety net where it has.
+fn matching(
+    pages: BoxStream<'static, Result<Page, Error>>,
+    wanted: String,
+    max: u64,
+) -> BoxStream<'static, Result<Page, Error>> {
+    stream::unfold(Some((pages, max)), move |state| {
         let wanted = wanted.clone();
         async move {
+            let (mut pages, mut left) = state?;
             loop {
-                // At the cap: end here, without asking for another page.
                 if left == 0 {
                     return None;
                 }
-                let mut numbers = match pages.next().await? {
-                    Ok(numbers) => numbers,
-                    Err(e) => return Some((Err(e), (pages, left))),
+                let mut page = match pages.next().await? {
+                    Ok(page) => page,
+                    Err(e) => return Some((Err(e), None)),
                 };
-                // Client-side filter where the provider has no server-side one (and as a
-                // safety net where it has).
-                if let Some(w) = &wanted {
-                    numbers.retain(|n| n.number.as_deref() == Some(w.as_str()));
+                page.filtered = true;
+                page.items
+                    .retain(|n| n.number.as_deref() == Some(wanted.as_str()));
+                let cut = page.items.len() as u64 > left;
+                page.items
+                    .truncate(usize::try_from(left).unwrap_or(usize::MAX));
+                left -= page.items.len() as u64;
+                if cut || (left == 0 && page.end.is_none()) {
+                    page.end = Some(End::Capped);
                 }
-                if numbers.len() as u64 > left {
-                    numbers.truncate(usize::try_from(left).unwrap_or(usize::MAX));
+                if page.is_last() {
+                    return Some((Ok(page), None));
                 }
-                left -= numbers.len() as u64;
-                if !numbers.is_empty() {
-                    return Some((Ok(numbers), (pages, left)));
+                if !page.items.is_empty() {
+                    return Some((Ok(page), Some((pages, left))));
                 }
             }
         }
-    });
-    telnums_core::paginate::prefetch(pages, PREFETCH_PAGES).boxed()
+    })
+    .boxed()
 }
 
 /// Lists several sources concurrently, interleaving their numbers as they arrive. Every
@@ -486,16 +506,16 @@ pub fn list_all(
 pub fn list_all_pages(
     sources: Vec<Source>,
     query: &Query,
-) -> BoxStream<'static, Result<Vec<PhoneNumber>, Error>> {
+) -> BoxStream<'static, Result<Page, Error>> {
     stream::select_all(sources.into_iter().map(|s| list_pages(s, query))).boxed()
 }
 
 fn flatten(
-    pages: BoxStream<'static, Result<Vec<PhoneNumber>, Error>>,
+    pages: BoxStream<'static, Result<Page, Error>>,
 ) -> BoxStream<'static, Result<PhoneNumber, Error>> {
     pages
         .flat_map(|page| match page {
-            Ok(numbers) => stream::iter(numbers.into_iter().map(Ok)).left_stream(),
+            Ok(page) => stream::iter(page.items.into_iter().map(Ok)).left_stream(),
             Err(e) => stream::once(futures::future::ready(Err(e))).right_stream(),
         })
         .boxed()

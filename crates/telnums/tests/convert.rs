@@ -14,10 +14,28 @@ use telnums::{list, Provider, Query, Source};
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+/// Mounts what `path` answers for any page after the first (whose mock matches `key=0`):
+/// an empty page, the end of a listing for providers with no other end signal (Fone
+/// Dynamics, and Webex while it sends no `Link` header).
+async fn empty_after_first(server: &MockServer, path: &str, empty: serde_json::Value) {
+    Mock::given(wiremock::matchers::path(path))
+        .respond_with(ResponseTemplate::new(200).set_body_json(empty))
+        .with_priority(10)
+        .mount(server)
+        .await;
+}
+
 #[tokio::test]
 async fn webex_entries_map_to_phone_numbers() {
     let server = MockServer::start().await;
+    empty_after_first(
+        &server,
+        "/v1/telephony/config/numbers",
+        json!({ "phoneNumbers": [] }),
+    )
+    .await;
     Mock::given(path("/v1/telephony/config/numbers"))
+        .and(wiremock::matchers::query_param("start", "0"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "phoneNumbers": [
             { "phoneNumber": "+1 202 555 0100", "extension": "11", "state": "PORTING", "phoneNumberType": "PRIMARY",
               "location": { "id": "l1", "name": "Richardson" },
@@ -240,7 +258,17 @@ async fn check_numbers(
         .enumerate()
         .map(|(i, (value, _, _))| item(i, value))
         .collect();
-    Mock::given(path(list_path))
+    let first = match provider {
+        Provider::WebexCalling => Some("start"),
+        Provider::FoneDynamics => Some("Results_Skip"),
+        _ => None,
+    };
+    let mut first_page = Mock::given(path(list_path));
+    if let Some(key) = first {
+        first_page = first_page.and(wiremock::matchers::query_param(key, "0"));
+        empty_after_first(&server, list_path, page(Vec::new())).await;
+    }
+    first_page
         .respond_with(ResponseTemplate::new(200).set_body_json(page(items)))
         .expect(1)
         .mount(&server)
@@ -419,7 +447,14 @@ async fn zoom_numbers_are_never_guessed() {
 async fn phone_number_filter_sends_and_matches_e164() {
     for typed in ["+1 202 555 0100", "001 202 555 0100", "12025550100"] {
         let server = MockServer::start().await;
+        empty_after_first(
+            &server,
+            "/v1/telephony/config/numbers",
+            json!({ "phoneNumbers": [] }),
+        )
+        .await;
         Mock::given(path("/v1/telephony/config/numbers"))
+            .and(wiremock::matchers::query_param("start", "0"))
             .and(wiremock::matchers::query_param(
                 "phoneNumber",
                 "+12025550100",

@@ -299,6 +299,20 @@ async fn fone_dynamics_filters_and_looks_up_one_number() {
         .expect(1)
         .mount(&server)
         .await;
+    // The empty page after the last number ends the listing.
+    Mock::given(method("GET"))
+        .and(path(format!("/v2/Accounts/{FONE_SID}/Numbers")))
+        .and(query(&[
+            ("Type", "Local,Toll-Free"),
+            ("Capabilites", "SMS"),
+            ("Results_Count", "200"),
+            ("Results_Skip", "2"),
+        ]))
+        .and(header("authorization", auth.as_str()))
+        .respond_with(ok(json!({ "Numbers": [] })))
+        .expect(1)
+        .mount(&server)
+        .await;
     Mock::given(method("GET"))
         .and(path("/v2/Numbers/61255501234"))
         .and(query(&[]))
@@ -469,6 +483,15 @@ async fn mount_list_all(server: &MockServer, zoom_status: u16) {
         .expect(1)
         .mount(server)
         .await;
+    // No `Link` header: the listing goes on by offset until an empty page.
+    Mock::given(method("GET"))
+        .and(path("/v1/telephony/config/numbers"))
+        .and(query(&[("start", "1"), ("max", "2000")]))
+        .and(header("authorization", "Bearer webex-all-token"))
+        .respond_with(ok(json!({ "phoneNumbers": [] })))
+        .expect(1)
+        .mount(server)
+        .await;
     Mock::given(method("GET"))
         .and(path(format!("/v2/Accounts/{FONE_SID}/Numbers")))
         .and(query(&[("Results_Count", "200"), ("Results_Skip", "0")]))
@@ -481,6 +504,17 @@ async fn mount_list_all(server: &MockServer, zoom_status: u16) {
             "Sydney reception",
             "Active"
         )])))
+        .expect(1)
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/v2/Accounts/{FONE_SID}/Numbers")))
+        .and(query(&[("Results_Count", "200"), ("Results_Skip", "1")]))
+        .and(header(
+            "authorization",
+            basic(FONE_SID, FONE_TOKEN).as_str(),
+        ))
+        .respond_with(ok(json!([])))
         .expect(1)
         .mount(server)
         .await;

@@ -99,17 +99,18 @@ async fn filtered_pages_are_never_empty_and_the_cap_counts_matches() {
     bounded(async {
         let (a, b) = ("+12025550100", "+12025550199");
         let server = zoom_server(&[&[b, b], &[a, b], &[b, a, a]]).await;
-        let pages: Vec<Vec<telnums::PhoneNumber>> =
+        let pages: Vec<telnums::Page> =
             list_pages(zoom(&server), &Query::default().phone_number(a))
                 .try_collect()
                 .await
                 .expect("listing");
-        let sizes: Vec<usize> = pages.iter().map(Vec::len).collect();
+        let sizes: Vec<usize> = pages.iter().map(|p| p.items.len()).collect();
         assert_eq!(sizes, [1, 2], "the first page had no match");
         assert!(pages
             .iter()
-            .flatten()
+            .flat_map(|p| &p.items)
             .all(|n| n.number.as_deref() == Some(a)));
+        assert!(pages.iter().all(|p| p.filtered), "a client-side filter");
         let got: Vec<_> = list(
             zoom(&server),
             &Query::default().phone_number(a).max_items(2),
@@ -125,18 +126,25 @@ async fn filtered_pages_are_never_empty_and_the_cap_counts_matches() {
 }
 
 /// A Fone Dynamics server that sends three numbers where two were asked for, then short
-/// pages: read one page at a time, the listing continues after what was sent
-/// (`Results_Skip=3`); with pages in flight it asks for fixed offsets (`2`, `4`, …).
-/// Which offsets arrive shows which paginator the query chose, without timing.
+/// pages: the listing continues after what was sent (`Results_Skip=3`, then `4`, empty),
+/// whatever the concurrency; with pages in flight it also asks ahead at the step the
+/// first page showed (`6`, …), which shows the concurrency reached the provider.
 async fn fone_server() -> MockServer {
     let server = MockServer::start().await;
     for (skip, numbers) in [(0, 3), (2, 1), (3, 1)] {
         let body: Vec<Value> = (0..numbers)
             .map(|i| json!({ "Number": format!("+6125550{skip}{i:03}") }))
             .collect();
+        // The second page answers late, so the pages asked for ahead while it is
+        // awaited surely reach the server before they are dropped.
+        let delay = std::time::Duration::from_millis(if skip == 3 { 300 } else { 0 });
         Mock::given(path(format!("/v2/Accounts/{ACCOUNT}/Numbers")))
             .and(query_param("Results_Skip", skip.to_string()))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "Numbers": body })))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({ "Numbers": body }))
+                    .set_delay(delay),
+            )
             .mount(&server)
             .await;
     }
@@ -161,8 +169,8 @@ fn fone(server: &MockServer) -> Source {
 }
 
 /// The query's page size reaches the provider on every request, and so does its
-/// concurrency: one at a time (or 0, taken as 1) pages by what was sent, the default
-/// asks for fixed offsets ahead.
+/// concurrency: one at a time (or 0, taken as 1) asks only for the pages the server's
+/// answers lead to, the default also asks ahead; both list the same four numbers.
 #[tokio::test]
 async fn page_size_and_concurrency_reach_the_provider() {
     bounded(async {
@@ -193,11 +201,22 @@ async fn page_size_and_concurrency_reach_the_provider() {
                         .unwrap_or_default()
                 })
                 .collect();
+            let ids: Vec<_> = got.iter().filter_map(|n| n.number.clone()).collect();
+            assert_eq!(
+                ids,
+                [
+                    "+61255500000",
+                    "+61255500001",
+                    "+61255500002",
+                    "+61255503000"
+                ],
+                "{query:?}"
+            );
             if one_at_a_time {
-                assert_eq!(skips, ["0", "3"], "{query:?}");
+                assert_eq!(skips, ["0", "3", "4"], "{query:?}");
             } else {
                 assert!(
-                    skips.contains(&"2".to_owned()) && !skips.contains(&"3".to_owned()),
+                    skips.contains(&"6".to_owned()) && !skips.contains(&"2".to_owned()),
                     "{query:?}: {skips:?}"
                 );
             }
@@ -243,6 +262,12 @@ async fn fone_location_leaves_out_blank_parts() {
     bounded(async {
         let server = MockServer::start().await;
         Mock::given(path(format!("/v2/Accounts/{ACCOUNT}/Numbers")))
+            .and(query_param("Results_Skip", "2"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "Numbers": [] })))
+            .mount(&server)
+            .await;
+        Mock::given(path(format!("/v2/Accounts/{ACCOUNT}/Numbers")))
+            .and(query_param("Results_Skip", "0"))
             .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "Numbers": [
                 { "Number": "+61255501234", "City": "", "Region": "NSW", "CountryCode": "AU", "PropertySid": "PR1" },
                 { "Number": "+61255501235", "City": "", "PropertySid": "PR1" }

@@ -1,178 +1,130 @@
-//! `page`/`limit` pagination over `GET /useradmin/callbackNumbers`.
+//! The `page`/`meta.pageCount` rule of `GET /useradmin/callbackNumbers`: pages are
+//! numbered in the server's own page size, the next one is the page after the one the
+//! server says it served, and there is none past `meta.pageCount` or after an empty page
+//! (a page shorter than asked is not the end: the server numbers pages in its own size).
 
-use futures::stream::{BoxStream, Stream, StreamExt};
-use telnums_core::paginate::{self, OffsetPage, Page};
-use telnums_core::{Error, Limits, Provider, Response};
+use telnums_core::filter::FilterTable;
+use telnums_core::listing::{Fetched, PageRequest, PageSizes, Paging};
+use telnums_core::{Error, Listing, Provider, Response};
 
-use crate::{types, VonageCcClient};
+use crate::{filters, types, VonageCcClient};
 
 /// Largest `limit` the API accepts; the default page size.
 pub const MAX_PAGE_SIZE: u32 = 5000;
 
-/// A listing of callback numbers: fetch one page, or stream every item.
+/// A listing of callback numbers (see [`Listing`]). With
+/// [`concurrency`](Listing::concurrency) above 1, the pages after the first are
+/// requested ahead by number, never past `meta.pageCount`.
+pub type ListCallbackNumbers = Listing<CallbackNumbers>;
+
+/// Vonage's part of [`ListCallbackNumbers`]: pages by one-based page number.
 #[derive(Clone, Debug)]
-#[must_use = "a listing does nothing until you call `page`, `pages` or `items`"]
-pub struct ListCallbackNumbers {
+pub struct CallbackNumbers {
     client: VonageCcClient,
-    page_size: u32,
-    limits: Limits,
-    concurrency: usize,
 }
 
-impl ListCallbackNumbers {
+impl CallbackNumbers {
     pub(crate) fn new(client: VonageCcClient) -> Self {
-        Self {
-            client,
-            page_size: MAX_PAGE_SIZE,
-            limits: Limits::default(),
-            concurrency: 1,
+        Self { client }
+    }
+}
+
+impl Paging for CallbackNumbers {
+    type Item = types::CallbackNumber;
+    type Body = types::CallbackNumberList;
+    /// The one-based page number.
+    type Position = u32;
+    type Query = ();
+
+    fn provider(&self) -> &'static str {
+        VonageCcClient::INFO.key
+    }
+
+    fn filter_table(&self) -> &'static FilterTable {
+        &filters::FILTERS
+    }
+
+    fn page_sizes(&self) -> PageSizes {
+        PageSizes {
+            default: Some(MAX_PAGE_SIZE),
+            max: Some(MAX_PAGE_SIZE),
         }
     }
 
-    /// Items per page, 1 to 5000 (default 5000); other values are clamped to that range.
-    pub fn page_size(mut self, size: u32) -> Self {
-        self.page_size = size.clamp(1, MAX_PAGE_SIZE);
-        self
-    }
-    /// Requests up to `n` pages at once (default 1), keeping item order. Pages are
-    /// fetched ahead by number, so up to `n - 1` requests may go past the last page.
-    pub fn concurrency(mut self, n: usize) -> Self {
-        self.concurrency = n.max(1);
-        self
-    }
-    /// Stop after `n` items.
-    pub fn max_items(mut self, n: u64) -> Self {
-        self.limits.max_items = Some(n);
-        self
-    }
-    /// Stop after `n` pages.
-    pub fn max_pages(mut self, n: u64) -> Self {
-        self.limits.max_pages = Some(n);
-        self
+    fn first(&self) -> u32 {
+        1
     }
 
-    /// Fetches page `page` (one-based), with its headers.
-    pub async fn page(&self, page: u32) -> Result<Response<types::CallbackNumberList>, Error> {
-        let builder = self
-            .client
-            .raw()
-            .list_callback_numbers()
-            .limit(self.page_size)
-            .page(page);
+    async fn fetch(
+        &self,
+        at: &u32,
+        request: &PageRequest<'_, ()>,
+    ) -> Result<Response<types::CallbackNumberList>, Error> {
+        let mut builder = self.client.raw().list_callback_numbers().page(*at);
+        if let Some(size) = request.size {
+            builder = builder.limit(size);
+        }
         self.client
             .runtime()
             .send("list_callback_numbers", || builder.clone().send())
             .await
     }
 
-    /// Streams the pages' items, page by page, until `meta.pageCount` is reached.
-    pub fn pages(self) -> BoxStream<'static, Result<Vec<types::CallbackNumber>, Error>> {
-        let limits = self.limits;
-        if self.concurrency > 1 {
-            let fingerprint: fn(&[types::CallbackNumber]) -> String = |items| {
-                let id = |n: Option<&types::CallbackNumber>| {
-                    n.and_then(|n| n.callback_number_id.clone())
-                        .unwrap_or_default()
-                };
-                format!("{}..{}", id(items.first()), id(items.last()))
-            };
-            return paginate::offset_pages(
-                VonageCcClient::INFO.key,
-                self.concurrency,
-                limits,
-                fingerprint,
-                move |i| {
-                    let this = self.clone();
-                    async move {
-                        let page = u32::try_from(i + 1).unwrap_or(u32::MAX);
-                        let response = this.page(page).await?.into_inner();
-                        let (more, page_count) = offset_more(
-                            page,
-                            &response.meta,
-                            response.callback_numbers.len(),
-                            this.page_size,
-                        );
-                        Ok(OffsetPage {
-                            items: response.callback_numbers,
-                            more,
-                            page_count,
-                        })
-                    }
-                },
-            )
-            .boxed();
-        }
-        paginate::pages(VonageCcClient::INFO.key, 1u32, limits, move |page| {
-            let this = self.clone();
-            async move {
-                let response = this.page(page).await?.into_inner();
-                let next = next_page(
-                    page,
-                    &response.meta,
-                    response.callback_numbers.len(),
-                    this.page_size,
-                );
-                Ok(Page {
-                    items: response.callback_numbers,
-                    next,
-                })
-            }
-        })
-        .boxed()
+    fn read(
+        &self,
+        at: &u32,
+        _asked: Option<u32>,
+        page: Response<types::CallbackNumberList>,
+    ) -> Fetched<u32, types::CallbackNumber> {
+        let page = page.into_inner();
+        let next = next_page(*at, &page.meta, page.callback_numbers.len());
+        let total = page.meta.total_count.and_then(|n| u64::try_from(n).ok());
+        let left = pages_left(next, &page.meta);
+        Fetched::new(page.callback_numbers, next)
+            .reported_total(total)
+            .pages_left(left)
     }
 
-    /// Streams every callback number across all pages.
-    pub fn items(self) -> impl Stream<Item = Result<types::CallbackNumber, Error>> + Send {
-        let limits = self.limits;
-        paginate::items(self.pages(), limits)
+    fn after(&self, _before: &u32, at: &u32) -> Option<u32> {
+        at.checked_add(1)
+    }
+
+    fn identify(&self, items: &[types::CallbackNumber]) -> Option<String> {
+        let id = |n: Option<&types::CallbackNumber>| {
+            n.and_then(|n| n.callback_number_id.clone())
+                .unwrap_or_default()
+        };
+        Some(format!("{}..{}", id(items.first()), id(items.last())))
     }
 }
 
-/// The page to request after page `requested` came back with `meta` and `count` items
-/// (pages of `page_size`), or `None` after the last; always a page after the one
-/// served. Continues from the page the server
-/// says it served: a server that keeps serving the same page then repeats a cursor and
-/// the loop guard stops it.
+/// The page after page `requested`, which came back with `meta` and `count` entries, or
+/// `None` after the last: the page after the one the server says it served
+/// (`meta.page`, else the one asked for), while that is within `meta.pageCount` (when
+/// the server gives one) and the page held entries.
 #[doc(hidden)]
-pub fn next_page(
-    requested: u32,
-    meta: &types::PageMeta,
-    count: usize,
-    page_size: u32,
-) -> Option<u32> {
-    let count = count as u64;
+pub fn next_page(requested: u32, meta: &types::PageMeta, count: usize) -> Option<u32> {
     let served = meta
         .page
         .and_then(|p| u32::try_from(p).ok())
         .unwrap_or(requested);
-    let more = match meta.page_count {
-        Some(page_count) => i64::from(served) < i64::from(page_count),
-        None => count >= u64::from(page_size),
-    };
-    // At the last page number there is no next one: a saturating add would ask for the
-    // same page again (found by the `cursors` fuzz target).
-    if more && count > 0 {
+    let within = meta
+        .page_count
+        .is_none_or(|page_count| i64::from(served) < i64::from(page_count));
+    if within && count > 0 {
         served.checked_add(1)
     } else {
         None
     }
 }
 
-/// For pages fetched ahead by number: whether a page after `page` exists, and the page
-/// count the server gave (negative taken as 0).
+/// How many pages exist from `next` on by `meta.pageCount` (`None` when either is
+/// unknown).
 #[doc(hidden)]
-pub fn offset_more(
-    page: u32,
-    meta: &types::PageMeta,
-    count: usize,
-    page_size: u32,
-) -> (bool, Option<u64>) {
-    let page_count = meta.page_count.map(|c| c.max(0) as u64);
-    let more = match page_count {
-        Some(pages) => u64::from(page) < pages,
-        None => count >= page_size as usize,
-    };
-    (more, page_count)
+pub fn pages_left(next: Option<u32>, meta: &types::PageMeta) -> Option<u64> {
+    let next = i64::from(next?);
+    let count = i64::from(meta.page_count?);
+    Some(u64::try_from(count - next + 1).unwrap_or(0))
 }
 
 #[cfg(test)]
@@ -189,15 +141,26 @@ mod tests {
 
     #[test]
     fn next_page_moves_forward_or_ends() {
-        assert_eq!(next_page(1, &meta(Some(1), Some(3)), 10, 10), Some(2));
-        assert_eq!(next_page(3, &meta(Some(3), Some(3)), 10, 10), None);
-        assert_eq!(next_page(2, &meta(None, None), 10, 10), Some(3));
-        assert_eq!(next_page(2, &meta(None, None), 9, 10), None);
-        assert_eq!(next_page(2, &meta(None, Some(9)), 0, 10), None);
+        assert_eq!(next_page(1, &meta(Some(1), Some(3)), 10), Some(2));
+        assert_eq!(next_page(3, &meta(Some(3), Some(3)), 10), None);
+        // Without a page count, a short page is not the end; an empty one is.
+        assert_eq!(next_page(2, &meta(None, None), 10), Some(3));
+        assert_eq!(next_page(2, &meta(None, None), 9), Some(3));
+        assert_eq!(next_page(2, &meta(None, None), 0), None);
+        // An empty page ends the listing even when the page count says more follow.
+        assert_eq!(next_page(2, &meta(None, Some(9)), 0), None);
         // The server's page number wins over the one asked for.
-        assert_eq!(next_page(2, &meta(Some(5), Some(9)), 10, 10), Some(6));
-        // Found by the `cursors` fuzz target: at the last page number the next page
-        // was the same page.
-        assert_eq!(next_page(u32::MAX, &meta(None, None), 10, 10), None);
+        assert_eq!(next_page(2, &meta(Some(5), Some(9)), 10), Some(6));
+        // At the last page number there is no next one.
+        assert_eq!(next_page(u32::MAX, &meta(None, None), 10), None);
+    }
+
+    #[test]
+    fn pages_left_counts_from_the_next_page() {
+        assert_eq!(pages_left(Some(2), &meta(Some(1), Some(3))), Some(2));
+        assert_eq!(pages_left(Some(3), &meta(Some(2), Some(3))), Some(1));
+        assert_eq!(pages_left(Some(5), &meta(Some(4), Some(3))), Some(0));
+        assert_eq!(pages_left(None, &meta(Some(3), Some(3))), None);
+        assert_eq!(pages_left(Some(2), &meta(Some(1), None)), None);
     }
 }

@@ -1,200 +1,171 @@
-//! `start`/`max` pagination over `GET /v1/telephony/config/numbers`, following
-//! `Link: <…>; rel="next"` when the server sends it.
+//! The `Link` rule of `GET /v1/telephony/config/numbers`: the next page is at the `start`
+//! of the `rel="next"` link. Once the server has sent a `Link` header, a page without a
+//! next link is the last. Until it has (a listing whose first page carries no `Link`
+//! header), the server is paged by offset: the next page starts after the entries
+//! received, and an empty page is the end, since a short page may only mean a cap.
 
-use std::sync::Arc;
-
-use futures::stream::{BoxStream, Stream, StreamExt};
 use reqwest::header::{HeaderMap, LINK};
-use telnums_core::filter::Filters;
-use telnums_core::paginate::{self, OffsetPage, Page};
-use telnums_core::{Error, Limits, Provider, Response};
+use telnums_core::filter::FilterTable;
+use telnums_core::listing::{Fetched, PageRequest, PageSizes, Paging};
+use telnums_core::{Error, Listing, Provider, Response};
 
-use crate::{builder, filters, types, WebexClient};
+use crate::{filters, query, types, WebexClient};
 
 /// Default page size: the API's documented default for `max`.
 pub const DEFAULT_PAGE_SIZE: u32 = 2000;
 
-type Query =
-    Arc<dyn for<'b> Fn(builder::ListNumbers<'b>) -> builder::ListNumbers<'b> + Send + Sync>;
+/// A listing of Webex numbers and extensions (see [`Listing`]): typed parameters with
+/// [`query`](Listing::query) (a [`ListQuery`](crate::ListQuery)), or [`Filters`] checked
+/// against [`FILTERS`](crate::FILTERS). With [`concurrency`](Listing::concurrency) above
+/// 1, pages are requested ahead at the offsets the server's own page size and links
+/// suggest; only pages its `Link` headers lead to are used.
+///
+/// [`Filters`]: telnums_core::filter::Filters
+pub type ListNumbers = Listing<Numbers>;
 
-/// A listing of phone numbers: set filters with [`ListNumbers::query`] (typed) or
-/// [`ListNumbers::filters`] (checked against [`FILTERS`](crate::FILTERS)), then fetch one
-/// page or stream every item. Filters apply to every page.
-#[derive(Clone)]
-#[must_use = "a listing does nothing until you call `page`, `pages` or `items`"]
-pub struct ListNumbers {
+/// Webex's part of [`ListNumbers`]: pages by `start` offset.
+#[derive(Clone, Debug)]
+pub struct Numbers {
     client: WebexClient,
-    query: Query,
-    filters: Filters,
-    page_size: u32,
-    limits: Limits,
-    concurrency: usize,
 }
 
-telnums_core::listing_methods!(ListNumbers, ListNumbers);
-
-impl ListNumbers {
+impl Numbers {
     pub(crate) fn new(client: WebexClient) -> Self {
+        Self { client }
+    }
+}
+
+/// Where a Webex page is: its `start` offset, and whether the server has sent `Link`
+/// headers in this listing (then a page without a next link is the last).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Start {
+    /// The `start` offset.
+    pub start: u32,
+    /// Whether an earlier page of the listing carried a `Link` header.
+    pub linked: bool,
+}
+
+impl From<u32> for Start {
+    /// The page at offset `start` of a listing that has not seen a `Link` header yet.
+    fn from(start: u32) -> Self {
         Self {
-            client,
-            query: Arc::new(|b| b),
-            filters: Filters::new(&crate::FILTERS),
-            page_size: DEFAULT_PAGE_SIZE,
-            limits: Limits::default(),
-            concurrency: 1,
+            start,
+            linked: false,
+        }
+    }
+}
+
+impl Paging for Numbers {
+    type Item = types::WebexNumber;
+    type Body = types::WebexNumberList;
+    type Position = Start;
+    type Query = query::ListQuery;
+
+    fn provider(&self) -> &'static str {
+        WebexClient::INFO.key
+    }
+
+    fn filter_table(&self) -> &'static FilterTable {
+        &filters::FILTERS
+    }
+
+    fn page_sizes(&self) -> PageSizes {
+        PageSizes {
+            default: Some(DEFAULT_PAGE_SIZE),
+            max: None,
         }
     }
 
-    /// Restricts to these telephony types (sent comma-separated).
-    pub fn included_telephony_types(self, kinds: &[types::TelephonyType]) -> Self {
-        let joined = kinds
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
-        self.query(move |q| q.included_telephony_types(joined.clone()))
+    fn first(&self) -> Start {
+        Start {
+            start: 0,
+            linked: false,
+        }
     }
 
-    /// Sorts by these keys, in order (`order`, sent comma-separated).
-    pub fn order(self, keys: &[types::NumberOrder]) -> Self {
-        let joined = keys
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
-        self.query(move |q| q.order(joined.clone()))
-    }
-
-    /// Sets filters checked against [`FILTERS`](crate::FILTERS), replacing any set
-    /// before. They are applied after those of [`query`](Self::query), so they win where
-    /// both set a parameter.
-    pub fn filters(mut self, filters: Filters) -> Self {
-        self.filters = filters;
-        self
-    }
-
-    /// Items per page (`max`, default 2000, at least 1: 0 is taken as 1).
-    pub fn page_size(mut self, size: u32) -> Self {
-        self.page_size = size.max(1);
-        self
-    }
-
-    /// Requests up to `n` pages at once (default 1), keeping item order. Pages are then
-    /// addressed by `start`/`max` offsets instead of following `Link` one by one, so up to
-    /// `n - 1` requests may go past the last page.
-    pub fn concurrency(mut self, n: usize) -> Self {
-        self.concurrency = n.max(1);
-        self
-    }
-
-    /// Fetches the page starting at offset `start`, with its headers.
-    pub async fn page(&self, start: u32) -> Result<Response<types::WebexNumberList>, Error> {
-        let builder = (self.query)(self.client.raw().list_numbers());
-        let builder = filters::apply_list_numbers(builder, &self.filters)?
-            .start(i32::try_from(start).unwrap_or(i32::MAX))
-            .max(self.page_size);
+    async fn fetch(
+        &self,
+        at: &Start,
+        request: &PageRequest<'_, query::ListQuery>,
+    ) -> Result<Response<types::WebexNumberList>, Error> {
+        let builder = query::apply_list_numbers(self.client.raw().list_numbers(), request.query);
+        let mut builder = filters::apply_list_numbers(builder, request.filters)?
+            .start(i32::try_from(at.start).unwrap_or(i32::MAX));
+        if let Some(size) = request.size {
+            builder = builder.max(size);
+        }
         self.client
             .runtime()
             .send("list_numbers", || builder.clone().send())
             .await
     }
 
-    /// Streams pages of items until the server stops offering a next page.
-    pub fn pages(self) -> BoxStream<'static, Result<Vec<types::WebexNumber>, Error>> {
-        let limits = self.limits;
-        if self.concurrency > 1 {
-            let fingerprint: fn(&[types::WebexNumber]) -> String = |items| {
-                let key = |n: Option<&types::WebexNumber>| {
-                    n.map(|n| format!("{:?}/{:?}", n.phone_number, n.extension))
-                        .unwrap_or_default()
-                };
-                format!("{}..{}", key(items.first()), key(items.last()))
-            };
-            return paginate::offset_pages(
-                WebexClient::INFO.key,
-                self.concurrency,
-                limits,
-                fingerprint,
-                move |i| {
-                    let this = self.clone();
-                    async move {
-                        let start = u32::try_from(i.saturating_mul(u64::from(this.page_size)))
-                            .unwrap_or(u32::MAX);
-                        let response = this.page(start).await?;
-                        let count = response.phone_numbers.len();
-                        let more = if response.headers().contains_key(LINK) {
-                            next_link(response.headers(), this.client.runtime().base_url())
-                                .is_some()
-                        } else {
-                            count >= this.page_size as usize
-                        };
-                        Ok(OffsetPage {
-                            items: response.into_inner().phone_numbers,
-                            more,
-                            page_count: None,
-                        })
-                    }
-                },
-            )
-            .boxed();
-        }
-        paginate::pages(WebexClient::INFO.key, 0u32, limits, move |start| {
-            let this = self.clone();
-            async move {
-                let response = this.page(start).await?;
-                let base = this.client.runtime().base_url().clone();
-                let next = next_start(
-                    response.headers(),
-                    &base,
-                    start,
-                    response.phone_numbers.len(),
-                    this.page_size,
-                );
-                Ok(Page {
-                    items: response.into_inner().phone_numbers,
-                    next,
-                })
-            }
-        })
-        .boxed()
+    fn read(
+        &self,
+        at: &Start,
+        _asked: Option<u32>,
+        page: Response<types::WebexNumberList>,
+    ) -> Fetched<Start, types::WebexNumber> {
+        let linked = at.linked || page.headers().contains_key(LINK);
+        let next = next_start(
+            page.headers(),
+            self.client.runtime().base_url(),
+            at.start,
+            page.phone_numbers.len(),
+        )
+        // Without a next link on a listing that has sent links, this was the last page.
+        .filter(|_| !at.linked || page.headers().contains_key(LINK))
+        .map(|start| Start { start, linked });
+        let page = page.into_inner();
+        let total = page
+            .count
+            .and_then(|c| c.total)
+            .and_then(|n| u64::try_from(n).ok());
+        Fetched::new(page.phone_numbers, next).reported_total(total)
     }
 
-    /// Streams every phone number across all pages.
-    pub fn items(self) -> impl Stream<Item = Result<types::WebexNumber, Error>> + Send {
-        let limits = self.limits;
-        paginate::items(self.pages(), limits)
+    fn after(&self, before: &Start, at: &Start) -> Option<Start> {
+        let step = at.start.checked_sub(before.start).filter(|s| *s > 0)?;
+        Some(Start {
+            start: at.start.checked_add(step)?,
+            linked: at.linked,
+        })
+    }
+
+    fn identify(&self, items: &[types::WebexNumber]) -> Option<String> {
+        let key = |n: Option<&types::WebexNumber>| {
+            n.map(|n| format!("{:?}/{:?}", n.phone_number, n.extension))
+                .unwrap_or_default()
+        };
+        Some(format!("{}..{}", key(items.first()), key(items.last())))
     }
 }
 
-/// Offset of the next page: `start` from the `rel="next"` link when the response has a
-/// `Link` header; without one, the next offset when the page was full.
+/// Offset of the page after the one at `start` that held `count` entries: the `start` of
+/// the `rel="next"` link when the response has a `Link` header (none without such a
+/// link; the offset after the entries received when the link gives no `start`); without
+/// any `Link` header, the offset after the entries received, unless the page was empty.
 #[doc(hidden)]
-pub fn next_start(
-    headers: &HeaderMap,
-    base: &url::Url,
-    start: u32,
-    count: usize,
-    page_size: u32,
-) -> Option<u32> {
+pub fn next_start(headers: &HeaderMap, base: &url::Url, start: u32, count: usize) -> Option<u32> {
     let count = u32::try_from(count).unwrap_or(u32::MAX);
+    let after = start.checked_add(count);
     if headers.contains_key(LINK) {
         let next = next_link(headers, base)?;
         let from_link = next
             .query_pairs()
             .find(|(k, _)| k == "start")
             .and_then(|(_, v)| v.parse::<u32>().ok());
-        return Some(from_link.unwrap_or_else(|| start.saturating_add(count)));
+        return from_link.or(after);
     }
-    (count > 0 && count >= page_size).then(|| start.saturating_add(count))
+    after.filter(|_| count > 0)
 }
 
 /// The `rel="next"` target of the `Link` headers in `headers` (RFC 8288), resolved
 /// against `base`. Lenient: several headers or comma-joined links, quoted or bare `rel`,
 /// several relation types, any case.
 pub fn next_link(headers: &HeaderMap, base: &url::Url) -> Option<url::Url> {
-    // Read each field lossily: a byte outside visible ASCII (say in a `title`) used to
-    // make `to_str` drop the whole field, rel=next included (found by the `link_header`
-    // fuzz target: one such line hid the next link once a proxy joined the lines).
+    // Each field is read lossily: a byte outside visible ASCII (say in a `title`) must
+    // not hide the field's other links, rel=next included.
     let fields: Vec<String> = headers
         .get_all(LINK)
         .iter()
@@ -280,7 +251,7 @@ mod tests {
         ]);
         let next = next_link(&h, &base()).expect("next");
         assert_eq!(next.query(), Some("orgId=a,b&start=4&max=2"));
-        assert_eq!(next_start(&h, &base(), 2, 2, 2), Some(4));
+        assert_eq!(next_start(&h, &base(), 2, 2), Some(4));
     }
 
     #[test]
@@ -291,22 +262,22 @@ mod tests {
             "  < /v1/x?start=6 > ; rel=\"next\"  ",
         ] {
             let h = headers(&[v]);
-            assert_eq!(next_start(&h, &base(), 0, 1, 10), Some(6), "{v}");
+            assert_eq!(next_start(&h, &base(), 0, 1), Some(6), "{v}");
         }
     }
 
     #[test]
     fn a_comma_outside_quotes_ends_the_params() {
-        // Found by the `link_header` fuzz target: a field line that is not a link, joined
-        // on after a comma, used to lend its `rel="next"` to the link before it.
+        // A field line that is not a link, joined on after a comma, does not lend its
+        // `rel="next"` to the link before it.
         let joined = headers(&["</v1/x?start=2>; rel=\"e\", ; rel=\"next\""]);
         assert_eq!(next_link(&joined, &base()), None);
-        // A trailing comma (an empty list element) no longer hides `rel=next`.
+        // A trailing comma (an empty list element) does not hide `rel=next`.
         let trailing = headers(&["</v1/x?start=6>; rel=\"next\","]);
-        assert_eq!(next_start(&trailing, &base(), 0, 1, 10), Some(6));
+        assert_eq!(next_start(&trailing, &base(), 0, 1), Some(6));
         // A quoted comma is part of its value.
         let quoted = headers(&["</v1/x?start=6>; title=\"a, b\"; rel=next, </v1/y>; rel=prev"]);
-        assert_eq!(next_start(&quoted, &base(), 0, 1, 10), Some(6));
+        assert_eq!(next_start(&quoted, &base(), 0, 1), Some(6));
         assert_eq!(
             split_links("<a>; title=\"a, b\"; rel=next, <b>; rel=prev"),
             vec![("a", "; title=\"a, b\"; rel=next"), ("b", "; rel=prev")]
@@ -320,16 +291,21 @@ mod tests {
             HeaderValue::from_bytes("</v1/x?start=6>; title=\"caf\u{e9}\"; rel=next".as_bytes())
                 .expect("obs-text is a valid header byte");
         h.append(LINK, value);
-        assert_eq!(next_start(&h, &base(), 0, 1, 10), Some(6));
+        assert_eq!(next_start(&h, &base(), 0, 1), Some(6));
     }
 
     #[test]
     fn link_without_next_ends_and_no_link_falls_back_to_offsets() {
         let h = headers(&["</v1/x?start=0>; rel=\"first\""]);
-        assert_eq!(next_start(&h, &base(), 0, 10, 10), None);
+        assert_eq!(next_start(&h, &base(), 0, 10), None);
+        // A next link without `start`: after the entries received.
+        let h = headers(&["</v1/x?max=10>; rel=\"next\""]);
+        assert_eq!(next_start(&h, &base(), 20, 7), Some(27));
+        // No `Link` at all: a short page is not the end, an empty one is.
         let none = HeaderMap::new();
-        assert_eq!(next_start(&none, &base(), 20, 10, 10), Some(30));
-        assert_eq!(next_start(&none, &base(), 20, 7, 10), None);
-        assert_eq!(next_start(&none, &base(), 20, 0, 10), None);
+        assert_eq!(next_start(&none, &base(), 20, 10), Some(30));
+        assert_eq!(next_start(&none, &base(), 20, 7), Some(27));
+        assert_eq!(next_start(&none, &base(), 20, 0), None);
+        assert_eq!(next_start(&none, &base(), u32::MAX, 1), None);
     }
 }

@@ -1,72 +1,75 @@
-//! `next_page_token` pagination over `GET /phone/numbers`.
+//! The `next_page_token` rule of `GET /phone/numbers`: the token of the next page, until
+//! the server sends none (or a blank one).
 
-use std::sync::Arc;
+use telnums_core::filter::FilterTable;
+use telnums_core::listing::{Fetched, PageRequest, PageSizes, Paging};
+use telnums_core::{Error, Listing, Provider, Response};
 
-use futures::Stream;
-use telnums_core::filter::Filters;
-use telnums_core::paginate::{self, Page};
-use telnums_core::{Error, Limits, Provider, Response};
-
-use crate::{builder, filters, types, ZoomPhoneClient};
+use crate::{filters, query, types, ZoomPhoneClient};
 
 /// Largest `page_size` Zoom accepts; the default here.
 pub const MAX_PAGE_SIZE: u32 = 100;
 
-type Query = Arc<
-    dyn for<'b> Fn(builder::ListPhoneNumbers<'b>) -> builder::ListPhoneNumbers<'b> + Send + Sync,
->;
+/// A listing of Zoom Phone numbers (see [`Listing`]): typed parameters with
+/// [`query`](Listing::query) (a [`ListQuery`](crate::ListQuery)), or [`Filters`] checked
+/// against [`FILTERS`](crate::FILTERS). A `next_page_token` expires after 15 minutes, so
+/// consume the stream without long pauses.
+///
+/// [`Filters`]: telnums_core::filter::Filters
+pub type ListPhoneNumbers = Listing<PhoneNumbers>;
 
-/// A listing of Zoom Phone numbers: set filters with [`ListPhoneNumbers::query`] (typed)
-/// or [`ListPhoneNumbers::filters`] (checked against [`FILTERS`](crate::FILTERS)), then
-/// fetch one page or stream every item. A `next_page_token` expires after 15 minutes,
-/// so consume the stream without long pauses.
-#[derive(Clone)]
-#[must_use = "a listing does nothing until you call `page`, `pages` or `items`"]
-pub struct ListPhoneNumbers {
+/// Zoom's part of [`ListPhoneNumbers`]: pages by `next_page_token`, the first without
+/// one.
+#[derive(Clone, Debug)]
+pub struct PhoneNumbers {
     client: ZoomPhoneClient,
-    query: Query,
-    filters: Filters,
-    page_size: u32,
-    limits: Limits,
 }
 
-telnums_core::listing_methods!(ListPhoneNumbers, ListPhoneNumbers);
-
-impl ListPhoneNumbers {
+impl PhoneNumbers {
     pub(crate) fn new(client: ZoomPhoneClient) -> Self {
-        Self {
-            client,
-            query: Arc::new(|b| b),
-            filters: Filters::new(&crate::FILTERS),
-            page_size: MAX_PAGE_SIZE,
-            limits: Limits::default(),
+        Self { client }
+    }
+}
+
+impl Paging for PhoneNumbers {
+    type Item = types::ZoomPhoneNumber;
+    type Body = types::ZoomPhoneNumberList;
+    /// `None` for the first page, then the server's `next_page_token`.
+    type Position = Option<String>;
+    type Query = query::ListQuery;
+
+    fn provider(&self) -> &'static str {
+        ZoomPhoneClient::INFO.key
+    }
+
+    fn filter_table(&self) -> &'static FilterTable {
+        &filters::FILTERS
+    }
+
+    fn page_sizes(&self) -> PageSizes {
+        PageSizes {
+            default: Some(MAX_PAGE_SIZE),
+            max: Some(MAX_PAGE_SIZE),
         }
     }
 
-    /// Sets filters checked against [`FILTERS`](crate::FILTERS), replacing any set
-    /// before. They are applied after those of [`query`](Self::query), so they win where
-    /// both set a parameter.
-    pub fn filters(mut self, filters: Filters) -> Self {
-        self.filters = filters;
-        self
+    fn first(&self) -> Option<String> {
+        None
     }
 
-    /// Items per page, 1 to 100 (default 100); other values are clamped to that range.
-    pub fn page_size(mut self, size: u32) -> Self {
-        self.page_size = size.clamp(1, MAX_PAGE_SIZE);
-        self
-    }
-
-    /// Fetches the page for `token` (`None` for the first), with its headers.
-    pub async fn page(
+    async fn fetch(
         &self,
-        token: Option<&str>,
+        at: &Option<String>,
+        request: &PageRequest<'_, query::ListQuery>,
     ) -> Result<Response<types::ZoomPhoneNumberList>, Error> {
-        let builder = (self.query)(self.client.raw().list_phone_numbers());
-        let mut builder =
-            filters::apply_list_phone_numbers(builder, &self.filters)?.page_size(self.page_size);
-        if let Some(token) = token {
-            builder = builder.next_page_token(token.to_owned());
+        let builder =
+            query::apply_list_phone_numbers(self.client.raw().list_phone_numbers(), request.query);
+        let mut builder = filters::apply_list_phone_numbers(builder, request.filters)?;
+        if let Some(size) = request.size {
+            builder = builder.page_size(size);
+        }
+        if let Some(token) = at {
+            builder = builder.next_page_token(token.clone());
         }
         self.client
             .runtime()
@@ -74,32 +77,19 @@ impl ListPhoneNumbers {
             .await
     }
 
-    /// Streams pages until `next_page_token` comes back empty or missing.
-    pub fn pages(self) -> impl Stream<Item = Result<Vec<types::ZoomPhoneNumber>, Error>> + Send {
-        let limits = self.limits;
-        paginate::pages(
-            ZoomPhoneClient::INFO.key,
-            String::new(),
-            limits,
-            move |token| {
-                let this = self.clone();
-                async move {
-                    let token = (!token.is_empty()).then_some(token);
-                    let page = this.page(token.as_deref()).await?.into_inner();
-                    let next = next_token(page.next_page_token);
-                    Ok(Page {
-                        items: page.phone_numbers,
-                        next,
-                    })
-                }
-            },
+    fn read(
+        &self,
+        _at: &Option<String>,
+        _asked: Option<u32>,
+        page: Response<types::ZoomPhoneNumberList>,
+    ) -> Fetched<Option<String>, types::ZoomPhoneNumber> {
+        let page = page.into_inner();
+        let total = page.total_records.and_then(|n| u64::try_from(n).ok());
+        Fetched::new(
+            page.phone_numbers,
+            next_token(page.next_page_token).map(Some),
         )
-    }
-
-    /// Streams every phone number across all pages.
-    pub fn items(self) -> impl Stream<Item = Result<types::ZoomPhoneNumber, Error>> + Send {
-        let limits = self.limits;
-        paginate::items(self.pages(), limits)
+        .reported_total(total)
     }
 }
 
