@@ -10,6 +10,7 @@ use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 use crate::error::{Error, ErrorKind};
+use crate::throughput::MinThroughput;
 use crate::wire::{self, ReadError, Timeouts};
 use crate::Secret;
 
@@ -93,6 +94,7 @@ const TOKEN_TIMEOUTS: Timeouts = Timeouts {
     read: wire::DEFAULT_READ_TIMEOUT,
     total: wire::DEFAULT_TIMEOUT,
     own_http: true,
+    min_throughput: Some(MinThroughput::DEFAULT),
 };
 
 /// The token endpoint's default HTTP client, built like the provider clients' (see
@@ -337,12 +339,21 @@ impl ClientCredentials {
             elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             "OAuth2 token request"
         );
-        let body = wire::read_limited(response, wire::TOKEN_MAX_BODY_BYTES)
-            .await
-            .map_err(|e| match e {
-                ReadError::TooLarge { limit } => AuthError::TooLarge { limit },
-                ReadError::Transport(e) => self.transport(e),
-            })?;
+        let body = wire::read_limited(
+            response,
+            wire::TOKEN_MAX_BODY_BYTES,
+            Some(MinThroughput::DEFAULT),
+        )
+        .await
+        .map_err(|e| match e {
+            ReadError::TooLarge { limit } => AuthError::TooLarge { limit },
+            ReadError::Stalled(stalled) => AuthError::Transport {
+                message: format!("{}: {stalled}", self.origin()),
+                timeout: true,
+                source: None,
+            },
+            ReadError::Transport(e) => self.transport(e),
+        })?;
         let (header, lifetime) = token_response(status.as_u16(), &body)?;
         tracing::debug!(
             token_origin = %self.origin(),

@@ -8,6 +8,7 @@ use crate::auth::{BasicAuth, BearerToken, Credentials};
 use crate::error::{Error, ErrorKind};
 use crate::retry::RetryPolicy;
 use crate::runtime::{ProviderInfo, Runtime};
+use crate::throughput::MinThroughput;
 use crate::wire::{self, Timeouts};
 use crate::Secret;
 
@@ -23,7 +24,7 @@ pub trait Provider: Sized {
 /// Configuration of a provider client: base URL, timeouts, retries, credentials.
 ///
 /// Defaults: the provider's public base URL, 10 s connect timeout, 10 s read timeout
-/// (without a byte), 30 s per attempt, [`RetryPolicy::default`] (at most 60 s for a
+/// (without a byte), 30 s per attempt, a body floor of 1 KiB/s over 5 s, [`RetryPolicy::default`] (at most 60 s for a
 /// whole call, retries included), 64 MiB body limit, `Accept-Encoding: gzip`,
 /// redirects followed only within the base URL's origin,
 /// `User-Agent: telnums-<key>/<version>`.
@@ -36,6 +37,7 @@ pub struct ClientBuilder<P> {
     credentials: Option<Arc<dyn Credentials>>,
     user_agent: Option<String>,
     max_body_bytes: u64,
+    min_throughput: Option<MinThroughput>,
     http: Option<reqwest::Client>,
     _provider: PhantomData<fn() -> P>,
 }
@@ -51,6 +53,7 @@ impl<P> std::fmt::Debug for ClientBuilder<P> {
             .field("credentials", &self.credentials)
             .field("user_agent", &self.user_agent)
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("min_throughput", &self.min_throughput)
             .finish_non_exhaustive()
     }
 }
@@ -66,6 +69,7 @@ impl<P: Provider> Default for ClientBuilder<P> {
             credentials: None,
             user_agent: None,
             max_body_bytes: wire::DEFAULT_MAX_BODY_BYTES,
+            min_throughput: Some(MinThroughput::DEFAULT),
             http: None,
             _provider: PhantomData,
         }
@@ -143,6 +147,16 @@ impl<P: Provider> ClientBuilder<P> {
         self.max_body_bytes = limit;
         self
     }
+    /// The least a response body must deliver once it has started (default
+    /// [`MinThroughput::DEFAULT`], 1 KiB/s over 5 s), or `None` for no floor. A body that
+    /// falls below it over a whole window fails with [`ErrorKind::Stalled`] (naming the
+    /// bytes received and over how long), which is retried once. This catches a server
+    /// that keeps a transfer alive with a byte now and then, which the read timeout
+    /// cannot; a slow transfer that keeps moving above the floor is never cut.
+    pub fn min_throughput(mut self, floor: impl Into<Option<MinThroughput>>) -> Self {
+        self.min_throughput = floor.into();
+        self
+    }
     /// Uses this `reqwest::Client` as is: its own connect and read timeouts, redirect
     /// policy, compression and user agent apply instead of the builder's. The per-attempt
     /// [`timeout`](ClientBuilder::timeout), the body limit and the retry policy still
@@ -171,6 +185,7 @@ impl<P: Provider> ClientBuilder<P> {
             read: self.read_timeout,
             total: self.timeout,
             own_http: self.http.is_none(),
+            min_throughput: self.min_throughput,
         };
         let http = match self.http {
             Some(http) => http,

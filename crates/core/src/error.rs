@@ -28,6 +28,15 @@ pub enum ErrorKind {
         /// the whole body).
         path: String,
     },
+    /// The response body came in slower than the configured floor
+    /// ([`ClientBuilder::min_throughput`](crate::ClientBuilder::min_throughput)) over a
+    /// whole grace window; retried once.
+    Stalled {
+        /// Bytes received before the transfer was given up.
+        received: u64,
+        /// How long the body had been coming.
+        elapsed: std::time::Duration,
+    },
     /// The response body is larger than the configured limit.
     BodyTooLarge {
         /// The limit in bytes.
@@ -149,10 +158,10 @@ impl Error {
     }
 
     /// True when trying the same request again later may succeed: timeouts, transport
-    /// failures, and HTTP 423, 429, 502, 503 and 504.
+    /// failures, stalled transfers, and HTTP 423, 429, 502, 503 and 504.
     pub fn is_retryable(&self) -> bool {
         match self.inner.kind {
-            ErrorKind::Timeout | ErrorKind::Transport => true,
+            ErrorKind::Timeout | ErrorKind::Transport | ErrorKind::Stalled { .. } => true,
             ErrorKind::Api => self
                 .inner
                 .status
@@ -173,6 +182,7 @@ impl fmt::Display for Error {
             ErrorKind::Transport => f.write_str("connection failed")?,
             ErrorKind::Api => f.write_str("API error")?,
             ErrorKind::Decode { path } => write!(f, "unexpected response body at `{path}`")?,
+            ErrorKind::Stalled { .. } => f.write_str("transfer stalled")?,
             ErrorKind::BodyTooLarge { limit } => {
                 write!(f, "response body larger than {limit} bytes")?
             }

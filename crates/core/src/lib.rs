@@ -31,6 +31,7 @@ pub mod prefetch;
 pub mod retry;
 mod runtime;
 mod secret;
+mod throughput;
 pub mod wire;
 
 pub use auth::{AuthError, BasicAuth, BearerToken, ClientCredentials, Credentials};
@@ -40,6 +41,7 @@ pub use listing::{Items, Limits, Listing, Page, Pages, Paging, TotalMismatch};
 pub use retry::RetryPolicy;
 pub use runtime::{HookError, ProviderInfo, Response, Runtime};
 pub use secret::Secret;
+pub use throughput::MinThroughput;
 
 /// Re-exported so provider crates and users agree on one version.
 pub use futures::Stream;

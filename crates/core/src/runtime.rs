@@ -281,6 +281,7 @@ impl Runtime {
         let started = tokio::time::Instant::now();
         let mut backoff = policy.backoff();
         let mut refreshed = false;
+        let mut stalls = 0u32;
         let mut deadline = Deadline {
             limit: timeout,
             cut: false,
@@ -340,7 +341,12 @@ impl Runtime {
                     }
                 }
             }
-            let wait = if err.is_retryable() && n < policy.max_attempts() {
+            // A stalled transfer is retried once: a server that stalls twice in a row
+            // is not waited for again.
+            if matches!(err.kind(), ErrorKind::Stalled { .. }) {
+                stalls += 1;
+            }
+            let wait = if err.is_retryable() && n < policy.max_attempts() && stalls < 2 {
                 let backoff_delay = backoff.next();
                 err.retry_after().or(backoff_delay)
             } else {
@@ -518,6 +524,27 @@ impl Runtime {
         self.error(kind).with_message(message).with_source(e)
     }
 
+    /// The floor a body's transfer rate must keep, if any.
+    pub(crate) fn min_throughput(&self) -> Option<crate::throughput::MinThroughput> {
+        self.inner.timeouts.min_throughput
+    }
+
+    /// The error for a body that came in slower than the floor.
+    pub(crate) fn stalled(
+        &self,
+        stalled: crate::throughput::Stalled,
+        status: StatusCode,
+        headers: &HeaderMap,
+    ) -> Error {
+        self.error(ErrorKind::Stalled {
+            received: stalled.received,
+            elapsed: stalled.elapsed,
+        })
+        .with_message(format!("{}: {stalled}", self.inner.origin))
+        .with_status(status)
+        .with_request_id(self.request_id(headers))
+    }
+
     /// The error for a body over `limit` (or declared so).
     pub(crate) fn too_large(&self, limit: u64, status: StatusCode, headers: &HeaderMap) -> Error {
         self.error(ErrorKind::BodyTooLarge { limit })
@@ -532,10 +559,11 @@ impl Runtime {
         status: StatusCode,
         headers: &HeaderMap,
     ) -> Result<bytes::Bytes, Error> {
-        wire::read_limited(response, self.inner.max_body_bytes)
+        wire::read_limited(response, self.inner.max_body_bytes, self.min_throughput())
             .await
             .map_err(|e| match e {
                 ReadError::TooLarge { limit } => self.too_large(limit, status, headers),
+                ReadError::Stalled(stalled) => self.stalled(stalled, status, headers),
                 ReadError::Transport(e) => self
                     .transport_error(e)
                     .with_status(status)

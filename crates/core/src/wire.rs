@@ -27,6 +27,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{Error, ErrorBody, ErrorKind};
 use crate::runtime::stash;
+use crate::throughput::{Meter, MinThroughput, Stalled};
 use crate::Runtime;
 
 /// Default time allowed to establish a connection.
@@ -57,6 +58,8 @@ pub(crate) struct Timeouts {
     /// False when the caller supplied its own `reqwest::Client`: its connect and read
     /// timeouts are unknown here (the total is still enforced by the runtime).
     pub(crate) own_http: bool,
+    /// The floor a body's transfer rate must keep, if any.
+    pub(crate) min_throughput: Option<MinThroughput>,
 }
 
 /// Builds the `reqwest::Client` behind a provider client or a token endpoint: connect
@@ -105,6 +108,8 @@ pub(crate) enum ReadError {
     },
     /// The transfer failed part-way (reset, read timeout, bad gzip).
     Transport(reqwest::Error),
+    /// The body came in slower than the floor allows.
+    Stalled(Stalled),
 }
 
 /// Accumulates a body's chunks up to a limit. No I/O: `read_limited` feeds it, and a
@@ -213,10 +218,13 @@ impl BodyBuffer {
 
 /// Reads `response`'s body, decoded, refusing more than `limit` bytes: a declared
 /// `Content-Length` over the limit is refused before reading, and a body without one
-/// stops at the limit. The only way telnums reads a body.
+/// stops at the limit. With a `floor`, a body whose transfer rate falls below it over a
+/// whole grace window is given up ([`crate::throughput`]). The only way telnums reads a
+/// body.
 pub(crate) async fn read_limited(
     mut response: reqwest::Response,
     limit: u64,
+    floor: Option<MinThroughput>,
 ) -> Result<Bytes, ReadError> {
     // `content_length` is the declared length of what `chunk` yields: reqwest drops it
     // for gzip bodies, whose decoded length is unknown until read.
@@ -225,7 +233,33 @@ pub(crate) async fn read_limited(
         return Err(ReadError::TooLarge { limit });
     }
     let mut body = BodyBuffer::new(limit, expected);
-    while let Some(chunk) = response.chunk().await.map_err(ReadError::Transport)? {
+    let mut meter = floor.map(|floor| Meter::new(floor, tokio::time::Instant::now()));
+    loop {
+        let next = match &meter {
+            None => response.chunk().await,
+            Some(m) => {
+                let wake = m.next_check(tokio::time::Instant::now());
+                match tokio::time::timeout_at(wake, response.chunk()).await {
+                    Ok(next) => next,
+                    Err(_) => {
+                        // Nothing came before the check was due: is the body below the
+                        // floor? (`chunk` keeps no partial state, so it can be polled
+                        // afresh.)
+                        m.check(tokio::time::Instant::now())
+                            .map_err(ReadError::Stalled)?;
+                        continue;
+                    }
+                }
+            }
+        };
+        let Some(chunk) = next.map_err(ReadError::Transport)? else {
+            break;
+        };
+        if let Some(m) = &mut meter {
+            let now = tokio::time::Instant::now();
+            m.record(now, chunk.len());
+            m.check(now).map_err(ReadError::Stalled)?;
+        }
         body.push(chunk)
             .map_err(|TooLarge { limit }| ReadError::TooLarge { limit })?;
     }
@@ -252,11 +286,17 @@ where
     let status = response.status();
     // The body reader does not need the headers: take them instead of cloning.
     let headers = std::mem::take(response.headers_mut());
-    let body = match read_limited(response, runtime.max_body_bytes()).await {
+    let body = match read_limited(response, runtime.max_body_bytes(), runtime.min_throughput())
+        .await
+    {
         Ok(body) => body,
         Err(ReadError::Transport(e)) => return Err(progenitor_client::Error::ResponseBodyError(e)),
         Err(ReadError::TooLarge { limit }) => {
             let err = runtime.too_large(limit, status, &headers);
+            return Err(progenitor_client::Error::Custom(stash(err).to_string()));
+        }
+        Err(ReadError::Stalled(stalled)) => {
+            let err = runtime.stalled(stalled, status, &headers);
             return Err(progenitor_client::Error::Custom(stash(err).to_string()));
         }
     };
