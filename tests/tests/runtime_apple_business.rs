@@ -428,3 +428,28 @@ async fn blank_cursors_are_no_cursors() {
         .await;
     assert_eq!(ids, ["a", "b"]);
 }
+
+/// An `https` client never follows a next link to `http` (another origin, even on the
+/// same host): refused before anything is sent. The URLs are only strings here.
+#[tokio::test]
+async fn an_https_listing_does_not_follow_a_link_to_http() {
+    let client = AppleBusinessClient::builder()
+        .base_url("https://businessconnect.apple.com/api/v1")
+        .bearer_token("apple-token-not-real")
+        .retry(RetryPolicy::never())
+        .build()
+        .expect("client");
+    let listing = client.list_caller_ids(ORG, BRAND);
+    let err = listing
+        .paging()
+        .next_page("http://businessconnect.apple.com/api/v1/orgs/o/brands/b/caller-ids?after=x")
+        .await
+        .expect_err("refused");
+    assert_eq!(err.kind(), &ErrorKind::InvalidRequest, "{err}");
+    assert!(
+        err.to_string()
+            .contains("refusing to follow a link to http://businessconnect.apple.com"),
+        "{err}"
+    );
+    assert_eq!(err.attempts(), 0, "nothing was sent");
+}

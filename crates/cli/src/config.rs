@@ -89,6 +89,9 @@ pub struct Settings {
     property_sid: Option<String>,
     /// Environment variable holding this provider's token (default `TELNUMS_TOKEN`).
     token_env: Option<String>,
+    /// Allow credentials over plain `http://` to another machine (`--allow-insecure-http`).
+    #[serde(default)]
+    allow_insecure_http: bool,
     /// Per-request timeout from `--timeout` (not a file setting).
     #[serde(skip)]
     timeout: Option<Duration>,
@@ -104,6 +107,7 @@ impl Settings {
             account_sid: args.account_sid.clone(),
             property_sid: args.property_sid.clone(),
             token_env: None,
+            allow_insecure_http: args.allow_insecure_http,
             timeout: args.timeout.map(Duration::from_secs),
         }
     }
@@ -186,6 +190,7 @@ pub(crate) fn sources_from_toml(
             settings.base_url = args.base_url.clone();
         }
         settings.timeout = args.timeout.map(Duration::from_secs);
+        settings.allow_insecure_http |= args.allow_insecure_http;
         sources.push(build(provider, &settings, env, sharing)?);
     }
     Ok((sources, query))
@@ -295,18 +300,24 @@ enum Credential {
 
 fn configure<P: ClientProvider>(
     mut builder: ClientBuilder<P>,
+    s: &Settings,
     base_url: Option<&str>,
-    timeout: Option<Duration>,
     credential: Credential,
 ) -> Result<P, Failure> {
     if let Some(url) = base_url {
         builder = builder.base_url(url);
     }
-    if let Some(timeout) = timeout {
+    if let Some(timeout) = s.timeout {
         builder = builder.timeout(timeout);
+    }
+    if s.allow_insecure_http {
+        builder = builder.allow_insecure_http();
     }
     builder = match credential {
         Credential::Token(token) => builder.bearer_token(token),
+        Credential::OAuth(cc) if s.allow_insecure_http => {
+            builder.credentials(cc.allow_insecure_http())
+        }
         Credential::OAuth(cc) => builder.credentials(*cc),
     };
     builder.build().map_err(|e| Failure::usage(e.to_string()))
@@ -328,8 +339,8 @@ fn build(provider: Provider, s: &Settings, env: &Env, sharing: Sharing) -> Resul
             let url = base.or(region.map(vonage_cc::Region::base_url));
             let client = configure(
                 vonage_cc::VonageCcClient::builder(),
+                s,
                 url,
-                s.timeout,
                 credential(provider, s, env, sharing, true)?,
             )?;
             Source::VonageCc(client)
@@ -337,8 +348,8 @@ fn build(provider: Provider, s: &Settings, env: &Env, sharing: Sharing) -> Resul
         Provider::WebexCalling => {
             let client = configure(
                 webex_calling::WebexClient::builder(),
+                s,
                 base,
-                s.timeout,
                 credential(provider, s, env, sharing, true)?,
             )?;
             Source::webex_calling(client, s.org_id.clone())
@@ -361,6 +372,9 @@ fn build(provider: Provider, s: &Settings, env: &Env, sharing: Sharing) -> Resul
             if let Some(timeout) = s.timeout {
                 builder = builder.timeout(timeout);
             }
+            if s.allow_insecure_http {
+                builder = builder.allow_insecure_http();
+            }
             let client = builder.build().map_err(|e| Failure::usage(e.to_string()))?;
             let scope = match &s.property_sid {
                 Some(p) => fone_dynamics::Scope::Property(p.clone()),
@@ -373,8 +387,8 @@ fn build(provider: Provider, s: &Settings, env: &Env, sharing: Sharing) -> Resul
             let brand_id = require(provider, s.brand_id.as_deref(), "--brand-id")?.to_owned();
             let client = configure(
                 apple_business::AppleBusinessClient::builder(),
+                s,
                 base,
-                s.timeout,
                 credential(provider, s, env, sharing, true)?,
             )?;
             Source::AppleBusiness {
@@ -386,8 +400,8 @@ fn build(provider: Provider, s: &Settings, env: &Env, sharing: Sharing) -> Resul
         Provider::ZoomPhone => {
             let client = configure(
                 zoom_phone::ZoomPhoneClient::builder(),
+                s,
                 base,
-                s.timeout,
                 credential(provider, s, env, sharing, true)?,
             )?;
             Source::ZoomPhone(client)

@@ -171,6 +171,12 @@ struct ListArgs {
     /// --max-items are checked: a total counts the provider's whole set.
     #[arg(long)]
     strict: bool,
+    /// Send credentials over plain http:// to a host other than this machine (refused
+    /// by default: the token would cross the network unencrypted). `localhost`,
+    /// 127.0.0.0/8 and [::1] need no opt-in. In a config file: `allow_insecure_http =
+    /// true` in a section.
+    #[arg(long)]
+    allow_insecure_http: bool,
     /// Write the listing to FILE instead of standard output. The file is replaced
     /// atomically when the listing succeeds (a temporary file beside it is renamed);
     /// on any failure it is left as it was and nothing else is left behind.

@@ -1267,3 +1267,30 @@ async fn a_total_that_does_not_match_is_a_warning_or_with_strict_a_failure() {
         assert_eq!(run.stderr, "", "{extra:?}");
     }
 }
+
+/// A plain-HTTP base URL outside this machine is refused before anything is sent (exit
+/// 2, naming the origin and the opt-in). The refusal is made when the client is built,
+/// before any connection or lookup: the URLs are only strings to be refused.
+#[test]
+fn credentials_are_not_sent_over_plain_http_to_another_machine() {
+    for args in [
+        &["list", "zoom-phone", "--base-url", "http://api.zoom.us/v2"][..],
+        &[
+            "list",
+            "webex-calling",
+            "--base-url",
+            "http://10.255.255.1/",
+        ],
+    ] {
+        let run = telnums(args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains("refusing to send credentials to http://")
+                && run.stderr.contains("--allow-insecure-http"),
+            "{}",
+            run.stderr
+        );
+        assert_eq!(run.stdout, "", "{args:?}");
+    }
+}

@@ -46,6 +46,10 @@ pub enum AuthError {
         /// The limit in bytes.
         limit: u64,
     },
+    /// The token URL is plain HTTP to another machine and plain HTTP was not allowed
+    /// ([`ClientCredentials::allow_insecure_http`]); nothing was sent.
+    #[error("{0}")]
+    Insecure(String),
     /// The token response was not the JSON an OAuth2 server sends.
     #[error("token endpoint sent an invalid response: {0}")]
     InvalidResponse(String),
@@ -54,13 +58,14 @@ pub enum AuthError {
 impl AuthError {
     /// The client error for this failure: a failed or slow transfer is a
     /// [`ErrorKind::Transport`] or [`ErrorKind::Timeout`] (retried like any other), an
-    /// oversized response [`ErrorKind::BodyTooLarge`], everything else
-    /// [`ErrorKind::Auth`].
+    /// oversized response [`ErrorKind::BodyTooLarge`], a refused plain-HTTP token URL
+    /// [`ErrorKind::InvalidRequest`], everything else [`ErrorKind::Auth`].
     pub(crate) fn into_error(self, provider: &'static str) -> Error {
         let kind = match &self {
             AuthError::Transport { timeout: true, .. } => ErrorKind::Timeout,
             AuthError::Transport { .. } => ErrorKind::Transport,
             AuthError::TooLarge { limit } => ErrorKind::BodyTooLarge { limit: *limit },
+            AuthError::Insecure(_) => ErrorKind::InvalidRequest,
             _ => ErrorKind::Auth,
         };
         Error::new(provider, kind)
@@ -81,6 +86,13 @@ pub trait Credentials: Send + Sync + fmt::Debug + 'static {
     /// Returns true when there was something to refresh (a retry can help).
     fn invalidate(&self) -> BoxFuture<'_, bool> {
         Box::pin(async { false })
+    }
+
+    /// A URL other than the client's base URL that this source sends a secret to (an
+    /// OAuth2 token endpoint), checked like the base URL when the client is built:
+    /// `(the URL, whether the source allows plain HTTP to it)`.
+    fn endpoint(&self) -> Option<(&str, bool)> {
+        None
     }
 }
 
@@ -207,6 +219,7 @@ pub struct ClientCredentials {
     refresh_margin: Duration,
     timeouts: Timeouts,
     http: reqwest::Client,
+    allow_insecure_http: bool,
     cache: Mutex<Option<Cached>>,
 }
 
@@ -244,6 +257,7 @@ impl ClientCredentials {
             refresh_margin: Duration::from_secs(60),
             timeouts: TOKEN_TIMEOUTS,
             http: token_http_client(),
+            allow_insecure_http: false,
             cache: Mutex::new(None),
         }
     }
@@ -273,6 +287,14 @@ impl ClientCredentials {
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = http;
         self.timeouts.own_http = false;
+        self
+    }
+
+    /// Allows a plain `http://` token URL on another machine than this one. The client
+    /// secret then crosses the network in cleartext; without this, such a token URL is
+    /// refused when the client is built and before any token request.
+    pub fn allow_insecure_http(mut self) -> Self {
+        self.allow_insecure_http = true;
         self
     }
 
@@ -307,6 +329,13 @@ impl ClientCredentials {
     }
 
     async fn request_token(&self) -> Result<Cached, AuthError> {
+        if let Ok(url) = url::Url::parse(&self.token_url) {
+            if let Some(refusal) =
+                crate::cleartext::refusal(&url, "the token URL", self.allow_insecure_http)
+            {
+                return Err(AuthError::Insecure(refusal));
+            }
+        }
         let body = {
             let mut form = url::form_urlencoded::Serializer::new(String::new());
             form.append_pair("grant_type", &self.grant_type);
@@ -430,6 +459,10 @@ impl Credentials for ClientCredentials {
 
     fn invalidate(&self) -> BoxFuture<'_, bool> {
         Box::pin(async move { self.cache.lock().await.take().is_some() })
+    }
+
+    fn endpoint(&self) -> Option<(&str, bool)> {
+        Some((&self.token_url, self.allow_insecure_http))
     }
 }
 

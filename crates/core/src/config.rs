@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::auth::{BasicAuth, BearerToken, Credentials};
+use crate::cleartext;
 use crate::error::{Error, ErrorKind};
 use crate::retry::RetryPolicy;
 use crate::runtime::{ProviderInfo, Runtime};
@@ -38,6 +39,7 @@ pub struct ClientBuilder<P> {
     user_agent: Option<String>,
     max_body_bytes: u64,
     min_throughput: Option<MinThroughput>,
+    allow_insecure_http: bool,
     http: Option<reqwest::Client>,
     _provider: PhantomData<fn() -> P>,
 }
@@ -54,6 +56,7 @@ impl<P> std::fmt::Debug for ClientBuilder<P> {
             .field("user_agent", &self.user_agent)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("min_throughput", &self.min_throughput)
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .finish_non_exhaustive()
     }
 }
@@ -70,6 +73,7 @@ impl<P: Provider> Default for ClientBuilder<P> {
             user_agent: None,
             max_body_bytes: wire::DEFAULT_MAX_BODY_BYTES,
             min_throughput: Some(MinThroughput::DEFAULT),
+            allow_insecure_http: false,
             http: None,
             _provider: PhantomData,
         }
@@ -157,6 +161,18 @@ impl<P: Provider> ClientBuilder<P> {
         self.min_throughput = floor.into();
         self
     }
+    /// Allows credentials to go over plain `http://` to another machine than this one.
+    /// Without it, a base URL that is `http://` to any host but `localhost`,
+    /// `127.0.0.0/8` or `[::1]` makes [`build`](Self::build) fail with
+    /// [`ErrorKind::InvalidRequest`] when credentials are set: one missing `s` in a
+    /// config file would otherwise send the token unencrypted. An OAuth2 token URL is
+    /// checked the same way at build time, against
+    /// [`ClientCredentials::allow_insecure_http`](crate::ClientCredentials::allow_insecure_http). (Links the client follows
+    /// never leave the base URL's origin, so an `https` client never sends to `http`.)
+    pub fn allow_insecure_http(mut self) -> Self {
+        self.allow_insecure_http = true;
+        self
+    }
     /// Uses this `reqwest::Client` as is: its own connect and read timeouts, redirect
     /// policy, compression and user agent apply instead of the builder's. The per-attempt
     /// [`timeout`](ClientBuilder::timeout), the body limit and the retry policy still
@@ -179,6 +195,28 @@ impl<P: Provider> ClientBuilder<P> {
             .map_err(|e| invalid(format!("invalid base URL `{raw}`: {e}")))?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(invalid(format!("base URL `{raw}` is not http(s)")));
+        }
+        if let Some(credentials) = &self.credentials {
+            if let Some(refusal) =
+                cleartext::refusal(&parsed, "the base URL", self.allow_insecure_http)
+            {
+                return Err(invalid(refusal));
+            }
+            if let Some((endpoint, allowed)) = credentials.endpoint() {
+                let url = url::Url::parse(endpoint)
+                    .map_err(|e| invalid(format!("invalid token URL: {e}")))?;
+                // The token source sends the secret itself: its own opt-in decides.
+                if let Some(refusal) = cleartext::refusal(&url, "the token URL", allowed) {
+                    return Err(invalid(refusal));
+                }
+            }
+            if self.allow_insecure_http && cleartext::leaves_the_machine_in_cleartext(&parsed) {
+                tracing::warn!(
+                    provider = info.key,
+                    origin = %parsed.origin().ascii_serialization(),
+                    "credentials will be sent over plain HTTP (allow_insecure_http)"
+                );
+            }
         }
         let timeouts = Timeouts {
             connect: self.connect_timeout,
@@ -342,5 +380,104 @@ mod tests {
                 "{err}"
             );
         }
+    }
+
+    /// Plain HTTP with a credential is refused at build time unless the host is this
+    /// machine or the caller opted in. The URLs are only strings here: building a client
+    /// connects to nothing.
+    #[test]
+    fn credentials_never_go_over_plain_http_to_another_machine() {
+        let refused = |builder: ClientBuilder<Probe>| {
+            let err = builder.build().expect_err("refused");
+            assert_eq!(err.kind(), &ErrorKind::InvalidRequest);
+            err.message().unwrap_or_default().to_owned()
+        };
+        let message = refused(
+            ClientBuilder::new()
+                .base_url("http://api.zoom.us/v2")
+                .bearer_token("tok-not-real"),
+        );
+        assert!(
+            message.starts_with(
+                "refusing to send credentials to http://api.zoom.us (the base URL) over plain HTTP"
+            ),
+            "{message}"
+        );
+        assert!(message.contains("allow_insecure_http()"), "{message}");
+        refused(
+            ClientBuilder::new()
+                .base_url("http://10.1.2.3")
+                .basic_auth("AC1", "pw-not-real"),
+        );
+        // A plain-HTTP token URL, behind an https base URL.
+        let oauth = || {
+            crate::ClientCredentials::new(
+                "http://zoom.example/oauth/token",
+                "id",
+                "secret-not-real",
+            )
+        };
+        let message = refused(ClientBuilder::new().credentials(oauth()));
+        assert!(
+            message.contains("http://zoom.example (the token URL)"),
+            "{message}"
+        );
+        // The builder's opt-in is for the base URL; the token source has its own.
+        refused(
+            ClientBuilder::new()
+                .allow_insecure_http()
+                .credentials(oauth()),
+        );
+        ClientBuilder::<Probe>::new()
+            .credentials(oauth().allow_insecure_http())
+            .build()
+            .expect("the token source opted in");
+
+        // Opted in, on this machine, over https, or without credentials: built.
+        for builder in [
+            ClientBuilder::<Probe>::new()
+                .base_url("http://api.zoom.us/v2")
+                .bearer_token("tok-not-real")
+                .allow_insecure_http(),
+            ClientBuilder::new()
+                .base_url("http://127.0.0.1:9")
+                .bearer_token("tok-not-real"),
+            ClientBuilder::new()
+                .base_url("http://localhost:9")
+                .bearer_token("tok-not-real"),
+            ClientBuilder::new()
+                .base_url("http://[::1]:9")
+                .bearer_token("tok-not-real"),
+            ClientBuilder::new()
+                .base_url("https://api.zoom.us/v2")
+                .bearer_token("tok-not-real"),
+            ClientBuilder::new().base_url("http://api.zoom.us/v2"),
+        ] {
+            builder.build().expect("built");
+        }
+    }
+
+    /// The token source itself refuses before sending, so a plain-HTTP token URL is
+    /// never contacted even by a caller who skips the builder's check.
+    #[test]
+    fn the_token_source_refuses_before_any_request() {
+        let credentials = crate::ClientCredentials::new(
+            "http://zoom.example/oauth/token",
+            "id",
+            "secret-not-real",
+        );
+        let err = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(credentials.authorization())
+            .expect_err("refused");
+        assert!(matches!(err, crate::AuthError::Insecure(_)), "{err:?}");
+        assert!(
+            err.to_string()
+                .contains("http://zoom.example (the token URL)"),
+            "{err}"
+        );
+        assert_eq!(err.into_error("probe").kind(), &ErrorKind::InvalidRequest);
     }
 }

@@ -21,6 +21,7 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+mod cleartext;
 mod config;
 mod error;
 pub mod filter;
