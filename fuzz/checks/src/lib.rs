@@ -130,8 +130,8 @@ pub fn link_header(data: &[u8]) {
         }
     }
 
-    // The page size asked for no longer decides anything: only the links and the
-    // entries received do.
+    // The page size asked for plays no part: only the links and the entries received
+    // decide.
     let _ = page_size;
     let got = next_start(&headers, &base, start, count);
     let count32 = u32::try_from(count).unwrap_or(u32::MAX);
@@ -439,7 +439,7 @@ pub fn cursors(data: &[u8]) {
     }))
     .expect("meta decodes");
     let count = usize::from(input.count);
-    // The page size asked for no longer decides anything.
+    // The page size asked for plays no part in the rule.
     let _ = input.page_size;
     let next = telnums_vonage_cc::next_page(input.requested, &meta, count);
     let served = input
