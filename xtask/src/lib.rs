@@ -15,6 +15,7 @@ pub mod fuzz;
 pub mod lint;
 pub mod postprocess;
 pub mod preprocess;
+pub mod spec;
 
 pub use docs::docs;
 pub use lint::{lint, Problem};
