@@ -84,14 +84,30 @@ pub struct Operation<'a> {
     pub item_pointer: String,
 }
 
-/// A parameter, response or header as used by an operation: its definition (`$ref`s
-/// followed) with that definition's pointer, and the pointer of the place that uses it
-/// (where a `$ref` would stand).
+/// A value as a spec uses it: its definition (`$ref`s followed) with that definition's
+/// pointer, and the pointer of the place that uses it (where a `$ref` would stand).
 #[derive(Debug, Clone)]
 pub struct Used<'a> {
     pub value: &'a Value,
     pub pointer: String,
     pub site: String,
+}
+
+impl<'a> Used<'a> {
+    /// A value used where it is defined.
+    pub fn at(value: &'a Value, pointer: String) -> Self {
+        let site = pointer.clone();
+        Used {
+            value,
+            pointer,
+            site,
+        }
+    }
+
+    /// This value, as if used where it is defined.
+    pub fn at_definition(self) -> Self {
+        Used::at(self.value, self.pointer)
+    }
 }
 
 /// Every operation of `doc`, in path order.
@@ -182,10 +198,10 @@ impl<'a> Operation<'a> {
     }
 }
 
-/// The headers of a response (or anything with `headers`), resolved.
-pub fn headers<'a>(doc: &'a Value, owner: &Used<'a>) -> Vec<(&'a str, Used<'a>)> {
-    let base = child(&owner.pointer, "headers");
-    entries(owner.value.get("headers"))
+/// The headers of a response (`owner`, found at `pointer`), resolved.
+pub fn headers<'a>(doc: &'a Value, owner: &'a Value, pointer: &str) -> Vec<(&'a str, Used<'a>)> {
+    let base = child(pointer, "headers");
+    entries(owner.get("headers"))
         .map(|(name, h)| {
             let site = child(&base, name);
             let (value, pointer) = resolve(doc, h, &site);
@@ -281,7 +297,7 @@ pub fn schema_uses<'a>(doc: &'a Value) -> Vec<SchemaUse<'a>> {
         }
         for (_, response) in op.responses(doc) {
             push(&response, false, Reach::RESPONSE);
-            for (_, header) in headers(doc, &response) {
+            for (_, header) in headers(doc, response.value, &response.pointer) {
                 push(&header, true, Reach::RESPONSE);
             }
         }
