@@ -24,7 +24,8 @@ enum Command {
     },
     /// Fail with a diff when any generated file differs from what its spec produces.
     Check,
-    /// Check the specs themselves: descriptions, enums, examples, security, error schemas.
+    /// Check the project rules for specs/ that no linter has (the others are in
+    /// redocly.yaml): documented enums, header examples, open responses, error schemas.
     Lint,
     /// Render an HTML reference of every spec into docs-html/ (needs Node.js and npx).
     Docs,
