@@ -1,5 +1,6 @@
-//! Library half of `cargo xtask`: spec loading, preprocessing, code generation, the spec
-//! linter and the HTML reference.
+//! Library half of `cargo xtask`: code generation from the specs (loading, the shared spec
+//! walker, preprocessing, progenitor, postprocessing, the filter tables), the drift
+//! check, the spec diff, the project lint and the HTML reference.
 //!
 //! The binary (`src/main.rs`) is a thin command-line wrapper; the test crate calls
 //! [`check`] directly so that `cargo test` fails when generated code is stale.
@@ -11,7 +12,6 @@ use anyhow::{Context, Result};
 pub mod diff;
 pub mod docs;
 pub mod filters;
-pub mod fuzz;
 pub mod lint;
 pub mod postprocess;
 pub mod preprocess;
