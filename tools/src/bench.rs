@@ -1,6 +1,6 @@
 //! `cargo tools bench`: runs the benchmarks of `benches/` (`cargo bench -p
 //! telnums-benches`), reads criterion's estimates and the streaming result, and writes
-//! `BENCHMARKS.md` with every figure, its ratio to the baseline, the issue's target and
+//! `BENCHMARKS.md` with every figure, its ratio to the baseline, its target and
 //! PASS or MISS.
 
 use std::fmt::Write as _;
@@ -40,7 +40,7 @@ pub struct Args {
     e2e_runs: usize,
 }
 
-/// Items per decoded page, as the issue asks.
+/// Items per decoded page of each provider.
 const DECODE_ITEMS: &[(&str, u64)] = &[
     ("vonage-cc", 5000),
     ("webex-calling", 2000),

@@ -41,6 +41,14 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// `path` relative to the workspace root, for messages.
+pub fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
 /// Path of the spec for `key`.
 pub fn spec_path(root: &Path, key: &str) -> PathBuf {
     root.join("specs").join(format!("{key}.yaml"))
@@ -182,11 +190,7 @@ pub fn check(root: &Path) -> Result<Vec<Stale>> {
     {
         let old = std::fs::read_to_string(&path).unwrap_or_default();
         if old != fresh {
-            let rel = path
-                .strip_prefix(root)
-                .unwrap_or(&path)
-                .display()
-                .to_string();
+            let rel = relative(root, &path);
             let diff = similar::TextDiff::from_lines(&old, &fresh)
                 .unified_diff()
                 .context_radius(3)
@@ -204,16 +208,7 @@ pub fn report_stale(root: &Path, stale: &[Stale]) -> String {
     for s in stale {
         out.push_str(&s.diff);
     }
-    let names: Vec<String> = stale
-        .iter()
-        .map(|s| {
-            s.path
-                .strip_prefix(root)
-                .unwrap_or(&s.path)
-                .display()
-                .to_string()
-        })
-        .collect();
+    let names: Vec<String> = stale.iter().map(|s| relative(root, &s.path)).collect();
     out.push_str(&format!(
         "\nstale generated code: {}\nrun `{GENERATE_COMMAND}` and commit the result\n",
         names.join(", ")

@@ -60,10 +60,7 @@ fn diff(
     print!("{}", report.render());
     if changelog {
         for path in report.write_changelogs(root)? {
-            println!(
-                "wrote {}",
-                path.strip_prefix(root).unwrap_or(&path).display()
-            );
+            println!("wrote {}", xtask::relative(root, &path));
         }
     }
     if check {
@@ -85,10 +82,7 @@ fn main() -> ExitCode {
                 println!("generated code is up to date");
             }
             for path in changed {
-                println!(
-                    "wrote {}",
-                    path.strip_prefix(&root).unwrap_or(&path).display()
-                );
+                println!("wrote {}", xtask::relative(&root, &path));
             }
             true
         }),
@@ -114,10 +108,7 @@ fn main() -> ExitCode {
             }
         }),
         Command::Docs => xtask::docs(&root).map(|index| {
-            println!(
-                "wrote {}",
-                index.strip_prefix(&root).unwrap_or(&index).display()
-            );
+            println!("wrote {}", xtask::relative(&root, &index));
             true
         }),
         Command::Diff {

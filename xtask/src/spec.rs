@@ -94,6 +94,16 @@ pub struct Used<'a> {
 }
 
 impl<'a> Used<'a> {
+    /// `value`, found at `site`, with any `$ref` in it followed.
+    pub fn resolved(doc: &'a Value, value: &'a Value, site: String) -> Self {
+        let (value, pointer) = resolve(doc, value, &site);
+        Used {
+            value,
+            pointer,
+            site,
+        }
+    }
+
     /// A value used where it is defined.
     pub fn at(value: &'a Value, pointer: String) -> Self {
         let site = pointer.clone();
@@ -148,15 +158,7 @@ impl<'a> Operation<'a> {
         let list = |owner: &'a Value, base: &str| -> Vec<Used<'a>> {
             items(owner.get("parameters"))
                 .enumerate()
-                .map(|(i, p)| {
-                    let site = format!("{base}/parameters/{i}");
-                    let (value, pointer) = resolve(doc, p, &site);
-                    Used {
-                        value,
-                        pointer,
-                        site,
-                    }
-                })
+                .map(|(i, p)| Used::resolved(doc, p, format!("{base}/parameters/{i}")))
                 .collect()
         };
         let own = list(self.value, &self.pointer);
@@ -172,12 +174,7 @@ impl<'a> Operation<'a> {
     /// The request body, if any.
     pub fn request_body(&self, doc: &'a Value) -> Option<Used<'a>> {
         let site = child(&self.pointer, "requestBody");
-        let (value, pointer) = resolve(doc, self.value.get("requestBody")?, &site);
-        Some(Used {
-            value,
-            pointer,
-            site,
-        })
+        Some(Used::resolved(doc, self.value.get("requestBody")?, site))
     }
 
     /// The responses, keyed by status.
@@ -185,14 +182,10 @@ impl<'a> Operation<'a> {
         let base = child(&self.pointer, "responses");
         entries(self.value.get("responses"))
             .map(|(status, r)| {
-                let site = child(&base, status);
-                let (value, pointer) = resolve(doc, r, &site);
-                let used = Used {
-                    value,
-                    pointer,
-                    site,
-                };
-                (status.as_str(), used)
+                (
+                    status.as_str(),
+                    Used::resolved(doc, r, child(&base, status)),
+                )
             })
             .collect()
     }
@@ -202,16 +195,7 @@ impl<'a> Operation<'a> {
 pub fn headers<'a>(doc: &'a Value, owner: &'a Value, pointer: &str) -> Vec<(&'a str, Used<'a>)> {
     let base = child(pointer, "headers");
     entries(owner.get("headers"))
-        .map(|(name, h)| {
-            let site = child(&base, name);
-            let (value, pointer) = resolve(doc, h, &site);
-            let used = Used {
-                value,
-                pointer,
-                site,
-            };
-            (name.as_str(), used)
-        })
+        .map(|(name, h)| (name.as_str(), Used::resolved(doc, h, child(&base, name))))
         .collect()
 }
 
