@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Checks specs/*.yaml with third-party tools and proves that other languages can use them:
 #   1. openapi-spec-validator: every spec is valid OpenAPI 3.0;
-#   2. redocly lint with redocly.yaml: zero errors and zero warnings;
+#   2. redocly lint with redocly.yaml: zero errors and zero warnings; then a broken copy of
+#      a spec per case in .ci/specs/redocly-cases.yaml, each reporting its problems (the
+#      project rules Redocly checks, see redocly.yaml);
 #   3. TypeScript: openapi-typescript generates types for each spec (no warnings); tsc
 #      --strict checks them, the list-response example of each spec against its response
 #      type, and .ci/specs/ts/<key>.ts, which node then runs on that example;
@@ -85,6 +87,9 @@ no_warnings openapi-spec-validator --schema 3.0 --validation-errors all specs/*.
 
 step "redocly lint (redocly.yaml)"
 no_warnings redocly lint --config redocly.yaml
+
+step "redocly lint reports each project rule's defect (.ci/specs/redocly-cases.yaml)"
+python "$pins/redocly_cases.py" "$repo" "$pins/redocly-cases.yaml" "$work/redocly-cases"
 
 step "list-response examples"
 ts="$work/ts"

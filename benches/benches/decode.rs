@@ -8,7 +8,7 @@
 //! each function times only its own decode), and after them a paired run decodes with
 //! both in alternating order, in the same time window, and writes the means to
 //! `target/telnums-bench/decode_paired.json`: the ratio from that run is the one
-//! `cargo xtask bench` judges. Dropping the decoded value is not timed.
+//! `cargo tools bench` judges. Dropping the decoded value is not timed.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};

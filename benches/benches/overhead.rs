@@ -9,7 +9,7 @@
 //! makes the client, raw and default-client calls in rotating order, 3,000 rounds in
 //! the same time window, and writes their means to
 //! `target/telnums-bench/overhead_paired.json`: the ratio from that run is the one
-//! `cargo xtask bench` judges. `client` is built with `.http_client(…)` around the very
+//! `cargo tools bench` judges. `client` is built with `.http_client(…)` around the very
 //! `reqwest::Client` the raw side uses (same connection pool, no timeouts), so it
 //! measures the telnums layer alone; `client_default` is the client as
 //! `builder().build()` makes it (its own reqwest with connect and request timeouts),

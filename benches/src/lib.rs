@@ -2,7 +2,7 @@
 //! provider, hand-written baseline types that decode the same bytes, local wiremock
 //! servers and a few `/proc` readers.
 //!
-//! Run everything with `cargo xtask bench` (or `cargo bench -p telnums-benches`); the
+//! Run everything with `cargo tools bench` (or `cargo bench -p telnums-benches`); the
 //! results land in `BENCHMARKS.md`.
 
 use std::path::PathBuf;
@@ -720,7 +720,7 @@ pub fn target_dir() -> PathBuf {
 }
 
 /// Writes one bench's result to `target/telnums-bench/<file>`, where
-/// `cargo xtask bench` reads it.
+/// `cargo tools bench` reads it.
 pub fn write_result(file: &str, result: &Value) {
     let dir = target_dir().join("telnums-bench");
     std::fs::create_dir_all(&dir).expect("create target/telnums-bench");

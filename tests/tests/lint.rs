@@ -1,5 +1,6 @@
 //! `cargo xtask lint`: the real specs are clean, and each kind of defect in a scratch copy
-//! is reported at the right JSON pointer.
+//! is reported at the right JSON pointer. The rules Redocly checks are proved by
+//! `.ci/specs/redocly-cases.yaml` in `.ci/specs.sh`; the last test here keeps them on.
 
 use std::path::PathBuf;
 
@@ -68,15 +69,6 @@ fn set(spec: &mut Value, pointer: &str, value: Value) {
     }
 }
 
-fn remove(spec: &mut Value, pointer: &str) {
-    let (parent, key) = pointer.rsplit_once('/').expect("a child pointer");
-    let removed = at(spec, parent)
-        .as_object_mut()
-        .expect("an object")
-        .remove(&key.replace("~1", "/").replace("~0", "~"));
-    assert!(removed.is_some(), "{pointer} existed");
-}
-
 /// Asserts that exactly one problem is reported, in `key`, at `pointer`, and that its
 /// message contains `words`; returns its printed line.
 fn assert_single(problems: &[Problem], key: &str, pointer: &str, words: &str) -> String {
@@ -107,147 +99,38 @@ fn assert_single(problems: &[Problem], key: &str, pointer: &str, words: &str) ->
 }
 
 const WEBEX_LIST: &str = "/paths/~1v1~1telephony~1config~1numbers/get";
-const VONAGE_LIST: &str = "/paths/~1useradmin~1callbackNumbers/get";
 
+/// Redocly validates the examples of schemas, parameters and media types, not those of
+/// headers: the lint does, `example` and `examples.*.value` alike.
 #[test]
-fn property_example_of_the_wrong_type() {
-    let pointer = "/components/schemas/WebexNumberCount/properties/assigned/example";
-    let scratch = Scratch::new("property-example");
-    scratch.edit("webex-calling", |s| *at(s, pointer) = json!("thirty-three"));
-    let line = assert_single(&scratch.lint(), "webex-calling", pointer, "example");
-    assert!(line.contains("is not of type \"integer\""), "{line}");
-}
-
-#[test]
-fn response_example_broken_deep_inside() {
-    let example = format!(
-        "{VONAGE_LIST}/responses/200/content/application~1vnd.newvoicemedia.v4+json/example"
-    );
-    let scratch = Scratch::new("response-example");
-    scratch.edit("vonage-cc", |s| {
-        *at(
-            s,
-            &format!("{example}/callbackNumbers/1/callbackNumberClid"),
-        ) = json!(481112);
-    });
-    let line = assert_single(
-        &scratch.lint(),
-        "vonage-cc",
-        &format!("{example}/callbackNumbers/1/callbackNumberClid"),
-        "at `/callbackNumbers/1/callbackNumberClid`",
-    );
-    assert!(line.contains("not of type \"string\""), "{line}");
-}
-
-#[test]
-fn named_response_example_and_format_are_checked() {
-    let value = "/paths/~1orgs~1{orgId}~1brands~1{brandId}~1caller-ids/get/responses/200/content/application~1json/examples/page/value";
-    let scratch = Scratch::new("named-example");
-    scratch.edit("apple-business", |s| {
-        *at(s, &format!("{value}/data/0/createdDate")) = json!("last Tuesday");
-    });
-    assert_single(
-        &scratch.lint(),
-        "apple-business",
-        &format!("{value}/data/0/createdDate"),
-        "date-time",
-    );
-}
-
-#[test]
-fn parameter_and_header_examples_are_checked() {
-    let scratch = Scratch::new("param-header-example");
+fn header_examples_are_checked() {
+    let scratch = Scratch::new("header-example");
     scratch.edit("webex-calling", |s| {
-        *at(s, &format!("{WEBEX_LIST}/parameters/2/example")) = json!("lots");
         *at(s, "/components/headers/RetryAfter/example") = json!(-5);
+        set(
+            s,
+            "/components/headers/TrackingID/examples",
+            json!({ "long": { "value": 42 } }),
+        );
     });
     let problems = scratch.lint();
-    let pointers: Vec<String> = problems.iter().map(|p| p.pointer.clone()).collect();
+    let pointers: Vec<&str> = problems.iter().map(|p| p.pointer.as_str()).collect();
     assert_eq!(
         pointers,
         [
-            "/components/headers/RetryAfter/example".to_owned(),
-            format!("{WEBEX_LIST}/parameters/2/example"),
+            "/components/headers/RetryAfter/example",
+            "/components/headers/TrackingID/examples/long/value",
         ],
         "{problems:#?}"
     );
-}
-
-#[test]
-fn nullable_allows_null_but_only_there() {
-    let scratch = Scratch::new("nullable");
+    let line = problems[0].to_string();
+    assert!(line.contains("example does not match its schema"), "{line}");
+    // The parameters' examples are Redocly's (no-invalid-parameter-examples).
+    let scratch = Scratch::new("parameter-example");
     scratch.edit("webex-calling", |s| {
-        // `phoneNumber` is nullable (already null in the list example), `extension` is not.
-        *at(
-            s,
-            "/components/schemas/WebexNumber/properties/phoneNumber/example",
-        ) = Value::Null;
-        *at(
-            s,
-            "/components/schemas/WebexNumber/properties/extension/example",
-        ) = Value::Null;
+        *at(s, &format!("{WEBEX_LIST}/parameters/2/example")) = json!("lots");
     });
-    assert_single(
-        &scratch.lint(),
-        "webex-calling",
-        "/components/schemas/WebexNumber/properties/extension/example",
-        "null",
-    );
-}
-
-#[test]
-fn missing_property_description() {
-    let pointer = "/components/schemas/ZoomSite/properties/name";
-    let scratch = Scratch::new("property-description");
-    scratch.edit("zoom-phone", |s| {
-        remove(s, &format!("{pointer}/description"))
-    });
-    assert_single(
-        &scratch.lint(),
-        "zoom-phone",
-        pointer,
-        "property `name` has no description",
-    );
-}
-
-#[test]
-fn missing_schema_operation_and_parameter_descriptions() {
-    let scratch = Scratch::new("descriptions");
-    scratch.edit("fone-dynamics", |s| {
-        remove(s, "/components/schemas/FoneResponseStatus/description");
-        remove(s, "/paths/~1v2~1Numbers~1{Number}/get/description");
-        remove(s, "/components/parameters/ResultsSkip/description");
-        *at(
-            s,
-            "/paths/~1v2~1Numbers~1{Number}/get/parameters/0/description",
-        ) = json!("  ");
-    });
-    let problems = scratch.lint();
-    let found: Vec<(&str, &str)> = problems
-        .iter()
-        .map(|p| (p.pointer.as_str(), p.message.as_str()))
-        .collect();
-    assert_eq!(
-        found,
-        [
-            (
-                "/components/parameters/ResultsSkip",
-                "parameter `Results_Skip` has no description"
-            ),
-            (
-                "/components/schemas/FoneResponseStatus",
-                "schema `FoneResponseStatus` has no description"
-            ),
-            (
-                "/paths/~1v2~1Numbers~1{Number}/get",
-                "operation has no description"
-            ),
-            (
-                "/paths/~1v2~1Numbers~1{Number}/get/parameters/0",
-                "parameter `Number` has no description"
-            ),
-        ]
-    );
+    assert_eq!(scratch.lint(), []);
 }
 
 #[test]
@@ -294,72 +177,6 @@ fn undocumented_server_variable_value() {
         "vonage-cc",
         "/servers/0/variables/region/enum/3",
         "enum value `latam` is not documented",
-    );
-}
-
-#[test]
-fn dangling_ref() {
-    let pointer = "/components/schemas/ZoomPhoneNumber/properties/site/$ref";
-    let scratch = Scratch::new("dangling-ref");
-    scratch.edit("zoom-phone", |s| {
-        set(s, pointer, json!("#/components/schemas/ZoomSit"));
-    });
-    let problems = scratch.lint();
-    let (direct, consequences): (Vec<&Problem>, Vec<&Problem>) =
-        problems.iter().partition(|p| p.pointer == pointer);
-    assert_eq!(direct.len(), 1, "{problems:#?}");
-    assert!(
-        direct[0]
-            .message
-            .contains("does not point into this document"),
-        "{problems:#?}"
-    );
-    // Examples whose schema reaches the broken $ref say why they cannot be checked.
-    assert!(
-        consequences
-            .iter()
-            .all(|p| p.message.contains("cannot check this example")),
-        "{problems:#?}"
-    );
-}
-
-#[test]
-fn duplicate_operation_id() {
-    let scratch = Scratch::new("operation-id");
-    scratch.edit("fone-dynamics", |s| {
-        *at(
-            s,
-            "/paths/~1v2~1Accounts~1{AccountSid}~1Numbers/get/operationId",
-        ) = json!("listPropertyNumbers");
-    });
-    let problems = scratch.lint();
-    assert_eq!(problems.len(), 1, "{problems:#?}");
-    assert!(
-        problems[0].pointer.ends_with("/get/operationId"),
-        "{problems:#?}"
-    );
-    assert!(
-        problems[0]
-            .message
-            .contains("`listPropertyNumbers` is already used"),
-        "{problems:#?}"
-    );
-}
-
-#[test]
-fn servers_and_security_are_required() {
-    let scratch = Scratch::new("security");
-    scratch.edit("vonage-cc", |s| {
-        *at(s, "/servers") = json!([]);
-        remove(s, "/security");
-        remove(s, "/components/securitySchemes");
-    });
-    let problems = scratch.lint();
-    let pointers: Vec<&str> = problems.iter().map(|p| p.pointer.as_str()).collect();
-    assert_eq!(
-        pointers,
-        ["/components/securitySchemes", "/security", "/servers"],
-        "{problems:#?}"
     );
 }
 
@@ -417,5 +234,79 @@ fn error_responses_share_one_schema() {
             .contains("#/components/schemas/AppleErrorDetail")
             && problems[0].message.contains("#/components/schemas/Error"),
         "{problems:#?}"
+    );
+}
+
+/// The built-in Redocly rules the project leaves its checks to (operation ids,
+/// descriptions, examples, `$ref`s, servers, security).
+const REDOCLY_RULES: &[&str] = &[
+    "operation-operationId",
+    "operation-operationId-unique",
+    "operation-description",
+    "parameter-description",
+    "no-invalid-schema-examples",
+    "no-invalid-parameter-examples",
+    "no-invalid-media-type-examples",
+    "no-unresolved-refs",
+    "no-empty-servers",
+    "security-defined",
+];
+
+/// What the lint leaves to Redocly stays there: redocly.yaml turns every built-in rule
+/// on, turns none of those the project relies on off (for all specs or for one), and
+/// keeps its configurable `rule/...` checks; `.ci/specs.sh` runs the cases that prove
+/// each one still reports its defect, and every rule has a case.
+#[test]
+fn rules_left_to_redocly_stay_on_and_have_cases() {
+    let root = root();
+    let config = xtask::load_spec(&root.join("redocly.yaml")).expect("redocly.yaml");
+    assert!(
+        config["extends"]
+            .as_array()
+            .is_some_and(|e| e.contains(&json!("all"))),
+        "redocly.yaml extends `all`"
+    );
+    let rule_sets = std::iter::once(&config["rules"]).chain(
+        config["apis"]
+            .as_object()
+            .expect("apis")
+            .values()
+            .map(|api| &api["rules"]),
+    );
+    for rules in rule_sets {
+        for rule in REDOCLY_RULES {
+            let setting = &rules[*rule];
+            let off = setting == "off" || setting["severity"] == "off";
+            assert!(!off, "redocly.yaml turns `{rule}` off");
+        }
+    }
+    let configured: Vec<&String> = config["rules"]
+        .as_object()
+        .expect("rules")
+        .keys()
+        .filter(|k| k.starts_with("rule/"))
+        .collect();
+    assert!(
+        configured.len() >= 9,
+        "the configurable rules: {configured:?}"
+    );
+    let cases = std::fs::read_to_string(root.join(".ci/specs/redocly-cases.yaml"))
+        .expect(".ci/specs/redocly-cases.yaml");
+    for rule in REDOCLY_RULES
+        .iter()
+        .copied()
+        .chain(configured.iter().map(|r| r.as_str()))
+    {
+        assert!(
+            cases.contains(&format!("[{rule}, ")),
+            ".ci/specs/redocly-cases.yaml has no case for `{rule}`"
+        );
+    }
+    let script = std::fs::read_to_string(root.join(".ci/specs.sh")).expect(".ci/specs.sh");
+    assert!(
+        script
+            .lines()
+            .any(|l| l.starts_with("python \"$pins/redocly_cases.py\"")),
+        ".ci/specs.sh runs .ci/specs/redocly_cases.py"
     );
 }

@@ -10,6 +10,9 @@
 //!    exactly what the spec change does to the crate (and catches what the spec rules
 //!    cannot see, such as typify picking `NonZeroU32` for `minimum: 1`).
 //!
+//! Both walk the two sides with [`walk`]: the entries of each section matched into
+//! removed, added and kept ones, each case a rule.
+//!
 //! The crate's level is the most severe of both (and at least [`Level::Patch`] when the
 //! generated file changed at all); the version it needs follows from the version at the
 //! base ([`version::required`]). The facade `telnums` re-exports every provider crate
@@ -100,6 +103,7 @@ pub mod changelog;
 pub mod git;
 pub mod spec;
 pub mod version;
+pub mod walk;
 
 pub use api::ApiChange;
 
@@ -655,37 +659,13 @@ pub fn provider_entry(diff: &ProviderDiff, bump: &CrateBump, base: &str) -> Stri
     if !diff.api.is_empty() {
         let _ = write!(out, "\n### Rust API\n\n");
         for c in diff.api.iter().take(40) {
-            let _ = writeln!(out, "- {} `{}`", c.what, item_text(c));
+            let _ = writeln!(out, "- {} `{}`", c.what, c.detail());
         }
         if diff.api.len() > 40 {
             let _ = writeln!(out, "- … and {} more", diff.api.len() - 40);
         }
     }
     out
-}
-
-fn item_text(c: &ApiChange) -> String {
-    match c.what {
-        "removed" => format!(
-            "{}{}",
-            c.item,
-            if c.old.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", c.old)
-            }
-        ),
-        "added" => format!(
-            "{}{}",
-            c.item,
-            if c.new.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", c.new)
-            }
-        ),
-        _ => format!("{}: {} → {}", c.item, c.old, c.new),
-    }
 }
 
 /// The changelog block of the facade: which re-exported crates changed, how much.

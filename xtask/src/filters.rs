@@ -19,7 +19,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::{load_spec, spec_path, GENERATE_COMMAND};
+use crate::{load_spec, spec, spec_path, GENERATE_COMMAND};
 
 /// Query parameters the clients set themselves, so they are not filters: `(provider,
 /// wire name, who sets it)`. Every entry must exist in its spec.
@@ -263,46 +263,55 @@ fn apply_tokens(key: &str, op: &str, rows: &[Row]) -> TokenStream {
     }
 }
 
-/// `(operationId, its filter rows)` for every list operation, in path order.
-fn list_operations(spec: &Value, key: &str) -> Result<Vec<(String, Vec<Row>)>> {
-    let mut seen_managed = Vec::new();
+/// A list operation's id and its query parameters (name, parameter object).
+pub(crate) type ListOperation<'a> = (String, Vec<(String, &'a Value)>);
+
+/// The query parameters of every list operation (a `get` whose `operationId` starts
+/// with `list`), in path order: `(operationId, [(name, parameter)])`. The one list the
+/// filter table and the typed query are both made from.
+pub(crate) fn list_query_parameters(doc: &Value) -> Result<Vec<ListOperation<'_>>> {
+    if !doc.get("paths").is_some_and(Value::is_object) {
+        bail!("no paths");
+    }
     let mut out = Vec::new();
-    let paths = spec
-        .get("paths")
-        .and_then(Value::as_object)
-        .context("no paths")?;
-    for item in paths.values() {
-        let shared = item.get("parameters").and_then(Value::as_array);
-        let Some(op) = item.get("get") else { continue };
-        let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+    for op in spec::operations(doc) {
+        let Some(id) = op
+            .id()
+            .filter(|id| op.method == "get" && id.starts_with("list"))
+        else {
             continue;
         };
-        if !id.starts_with("list") {
-            continue;
-        }
-        let params = shared.into_iter().flatten().chain(
-            op.get("parameters")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten(),
-        );
-        let mut rows = Vec::new();
-        for param in params {
-            let param = resolve(spec, param)?;
+        let mut params = Vec::new();
+        for param in op.parameters(doc) {
+            let param = defined(param.value)?;
             if param.get("in").and_then(Value::as_str) != Some("query") {
                 continue;
             }
             let name = param
                 .get("name")
                 .and_then(Value::as_str)
-                .context("parameter without a name")?;
+                .with_context(|| format!("{id}: parameter without a name"))?;
+            params.push((name.to_owned(), param));
+        }
+        out.push((id.to_owned(), params));
+    }
+    Ok(out)
+}
+
+/// `(operationId, its filter rows)` for every list operation, in path order.
+fn list_operations(doc: &Value, key: &str) -> Result<Vec<(String, Vec<Row>)>> {
+    let mut seen_managed = Vec::new();
+    let mut out = Vec::new();
+    for (id, params) in list_query_parameters(doc)? {
+        let mut rows = Vec::new();
+        for (name, param) in params {
             if MANAGED.iter().any(|(k, n, _)| *k == key && *n == name) {
-                seen_managed.push(name.to_owned());
+                seen_managed.push(name);
                 continue;
             }
-            rows.push(row(spec, key, name, param).with_context(|| format!("{id}: {name}"))?);
+            rows.push(row(doc, key, &name, param).with_context(|| format!("{id}: {name}"))?);
         }
-        out.push((id.to_owned(), rows));
+        out.push((id, rows));
     }
     for (k, name, _) in MANAGED {
         if *k == key && !seen_managed.iter().any(|n| n == name) {
@@ -321,8 +330,8 @@ fn list_operations(spec: &Value, key: &str) -> Result<Vec<(String, Vec<Row>)>> {
     Ok(out)
 }
 
-fn row(spec: &Value, key: &str, name: &str, param: &Value) -> Result<Row> {
-    let schema = resolve(spec, param.get("schema").context("no schema")?)?;
+fn row(doc: &Value, key: &str, name: &str, param: &Value) -> Result<Row> {
+    let schema = resolve(doc, param.get("schema").context("no schema")?)?;
     let text = param
         .get("description")
         .and_then(Value::as_str)
@@ -335,7 +344,7 @@ fn row(spec: &Value, key: &str, name: &str, param: &Value) -> Result<Row> {
                 bail!("only comma-joined arrays (`style: form, explode: false`) are supported");
             }
             (
-                resolve(spec, schema.get("items").context("array without items")?)?,
+                resolve(doc, schema.get("items").context("array without items")?)?,
                 Some(','),
             )
         }
@@ -412,16 +421,16 @@ pub(crate) fn setter_name(name: &str) -> String {
     }
 }
 
-/// Follows a local `$ref` (to a parameter or a schema).
-pub(crate) fn resolve<'a>(spec: &'a Value, value: &'a Value) -> Result<&'a Value> {
+/// Follows a local `$ref` (to a parameter or a schema); fails on one that does not
+/// resolve.
+pub(crate) fn resolve<'a>(doc: &'a Value, value: &'a Value) -> Result<&'a Value> {
+    defined(spec::resolve(doc, value, "").0)
+}
+
+/// `value`, unless it is a `$ref` the resolver could not follow.
+fn defined(value: &Value) -> Result<&Value> {
     match value.get("$ref").and_then(Value::as_str) {
-        Some(r) => {
-            let pointer = r
-                .strip_prefix('#')
-                .with_context(|| format!("non-local $ref {r}"))?;
-            spec.pointer(pointer)
-                .with_context(|| format!("dangling $ref {r}"))
-        }
+        Some(r) => bail!("$ref {r} does not resolve"),
         None => Ok(value),
     }
 }

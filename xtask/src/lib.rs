@@ -1,5 +1,6 @@
-//! Library half of `cargo xtask`: spec loading, preprocessing, code generation, the spec
-//! linter and the HTML reference.
+//! Library half of `cargo xtask`: code generation from the specs (loading, the shared spec
+//! walker, preprocessing, progenitor, postprocessing, the filter tables), the drift
+//! check, the spec diff, the project lint and the HTML reference.
 //!
 //! The binary (`src/main.rs`) is a thin command-line wrapper; the test crate calls
 //! [`check`] directly so that `cargo test` fails when generated code is stale.
@@ -11,11 +12,11 @@ use anyhow::{Context, Result};
 pub mod diff;
 pub mod docs;
 pub mod filters;
-pub mod fuzz;
 pub mod lint;
 pub mod postprocess;
 pub mod preprocess;
 pub mod query;
+pub mod spec;
 
 pub use docs::docs;
 pub use lint::{lint, Problem};
@@ -39,6 +40,14 @@ pub fn workspace_root() -> PathBuf {
         .parent()
         .expect("xtask lives one level below the workspace root")
         .to_path_buf()
+}
+
+/// `path` relative to the workspace root, for messages.
+pub fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }
 
 /// Path of the spec for `key`.
@@ -187,11 +196,7 @@ pub fn check(root: &Path) -> Result<Vec<Stale>> {
     {
         let old = std::fs::read_to_string(&path).unwrap_or_default();
         if old != fresh {
-            let rel = path
-                .strip_prefix(root)
-                .unwrap_or(&path)
-                .display()
-                .to_string();
+            let rel = relative(root, &path);
             let diff = similar::TextDiff::from_lines(&old, &fresh)
                 .unified_diff()
                 .context_radius(3)
@@ -209,16 +214,7 @@ pub fn report_stale(root: &Path, stale: &[Stale]) -> String {
     for s in stale {
         out.push_str(&s.diff);
     }
-    let names: Vec<String> = stale
-        .iter()
-        .map(|s| {
-            s.path
-                .strip_prefix(root)
-                .unwrap_or(&s.path)
-                .display()
-                .to_string()
-        })
-        .collect();
+    let names: Vec<String> = stale.iter().map(|s| relative(root, &s.path)).collect();
     out.push_str(&format!(
         "\nstale generated code: {}\nrun `{GENERATE_COMMAND}` and commit the result\n",
         names.join(", ")

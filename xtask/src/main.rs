@@ -1,14 +1,15 @@
-//! `cargo xtask`: project automation. See `cargo xtask --help`.
+//! `cargo xtask`: code generation from the specs. See `cargo xtask --help`; the report
+//! drivers (fuzzing, mutation testing, benchmarks) are `cargo tools`.
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-mod bench;
-mod mutants;
-
 #[derive(Debug, Parser)]
-#[command(name = "xtask", about = "telnums project automation")]
+#[command(
+    name = "xtask",
+    about = "telnums code generation: generate, check, diff, lint, docs"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -24,7 +25,8 @@ enum Command {
     },
     /// Fail with a diff when any generated file differs from what its spec produces.
     Check,
-    /// Check the specs themselves: descriptions, enums, examples, security, error schemas.
+    /// Check the project rules for specs/ that no linter has (the others are in
+    /// redocly.yaml): documented enums, header examples, open responses, error schemas.
     Lint,
     /// Render an HTML reference of every spec into docs-html/ (needs Node.js and npx).
     Docs,
@@ -45,83 +47,6 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Run the benchmarks in benches/ and write BENCHMARKS.md (quick criterion timings
-    /// by default).
-    Bench(bench::BenchArgs),
-    /// Fuzzing (README: Fuzzing): write seed corpora, run the cargo-fuzz targets in fuzz/
-    /// (nightly) recording each run in fuzz/runs.json, write or check FUZZING.md.
-    Fuzz(FuzzArgs),
-    /// Run cargo-mutants over the hand-written code, one file at a time with the tests
-    /// that cover it, and write TESTING.md from its outcomes (needs cargo-mutants).
-    Mutants(mutants::MutantsArgs),
-}
-
-#[derive(Debug, clap::Args)]
-struct FuzzArgs {
-    /// Rewrite fuzz/seeds/ from the specs' examples and the tests' fixtures.
-    #[arg(long)]
-    seed: bool,
-    /// Run the targets (`cargo +nightly fuzz run`, under `nice`) and record each run.
-    #[arg(long)]
-    run: bool,
-    /// With --run: only this target.
-    #[arg(long)]
-    target: Option<String>,
-    /// With --run: executions per target (default: its `min_runs` in fuzz/targets.toml).
-    #[arg(long)]
-    runs: Option<u64>,
-    /// With --run: stop each target after this many seconds, recording the executions
-    /// it reached (FUZZING.md then says when that is fewer than it needs).
-    #[arg(long)]
-    max_time: Option<u64>,
-    /// With --run: cargo-fuzz's target directory (default: $CARGO_TARGET_DIR/nightly, or
-    /// fuzz/target).
-    #[arg(long)]
-    target_dir: Option<std::path::PathBuf>,
-    /// Write FUZZING.md from fuzz/runs.json.
-    #[arg(long)]
-    report: bool,
-    /// Fail when FUZZING.md is not what --report would write.
-    #[arg(long)]
-    check: bool,
-}
-
-fn fuzz(root: &std::path::Path, args: FuzzArgs) -> anyhow::Result<bool> {
-    use xtask::fuzz;
-    if !(args.seed || args.run || args.report || args.check) {
-        anyhow::bail!("say what to do: --seed, --run, --report or --check");
-    }
-    let mut ok = true;
-    if args.seed {
-        println!("wrote {} seed files under fuzz/seeds/", fuzz::seed(root)?);
-    }
-    if args.run {
-        let options = fuzz::RunOptions {
-            target: args.target,
-            runs: args.runs,
-            max_time: args.max_time,
-            target_dir: args
-                .target_dir
-                .unwrap_or_else(|| fuzz::default_target_dir(root)),
-        };
-        ok &= fuzz::run(root, &options)?;
-    }
-    let path = root.join("FUZZING.md");
-    if args.report {
-        std::fs::write(&path, fuzz::report(root)?)?;
-        println!("wrote FUZZING.md");
-    }
-    if args.check {
-        let current = std::fs::read_to_string(&path).unwrap_or_default();
-        if current != fuzz::report(root)? {
-            eprintln!(
-                "FUZZING.md is not up to date with fuzz/runs.json: run `cargo xtask fuzz --report`"
-            );
-            return Ok(false);
-        }
-        println!("FUZZING.md matches fuzz/runs.json");
-    }
-    Ok(ok)
 }
 
 fn diff(
@@ -135,10 +60,7 @@ fn diff(
     print!("{}", report.render());
     if changelog {
         for path in report.write_changelogs(root)? {
-            println!(
-                "wrote {}",
-                path.strip_prefix(root).unwrap_or(&path).display()
-            );
+            println!("wrote {}", xtask::relative(root, &path));
         }
     }
     if check {
@@ -160,10 +82,7 @@ fn main() -> ExitCode {
                 println!("generated code is up to date");
             }
             for path in changed {
-                println!(
-                    "wrote {}",
-                    path.strip_prefix(&root).unwrap_or(&path).display()
-                );
+                println!("wrote {}", xtask::relative(&root, &path));
             }
             true
         }),
@@ -189,10 +108,7 @@ fn main() -> ExitCode {
             }
         }),
         Command::Docs => xtask::docs(&root).map(|index| {
-            println!(
-                "wrote {}",
-                index.strip_prefix(&root).unwrap_or(&index).display()
-            );
+            println!("wrote {}", xtask::relative(&root, &index));
             true
         }),
         Command::Diff {
@@ -201,26 +117,6 @@ fn main() -> ExitCode {
             changelog,
             check,
         } => diff(&root, base, only, changelog, check),
-        Command::Fuzz(args) => fuzz(&root, args),
-        Command::Bench(args) => bench::run(&root, &args).map(|path| {
-            println!(
-                "wrote {}",
-                path.strip_prefix(&root).unwrap_or(&path).display()
-            );
-            true
-        }),
-        Command::Mutants(args) => mutants::run(&root, &args).map(|(path, clean)| {
-            if let Some(path) = path {
-                println!(
-                    "wrote {}",
-                    path.strip_prefix(&root).unwrap_or(&path).display()
-                );
-            }
-            if !clean {
-                eprintln!("xtask mutants: missed mutants or timeouts (see TESTING.md)");
-            }
-            clean
-        }),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -23,204 +23,101 @@
 //!    the documented values stay in the spec and in the filter table
 //!    (`crates/<key>/src/filters.rs`) that front ends validate and complete from.
 
-use std::collections::{BTreeSet, VecDeque};
-
 use serde_json::{json, Map, Value};
 
+use crate::spec;
+
 /// Applies every step to `spec` (an OpenAPI 3.0 document as JSON).
-pub fn run(spec: &mut Value) {
-    vendor_media_types(spec);
-    comma_joined_arrays(spec);
-    open_response_enums(spec);
-    parameter_lengths(spec);
-    open_query_enums(spec);
-}
-
-fn operations_mut(spec: &mut Value) -> impl Iterator<Item = &mut Map<String, Value>> {
-    spec.get_mut("paths")
-        .and_then(Value::as_object_mut)
+pub fn run(doc: &mut Value) {
+    let ops = spec::operations(doc);
+    let responses: Vec<String> = ops
+        .iter()
+        .flat_map(|op| op.responses(doc))
+        .map(|(_, r)| r.pointer)
+        .collect();
+    let parameters: Vec<String> = ops
+        .iter()
+        .flat_map(|op| op.parameters(doc))
+        .map(|p| p.pointer)
+        .collect();
+    let open: Vec<String> = spec::reach(doc)
         .into_iter()
-        .flat_map(|paths| paths.values_mut())
-        .filter_map(Value::as_object_mut)
-        .flat_map(|item| {
-            item.iter_mut()
-                .filter(|(k, _)| {
-                    matches!(
-                        k.as_str(),
-                        "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace"
-                    )
-                })
-                .filter_map(|(_, op)| op.as_object_mut())
-        })
-}
-
-/// Step 1.
-fn vendor_media_types(spec: &mut Value) {
-    for op in operations_mut(spec) {
-        let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
-            continue;
-        };
-        for response in responses.values_mut() {
-            let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) else {
-                continue;
-            };
-            if content.contains_key("application/json") {
-                continue;
-            }
-            let vendor: Vec<String> = content
-                .keys()
-                .filter(|k| k.split(';').next().unwrap_or("").trim().ends_with("+json"))
-                .cloned()
-                .collect();
-            if let Some(key) = vendor.into_iter().next() {
-                if let Some(media) = content.remove(&key) {
-                    content.insert("application/json".to_owned(), media);
-                }
-            }
+        .filter(|(_, reach)| reach.response)
+        .map(|(name, _)| name)
+        .collect();
+    for pointer in dedup(responses) {
+        if let Some(content) = object_at(doc, &format!("{pointer}/content")) {
+            vendor_media_types(content);
+        }
+    }
+    for pointer in dedup(parameters) {
+        if let Some(parameter) = object_at(doc, &pointer) {
+            comma_joined_array(parameter);
+            loosen_parameter(parameter);
+        }
+    }
+    for name in open {
+        if let Some(schema) = doc.pointer_mut(&spec::child("/components/schemas", &name)) {
+            open_enums_in(schema, &name);
         }
     }
 }
 
-/// Calls `f` on every parameter object, in path items, operations and components.
-fn for_each_parameter(spec: &mut Value, mut f: impl FnMut(&mut Map<String, Value>)) {
-    let mut params: Vec<&mut Value> = Vec::new();
-    let (paths, components) = split_paths_components(spec);
-    if let Some(paths) = paths {
-        for item in paths.values_mut().filter_map(Value::as_object_mut) {
-            for (key, value) in item.iter_mut() {
-                if key == "parameters" {
-                    params.extend(value.as_array_mut().into_iter().flatten());
-                } else if let Some(op) = value.as_object_mut() {
-                    if let Some(list) = op.get_mut("parameters").and_then(Value::as_array_mut) {
-                        params.extend(list.iter_mut());
-                    }
-                }
-            }
-        }
-    }
-    if let Some(shared) = components
-        .and_then(|c| c.get_mut("parameters"))
-        .and_then(Value::as_object_mut)
-    {
-        params.extend(shared.values_mut());
-    }
-    params
-        .into_iter()
-        .filter_map(Value::as_object_mut)
-        .for_each(&mut f);
+fn dedup(mut pointers: Vec<String>) -> Vec<String> {
+    pointers.sort();
+    pointers.dedup();
+    pointers
 }
 
-/// Step 2.
-fn comma_joined_arrays(spec: &mut Value) {
-    for_each_parameter(spec, |p| {
-        let is_joined = p.get("in") == Some(&json!("query"))
-            && p.get("explode") == Some(&json!(false))
-            && p.get("schema").and_then(|s| s.get("type")) == Some(&json!("array"));
-        if is_joined {
-            let description = p
-                .get("schema")
-                .and_then(|s| s.get("description"))
-                .cloned()
-                .unwrap_or_else(|| json!("Comma-separated list."));
-            p.insert(
-                "schema".to_owned(),
-                json!({ "type": "string", "description": description }),
-            );
-            p.remove("style");
-            p.remove("explode");
-            p.remove("example");
-        }
-    });
+fn object_at<'a>(doc: &'a mut Value, pointer: &str) -> Option<&'a mut Map<String, Value>> {
+    doc.pointer_mut(pointer).and_then(Value::as_object_mut)
 }
 
-/// Step 4.
-fn parameter_lengths(spec: &mut Value) {
-    for_each_parameter(spec, |p| {
-        if let Some(schema) = p.get_mut("schema").and_then(Value::as_object_mut) {
-            schema.remove("maxLength");
-            schema.remove("minLength");
-        }
-    });
-}
-
-/// Step 5.
-fn open_query_enums(spec: &mut Value) {
-    for_each_parameter(spec, |p| {
-        let open =
-            p.get("in") == Some(&json!("query")) && p.get("x-open-enum") == Some(&json!(true));
-        if let Some(schema) = p.get_mut("schema").and_then(Value::as_object_mut) {
-            if open && schema.get("type") == Some(&json!("string")) {
-                schema.remove("enum");
-            }
-        }
-    });
-}
-
-fn split_paths_components(
-    spec: &mut Value,
-) -> (Option<&mut Map<String, Value>>, Option<&mut Value>) {
-    let Some(obj) = spec.as_object_mut() else {
-        return (None, None);
-    };
-    let mut paths = None;
-    let mut components = None;
-    for (k, v) in obj.iter_mut() {
-        match k.as_str() {
-            "paths" => paths = v.as_object_mut(),
-            "components" => components = Some(v),
-            _ => {}
-        }
-    }
-    (paths, components)
-}
-
-/// Step 3.
-fn open_response_enums(spec: &mut Value) {
-    // Component schemas reachable from any response body.
-    let mut queue: VecDeque<String> = VecDeque::new();
-    let mut roots = Vec::new();
-    for op in operations_mut(spec) {
-        if let Some(responses) = op.get("responses") {
-            collect_refs(responses, &mut roots);
-        }
-    }
-    queue.extend(roots);
-    let mut reachable = BTreeSet::new();
-    while let Some(name) = queue.pop_front() {
-        if !reachable.insert(name.clone()) {
-            continue;
-        }
-        if let Some(schema) = spec.pointer(&format!("/components/schemas/{name}")) {
-            let mut refs = Vec::new();
-            collect_refs(schema, &mut refs);
-            queue.extend(refs);
-        }
-    }
-    let Some(schemas) = spec
-        .pointer_mut("/components/schemas")
-        .and_then(Value::as_object_mut)
-    else {
+/// Step 1, on the `content` of one response.
+fn vendor_media_types(content: &mut Map<String, Value>) {
+    if content.contains_key("application/json") {
         return;
-    };
-    for (name, schema) in schemas.iter_mut() {
-        if reachable.contains(name) {
-            open_enums_in(schema, name);
-        }
+    }
+    let vendor = content
+        .keys()
+        .find(|k| k.split(';').next().unwrap_or("").trim().ends_with("+json"))
+        .cloned();
+    if let Some(media) = vendor.and_then(|key| content.remove(&key)) {
+        content.insert("application/json".to_owned(), media);
     }
 }
 
-fn collect_refs(value: &Value, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(Value::String(r)) = map.get("$ref") {
-                if let Some(name) = r.strip_prefix("#/components/schemas/") {
-                    out.push(name.to_owned());
-                }
-            }
-            map.values().for_each(|v| collect_refs(v, out));
+/// Step 2, on one parameter.
+fn comma_joined_array(p: &mut Map<String, Value>) {
+    let is_joined = p.get("in") == Some(&json!("query"))
+        && p.get("explode") == Some(&json!(false))
+        && p.get("schema").and_then(|s| s.get("type")) == Some(&json!("array"));
+    if is_joined {
+        let description = p
+            .get("schema")
+            .and_then(|s| s.get("description"))
+            .cloned()
+            .unwrap_or_else(|| json!("Comma-separated list."));
+        p.insert(
+            "schema".to_owned(),
+            json!({ "type": "string", "description": description }),
+        );
+        p.remove("style");
+        p.remove("explode");
+        p.remove("example");
+    }
+}
+
+/// Steps 4 and 5, on one parameter.
+fn loosen_parameter(p: &mut Map<String, Value>) {
+    let open_enum =
+        p.get("in") == Some(&json!("query")) && p.get("x-open-enum") == Some(&json!(true));
+    if let Some(schema) = p.get_mut("schema").and_then(Value::as_object_mut) {
+        schema.remove("maxLength");
+        schema.remove("minLength");
+        if open_enum && schema.get("type") == Some(&json!("string")) {
+            schema.remove("enum");
         }
-        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
-        _ => {}
     }
 }
 

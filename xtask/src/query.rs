@@ -267,42 +267,17 @@ fn list_operations(spec: &Value, key: &str) -> Result<Vec<(String, Vec<Param>)>>
         }
     }
     let mut out = Vec::new();
-    let paths = spec
-        .get("paths")
-        .and_then(Value::as_object)
-        .context("no paths")?;
-    for item in paths.values() {
-        let shared = item.get("parameters").and_then(Value::as_array);
-        let Some(op) = item.get("get") else { continue };
-        let Some(id) = op.get("operationId").and_then(Value::as_str) else {
-            continue;
-        };
-        if !id.starts_with("list") {
-            continue;
-        }
-        let all = shared.into_iter().flatten().chain(
-            op.get("parameters")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten(),
-        );
-        let mut params = Vec::new();
-        for param in all {
-            let param = resolve(spec, param)?;
-            if param.get("in").and_then(Value::as_str) != Some("query") {
-                continue;
-            }
-            let name = param
-                .get("name")
-                .and_then(Value::as_str)
-                .context("parameter without a name")?;
+    for (id, params) in crate::filters::list_query_parameters(spec)? {
+        let mut typed_params = Vec::new();
+        for (name, param) in params {
             if PAGING.iter().any(|(k, n)| *k == key && *n == name) {
                 continue;
             }
-            params
-                .push(typed(spec, key, id, name, param).with_context(|| format!("{id}: {name}"))?);
+            typed_params.push(
+                typed(spec, key, &id, &name, param).with_context(|| format!("{id}: {name}"))?,
+            );
         }
-        out.push((id.to_owned(), params));
+        out.push((id, typed_params));
     }
     Ok(out)
 }

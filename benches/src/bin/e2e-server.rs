@@ -1,4 +1,4 @@
-//! A local provider server for the end-to-end benchmark (`cargo xtask bench`): serves a
+//! A local provider server for the end-to-end benchmark (`cargo tools bench`): serves a
 //! listing of `--total` numbers on 127.0.0.1, with an optional delay per response, until
 //! its standard input closes. Prints its base URL as the first line of standard output.
 //!

@@ -4,7 +4,7 @@
 //! `valgrind --tool=callgrind` with two values of `N`; the difference of the totals
 //! divided by the difference of `N` is the cost of one call, without the set-up, and
 //! repeatable whatever else the machine is doing (loopback timings here drift by tens
-//! of percent). `cargo xtask bench` does this for every provider.
+//! of percent). `cargo tools bench` does this for every provider.
 //!
 //! ```text
 //! overhead-instructions <provider> client|raw <calls>

@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use quote::ToTokens;
 use syn::{Fields, ImplItem, Item, Visibility};
 
+use super::walk::{pairs, Pair};
 use super::Level;
 
 /// One difference in the public API.
@@ -36,21 +37,20 @@ pub struct ApiChange {
     pub new: String,
 }
 
-impl std::fmt::Display for ApiChange {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.what {
-            "removed" => write!(f, "removed {}{}", self.item, suffix(&self.old)),
-            "added" => write!(f, "added {}{}", self.item, suffix(&self.new)),
-            _ => write!(f, "changed {}: {} → {}", self.item, self.old, self.new),
+impl ApiChange {
+    /// The item with its signature, or both signatures when it changed.
+    pub fn detail(&self) -> String {
+        match (self.what, self.old.as_str(), self.new.as_str()) {
+            ("removed", "", _) | ("added", _, "") => self.item.clone(),
+            ("removed", sig, _) | ("added", _, sig) => format!("{}: {sig}", self.item),
+            (_, old, new) => format!("{}: {old} → {new}", self.item),
         }
     }
 }
 
-fn suffix(sig: &str) -> String {
-    if sig.is_empty() {
-        String::new()
-    } else {
-        format!(": {sig}")
+impl std::fmt::Display for ApiChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.what, self.detail())
     }
 }
 
@@ -64,38 +64,24 @@ pub fn items(source: &str) -> syn::Result<BTreeMap<String, String>> {
 
 /// Compares the public items of two generated files.
 pub fn compare(old: &str, new: &str) -> syn::Result<Vec<ApiChange>> {
-    let (a, b) = (items(old)?, items(new)?);
-    let mut out = Vec::new();
-    for (item, sig) in &a {
-        match b.get(item) {
-            None => out.push(ApiChange {
-                level: Level::Breaking,
-                what: "removed",
-                item: item.clone(),
-                old: sig.clone(),
-                new: String::new(),
-            }),
-            Some(new) if new != sig => out.push(ApiChange {
-                level: Level::Breaking,
-                what: "changed",
-                item: item.clone(),
-                old: sig.clone(),
-                new: new.clone(),
-            }),
-            Some(_) => {}
-        }
-    }
-    for (item, sig) in &b {
-        if !a.contains_key(item) {
-            out.push(ApiChange {
-                level: Level::Addition,
-                what: "added",
-                item: item.clone(),
-                old: String::new(),
-                new: sig.clone(),
-            });
-        }
-    }
+    let change = |level, what, item: String, old: String, new: String| ApiChange {
+        level,
+        what,
+        item,
+        old,
+        new,
+    };
+    let mut out: Vec<ApiChange> = pairs(items(old)?, items(new)?)
+        .into_iter()
+        .filter_map(|(item, pair)| match pair {
+            Pair::Removed(sig) => {
+                Some(change(Level::Breaking, "removed", item, sig, String::new()))
+            }
+            Pair::Added(sig) => Some(change(Level::Addition, "added", item, String::new(), sig)),
+            Pair::Both(a, b) if a != b => Some(change(Level::Breaking, "changed", item, a, b)),
+            Pair::Both(..) => None,
+        })
+        .collect();
     out.sort_by(|x, y| y.level.cmp(&x.level).then(x.item.cmp(&y.item)));
     Ok(out)
 }

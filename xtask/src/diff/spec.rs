@@ -4,39 +4,39 @@
 //! Both documents are read as written (not preprocessed), so every pointer names a place
 //! in the real file. What the preprocessing does to the Rust output (open response enums,
 //! comma-joined arrays as strings, no length limits on parameters) is taken into account
-//! by the rules themselves.
+//! by the rules themselves. Each section matches its entries with the two-document
+//! walker ([`super::walk`]) and says what a removed, an added and a kept entry means.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use super::walk::{changed, changed_keys, members, pairs, At, Loc, Pair};
 use super::{Change, Level, Side};
+use crate::spec::{self, entries, flag, items, Operation, Reach, Used};
+
+use Level::{Addition, Breaking, Patch};
+use Pair::{Added, Both, Removed};
 
 /// Compares `old` with `new` and returns every change found, most severe first, then in
 /// document order of their pointers. Both must be OpenAPI 3.0 documents as JSON.
 pub fn compare(old: &Value, new: &Value) -> Vec<Change> {
+    let mut reach = spec::reach(old);
+    for (name, r) in spec::reach(new) {
+        let entry = reach.entry(name).or_default();
+        *entry = entry.union(r);
+    }
     let mut d = Differ {
         old,
         new,
-        old_reach: reach_of_components(old),
-        new_reach: reach_of_components(new),
+        reach,
         changes: Vec::new(),
     };
     d.info();
-    d.servers(
-        old.get("servers"),
-        new.get("servers"),
-        "/servers",
-        "/servers",
-        "API",
-    );
-    d.security(
-        old.get("security"),
-        new.get("security"),
-        "/security",
-        "/security",
-        "API",
-    );
+    let at = At::same("/servers");
+    d.servers(old.get("servers"), new.get("servers"), &at, "API");
+    let at = At::same("/security");
+    d.security(old.get("security"), new.get("security"), &at, "API");
     d.security_schemes();
     d.operations();
     d.component_schemas();
@@ -52,33 +52,7 @@ pub fn compare(old: &Value, new: &Value) -> Vec<Change> {
     changes
 }
 
-/// Where a schema's values travel: in requests the client sends, in responses it decodes,
-/// or both. Rules that narrow or widen what is accepted depend on it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Reach {
-    /// Reached from a parameter or a request body.
-    pub request: bool,
-    /// Reached from a response body or a response header.
-    pub response: bool,
-}
-
 impl Reach {
-    const REQUEST: Reach = Reach {
-        request: true,
-        response: false,
-    };
-    const RESPONSE: Reach = Reach {
-        request: false,
-        response: true,
-    };
-
-    fn union(self, other: Reach) -> Reach {
-        Reach {
-            request: self.request || other.request,
-            response: self.response || other.response,
-        }
-    }
-
     fn label(self) -> &'static str {
         match (self.request, self.response) {
             (true, true) => "request and response",
@@ -92,35 +66,24 @@ impl Reach {
     /// the value (calls that passed may now be refused), a patch otherwise.
     fn narrowed(self) -> Level {
         if self.request {
-            Level::Breaking
+            Breaking
         } else {
-            Level::Patch
+            Patch
         }
     }
 }
-
-const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 /// Schema keywords that carry documentation only.
 const DOC_KEYS: &[&str] = &["description", "title", "externalDocs"];
 /// Keywords whose changes never reach the generated crate.
 const INFO_KEYS: &[&str] = &["example", "examples", "xml"];
+/// Schema keywords the rules below cover; any other changed keyword goes to [`Differ::rest`].
+const SCHEMA_KEYS: &str = "type format enum nullable default readOnly writeOnly deprecated \
+    discriminator properties required additionalProperties items oneOf anyOf allOf not minimum \
+    maximum exclusiveMinimum exclusiveMaximum multipleOf minLength maxLength pattern minItems \
+    maxItems uniqueItems minProperties maxProperties";
 
-/// Escapes one reference token of a JSON pointer (RFC 6901).
-pub(crate) fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
-fn child(base: &str, token: &str) -> String {
-    format!("{base}/{}", escape(token))
-}
-
-fn obj(v: Option<&Value>) -> Option<&Map<String, Value>> {
-    v.and_then(Value::as_object)
-}
-
+/// A value for a message, cut at 60 characters.
 fn short(v: &Value) -> String {
     let s = v.to_string();
     if s.len() > 60 {
@@ -130,257 +93,31 @@ fn short(v: &Value) -> String {
     }
 }
 
-/// Follows `$ref`s (of parameters, responses, headers, request bodies) to their target;
-/// returns the target and its pointer. Stops at a dangling or repeated reference.
-fn resolve<'a>(doc: &'a Value, value: &'a Value, pointer: String) -> (&'a Value, String) {
-    let mut current = value;
-    let mut pointer = pointer;
-    let mut seen = BTreeSet::new();
-    while let Some(target) = current
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-    {
-        if !seen.insert(target.to_owned()) {
-            break;
-        }
-        match doc.pointer(target) {
-            Some(found) => {
-                current = found;
-                pointer = target.to_owned();
-            }
-            None => break,
-        }
-    }
-    (current, pointer)
+/// [`short`], or `missing` when there is no value.
+fn show(v: Option<&Value>, missing: &str) -> String {
+    v.map(short).unwrap_or_else(|| missing.to_owned())
 }
 
-/// The schema a `$ref` names, or the schema itself (cycle-safe).
-fn deref_schema<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
-    resolve(doc, schema, String::new()).0
-}
-
-fn schema_ref(schema: &Value) -> Option<&str> {
+/// The `$ref` of a schema, whatever it points at.
+fn reference(schema: &Value) -> Option<&str> {
     schema.get("$ref").and_then(Value::as_str)
 }
 
-/// Names of the component schemas a subtree refers to directly.
-fn collect_schema_refs(value: &Value, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(name) = map
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix("#/components/schemas/"))
-            {
-                out.push(name.replace("~1", "/").replace("~0", "~"));
-            }
-            map.values().for_each(|v| collect_schema_refs(v, out));
-        }
-        Value::Array(items) => items.iter().for_each(|v| collect_schema_refs(v, out)),
-        _ => {}
-    }
-}
-
-/// One operation of a document.
-struct Operation<'a> {
-    /// `GET /phone/numbers`.
-    label: String,
-    pointer: String,
-    op: &'a Value,
-    path_item: &'a Value,
-    path_pointer: String,
-}
-
-/// Operations keyed by method and path template with parameter names blanked out, so a
-/// renamed path parameter shows up as a parameter change, not as a new operation.
-fn operations(doc: &Value) -> BTreeMap<(String, String), Operation<'_>> {
-    let mut out = BTreeMap::new();
-    for (path, item) in obj(doc.get("paths")).into_iter().flatten() {
-        let path_pointer = child("/paths", path);
-        for method in METHODS {
-            if let Some(op) = item.get(*method) {
-                out.insert(
-                    (blank_params(path), (*method).to_owned()),
-                    Operation {
-                        label: format!("{} {path}", method.to_uppercase()),
-                        pointer: child(&path_pointer, method),
-                        op,
-                        path_item: item,
-                        path_pointer: path_pointer.clone(),
-                    },
-                );
-            }
-        }
-    }
-    out
-}
-
-fn blank_params(path: &str) -> String {
+/// The operation key that survives renaming a path parameter: the path template with
+/// the parameter names blanked out, and the method.
+fn operation_key(op: &Operation<'_>) -> (String, &'static str) {
     let mut out = String::new();
     let mut depth = 0;
-    for c in path.chars() {
+    for c in op.path.chars() {
         match c {
-            '{' => {
-                depth += 1;
-                out.push('{');
-            }
-            '}' => {
-                depth -= 1;
-                out.push('}');
-            }
-            _ if depth > 0 => {}
-            _ => out.push(c),
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            _ if depth > 0 => continue,
+            _ => {}
         }
+        out.push(c);
     }
-    out
-}
-
-/// A parameter: its definition (references followed), the pointer of that definition,
-/// and the pointer of its entry in the operation's list (where a `$ref` sits).
-type Param<'a> = (&'a Value, String, String);
-
-/// Parameters of an operation (path-level ones overridden by the operation's), resolved,
-/// keyed by `(in, name)`.
-fn parameters<'a>(doc: &'a Value, op: &Operation<'a>) -> BTreeMap<(String, String), Param<'a>> {
-    let mut out = BTreeMap::new();
-    let lists = [
-        (
-            op.path_item.get("parameters"),
-            child(&op.path_pointer, "parameters"),
-        ),
-        (op.op.get("parameters"), child(&op.pointer, "parameters")),
-    ];
-    for (list, base) in lists {
-        for (i, p) in list
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            let site = format!("{base}/{i}");
-            let (p, ptr) = resolve(doc, p, site.clone());
-            let location = p.get("in").and_then(Value::as_str).unwrap_or("").to_owned();
-            let name = p
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned();
-            out.insert((location, name), (p, ptr, site));
-        }
-    }
-    out
-}
-
-/// For every component schema, whether requests and/or responses reach it (following
-/// `$ref`s transitively, each schema visited once so cycles end).
-pub fn reach_of_components(doc: &Value) -> BTreeMap<String, Reach> {
-    let mut roots: Vec<(String, Reach)> = Vec::new();
-    for op in operations(doc).values() {
-        for (p, _, _) in parameters(doc, op).values() {
-            let mut refs = Vec::new();
-            collect_schema_refs(p, &mut refs);
-            roots.extend(refs.into_iter().map(|r| (r, Reach::REQUEST)));
-        }
-        if let Some(body) = op.op.get("requestBody") {
-            let (body, _) = resolve(doc, body, String::new());
-            let mut refs = Vec::new();
-            collect_schema_refs(body, &mut refs);
-            roots.extend(refs.into_iter().map(|r| (r, Reach::REQUEST)));
-        }
-        for response in obj(op.op.get("responses"))
-            .into_iter()
-            .flatten()
-            .map(|(_, r)| r)
-        {
-            let (response, _) = resolve(doc, response, String::new());
-            let mut refs = Vec::new();
-            collect_schema_refs(response, &mut refs);
-            for header in obj(response.get("headers"))
-                .into_iter()
-                .flatten()
-                .map(|(_, h)| h)
-            {
-                collect_schema_refs(resolve(doc, header, String::new()).0, &mut refs);
-            }
-            roots.extend(refs.into_iter().map(|r| (r, Reach::RESPONSE)));
-        }
-    }
-    let mut reach: BTreeMap<String, Reach> = BTreeMap::new();
-    for (root, direction) in roots {
-        let mut queue = VecDeque::from([root]);
-        let mut visited = BTreeSet::new();
-        while let Some(name) = queue.pop_front() {
-            if !visited.insert(name.clone()) {
-                continue;
-            }
-            let entry = reach.entry(name.clone()).or_default();
-            *entry = entry.union(direction);
-            if let Some(schema) = doc.pointer(&child("/components/schemas", &name)) {
-                let mut refs = Vec::new();
-                collect_schema_refs(schema, &mut refs);
-                queue.extend(refs);
-            }
-        }
-    }
-    reach
-}
-
-type Scopes = BTreeMap<String, BTreeSet<String>>;
-/// One security requirement: its index in the list and the scopes per scheme.
-type Requirement = (usize, Scopes);
-
-fn requirements(v: Option<&Value>) -> Vec<Requirement> {
-    v.and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .enumerate()
-        .filter_map(|(i, req)| {
-            let scopes = req
-                .as_object()?
-                .iter()
-                .map(|(scheme, list)| {
-                    let list = list
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .filter_map(Value::as_str)
-                        .map(str::to_owned)
-                        .collect();
-                    (scheme.clone(), list)
-                })
-                .collect();
-            Some((i, scopes))
-        })
-        .collect()
-}
-
-/// Servers by URL, with their index.
-fn server_list(v: Option<&Value>) -> BTreeMap<String, (usize, &Value)> {
-    v.and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .enumerate()
-        .filter_map(|(i, s)| Some((s.get("url")?.as_str()?.to_owned(), (i, s))))
-        .collect()
-}
-
-/// Response headers by lower-cased name (names are case-insensitive), resolved.
-fn headers<'v>(
-    response: &'v Value,
-    doc: &'v Value,
-    base: &str,
-) -> BTreeMap<String, (&'v Value, String)> {
-    obj(response.get("headers"))
-        .into_iter()
-        .flatten()
-        .map(|(k, h)| {
-            (
-                k.to_ascii_lowercase(),
-                resolve(doc, h, child(&child(base, "headers"), k)),
-            )
-        })
-        .collect()
+    (out, op.method)
 }
 
 /// Where a schema sits, for the rules that depend on it.
@@ -410,7 +147,7 @@ fn rust_scalar(schema: &Value) -> Option<&'static str> {
         }),
         "integer" => {
             let minimum_one = schema.get("minimum").and_then(Value::as_f64) == Some(1.0)
-                && schema.get("exclusiveMinimum") != Some(&Value::Bool(true));
+                && !flag(schema, "exclusiveMinimum");
             let (plain, nonzero) = match format? {
                 "int8" => ("i8", "NonZeroU8"),
                 "uint8" => ("u8", "NonZeroU8"),
@@ -437,285 +174,238 @@ fn rust_scalar(schema: &Value) -> Option<&'static str> {
 /// Whether typify wraps a string in a checking newtype (length limits or a pattern; the
 /// preprocessing removes length limits from parameters).
 fn constrained_string(schema: &Value, place: Place) -> bool {
+    let limited = schema.get("maxLength").is_some() || schema.get("minLength").is_some();
     schema.get("type").and_then(Value::as_str) == Some("string")
         && schema.get("enum").is_none()
         && rust_scalar(schema) == Some("String")
-        && (schema.get("pattern").is_some()
-            || (place != Place::Parameter
-                && (schema.get("maxLength").is_some() || schema.get("minLength").is_some())))
+        && (schema.get("pattern").is_some() || (place != Place::Parameter && limited))
 }
 
 /// Whether a property comes out as `Option<T>` in Rust: nullable, or not required and
 /// without a default, unless it is an array (typify uses an empty `Vec` for a missing one).
 fn rust_optional(doc: &Value, schema: &Value, required: bool) -> bool {
-    let target = deref_schema(doc, schema);
-    let nullable = schema.get("nullable") == Some(&Value::Bool(true))
-        || target.get("nullable") == Some(&Value::Bool(true));
+    let target = spec::resolve(doc, schema, "").0;
+    let nullable = flag(schema, "nullable") || flag(target, "nullable");
     let container = target.get("type").and_then(Value::as_str) == Some("array");
     let default = schema.get("default").is_some() || target.get("default").is_some();
     nullable || (!required && !container && !default)
 }
 
 fn required_set(schema: &Value) -> BTreeSet<&str> {
-    schema
-        .get("required")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
+    items(schema.get("required"))
         .filter_map(Value::as_str)
         .collect()
 }
 
-fn is_success(status: &str) -> bool {
-    status.starts_with('2')
+/// What a removed or an added entry means: its level, the rule's kind, the message.
+type Rule = (Level, &'static str, String);
+
+/// An entry both documents have: its place, and its value in the old and the new.
+type Kept<'a> = (At, &'a Value, &'a Value);
+
+/// One security requirement: the scopes it needs per scheme, and its index in the list.
+type Requirement = (usize, BTreeMap<String, BTreeSet<String>>);
+
+fn requirements(v: Option<&Value>) -> Vec<Requirement> {
+    items(v)
+        .enumerate()
+        .filter(|(_, req)| req.is_object())
+        .map(|(i, req)| {
+            let scopes = entries(Some(req))
+                .map(|(scheme, list)| {
+                    let list = items(Some(list)).filter_map(Value::as_str);
+                    (scheme.clone(), list.map(str::to_owned).collect())
+                })
+                .collect();
+            (i, scopes)
+        })
+        .collect()
 }
 
 struct Differ<'a> {
     old: &'a Value,
     new: &'a Value,
-    old_reach: BTreeMap<String, Reach>,
-    new_reach: BTreeMap<String, Reach>,
+    /// Of every component schema, what reaches it in either document.
+    reach: BTreeMap<String, Reach>,
     changes: Vec<Change>,
 }
 
 impl<'a> Differ<'a> {
-    fn push(
-        &mut self,
-        level: Level,
-        kind: &'static str,
-        side: Side,
-        pointer: &str,
-        message: String,
-    ) {
+    fn push(&mut self, level: Level, kind: &'static str, (side, pointer): Loc, message: String) {
         self.changes.push(Change {
             level,
             kind,
             side,
-            pointer: pointer.to_owned(),
+            pointer,
             message,
         });
     }
 
-    /// Reports a change of a documentation-only value.
-    fn docs(&mut self, old: Option<&Value>, new: Option<&Value>, np: &str, op_: &str, what: &str) {
-        if old != new {
-            let (side, ptr) = if new.is_some() {
-                (Side::New, np)
-            } else {
-                (Side::Old, op_)
-            };
-            self.push(
-                Level::Patch,
-                "description-changed",
-                side,
-                ptr,
-                format!("{what} changed (documentation in the generated code)"),
-            );
+    /// Reports a removed or an added entry of a section by its rule; returns a kept one.
+    fn entry(
+        &mut self,
+        pair: Pair<Used<'a>>,
+        removed: impl FnOnce(&'a Value) -> Rule,
+        added: impl FnOnce(&'a Value) -> Rule,
+    ) -> Option<Kept<'a>> {
+        let ((level, kind, message), loc) = match pair {
+            Removed(o) => (removed(o.value), (Side::Old, o.site)),
+            Added(n) => (added(n.value), (Side::New, n.site)),
+            Both(o, n) => return Some((At::new(o.pointer, n.pointer), o.value, n.value)),
+        };
+        self.push(level, kind, loc, message);
+        None
+    }
+
+    /// [`Differ::entry`] for an entry whose removal breaks and whose addition adds, with
+    /// the messages `{noun} removed` and `{noun} added`.
+    fn plain_entry(
+        &mut self,
+        pair: Pair<Used<'a>>,
+        noun: &str,
+        kinds: [&'static str; 2],
+    ) -> Option<Kept<'a>> {
+        let removed = |_: &Value| (Breaking, kinds[0], format!("{noun} removed"));
+        let added = |_: &Value| (Addition, kinds[1], format!("{noun} added"));
+        self.entry(pair, removed, added)
+    }
+
+    /// A documentation-only value.
+    fn docs(&mut self, a: Option<&'a Value>, b: Option<&'a Value>, at: &At, what: &str) {
+        if a != b {
+            let message = format!("{what} changed (documentation in the generated code)");
+            self.push(Patch, "description-changed", at.kept(b.is_some()), message);
         }
     }
 
-    /// Reports keys of `old`/`new` outside `handled` that changed: `x-` extensions and
-    /// examples as information, anything else as an unclassified patch to review by hand.
-    fn rest(
-        &mut self,
-        old: &Value,
-        new: &Value,
-        op_: &str,
-        np: &str,
-        handled: &[&str],
-        what: &str,
-    ) {
-        let keys: BTreeSet<&String> = obj(Some(old))
-            .into_iter()
-            .flat_map(|m| m.keys())
-            .chain(obj(Some(new)).into_iter().flat_map(|m| m.keys()))
-            .collect();
-        for key in keys {
-            if handled.contains(&key.as_str()) {
+    /// The `required` flag of a parameter, request body or header: `made` when it is set
+    /// now, `dropped` when it was set before.
+    fn required_flag(&mut self, a: &'a Value, b: &'a Value, at: &At, made: Rule, dropped: Rule) {
+        let (level, kind, message) = match (flag(a, "required"), flag(b, "required")) {
+            (false, true) => made,
+            (true, false) => dropped,
+            _ => return,
+        };
+        self.push(level, kind, at.child("required").in_new(), message);
+    }
+
+    /// The `deprecated` flag of an operation or a parameter.
+    fn deprecated(&mut self, a: &'a Value, b: &'a Value, at: &At, what: &str) {
+        if a.get("deprecated") != b.get("deprecated") {
+            let message = format!("{what}: deprecated flag changed");
+            let loc = at.child("deprecated").in_new();
+            self.push(Patch, "deprecated-changed", loc, message);
+        }
+    }
+
+    /// The keys of `a`/`b` outside `handled` (space-separated) that changed: `x-` extensions and examples
+    /// as information, documentation as a patch, anything else as an unclassified patch
+    /// to review by hand.
+    fn rest(&mut self, a: &'a Value, b: &'a Value, at: &At, handled: &str, what: &str) {
+        for (key, x, y) in changed_keys(a, b) {
+            let at = at.child(key);
+            if handled.split_whitespace().any(|h| h == key) {
                 continue;
-            }
-            let (a, b) = (old.get(key), new.get(key));
-            if a == b {
-                continue;
-            }
-            let (side, ptr) = if b.is_some() {
-                (Side::New, child(np, key))
+            } else if key.starts_with("x-") || INFO_KEYS.contains(&key) {
+                let message = format!("{what}: `{key}` changed (not part of the generated crate)");
+                let loc = at.kept(y.is_some());
+                self.push(Level::None, "example-changed", loc, message);
+            } else if DOC_KEYS.contains(&key) {
+                self.docs(x, y, &at, &format!("{what}: `{key}`"));
             } else {
-                (Side::Old, child(op_, key))
-            };
-            if key.starts_with("x-") || INFO_KEYS.contains(&key.as_str()) {
-                self.push(
-                    Level::None,
-                    "example-changed",
-                    side,
-                    &ptr,
-                    format!("{what}: `{key}` changed (not part of the generated crate)"),
-                );
-            } else if DOC_KEYS.contains(&key.as_str()) {
-                self.docs(
-                    a,
-                    b,
-                    &child(np, key),
-                    &child(op_, key),
-                    &format!("{what}: `{key}`"),
-                );
-            } else {
-                self.push(
-                    Level::Patch,
-                    "unclassified",
-                    side,
-                    &ptr,
-                    format!("{what}: `{key}` changed; no rule covers it, review by hand"),
-                );
+                let message = format!("{what}: `{key}` changed; no rule covers it, review by hand");
+                self.push(Patch, "unclassified", at.kept(y.is_some()), message);
             }
         }
     }
 
     fn info(&mut self) {
         let (o, n) = (self.old.get("info"), self.new.get("info"));
-        let (ov, nv) = (
-            o.and_then(|i| i.get("version")),
-            n.and_then(|i| i.get("version")),
-        );
-        if ov != nv {
-            self.push(
-                Level::Patch,
-                "api-version-changed",
-                Side::New,
-                "/info/version",
-                format!(
-                    "API version {} → {} (the generated `api_version()` and its header)",
-                    ov.map(short).unwrap_or_default(),
-                    nv.map(short).unwrap_or_default()
-                ),
+        let version = |i: Option<&'a Value>| i.and_then(|i| i.get("version"));
+        if version(o) != version(n) {
+            let message = format!(
+                "API version {} → {} (the generated `api_version()` and its header)",
+                show(version(o), ""),
+                show(version(n), "")
             );
+            let at = (Side::New, "/info/version".to_owned());
+            self.push(Patch, "api-version-changed", at, message);
         }
-        let null = Value::Null;
-        self.rest(
-            o.unwrap_or(&null),
-            n.unwrap_or(&null),
-            "/info",
-            "/info",
-            &["version", "description", "title"],
-            "info",
-        );
+        let (a, b) = (o.unwrap_or(&NULL), n.unwrap_or(&NULL));
+        let at = At::same("/info");
+        self.rest(a, b, &at, "version description title", "info");
         for key in ["title", "description"] {
             self.docs(
-                o.and_then(|i| i.get(key)),
-                n.and_then(|i| i.get(key)),
-                &format!("/info/{key}"),
-                &format!("/info/{key}"),
+                a.get(key),
+                b.get(key),
+                &at.child(key),
                 &format!("info.{key}"),
             );
         }
     }
 
-    /// `servers` of the document, a path or an operation.
-    fn servers(
-        &mut self,
-        old: Option<&Value>,
-        new: Option<&Value>,
-        op_: &str,
-        np: &str,
-        what: &str,
-    ) {
-        let (old_list, new_list) = (server_list(old), server_list(new));
-        for (url, (i, o)) in &old_list {
-            let ptr = format!("{op_}/{i}");
-            match new_list.get(url) {
-                None => self.push(
-                    Level::Breaking,
-                    "server-removed",
-                    Side::Old,
-                    &ptr,
-                    format!(
-                        "{what}: server `{url}` removed: clients configured with it (or a \
-                         hand-written default base URL) stop reaching the API"
-                    ),
-                ),
-                Some((j, n)) => {
-                    let nptr = format!("{np}/{j}");
-                    self.server_variables(o, n, &ptr, &nptr, url);
-                    self.docs(
-                        o.get("description"),
-                        n.get("description"),
-                        &child(&nptr, "description"),
-                        &child(&ptr, "description"),
-                        &format!("server `{url}` description"),
-                    );
-                }
-            }
-        }
-        for (url, (j, _)) in &new_list {
-            if !old_list.contains_key(url) {
-                self.push(
-                    Level::Addition,
-                    "server-added",
-                    Side::New,
-                    &format!("{np}/{j}"),
-                    format!("{what}: server `{url}` added"),
-                );
-            }
+    /// `servers` of the document, a path or an operation, matched by URL.
+    fn servers(&mut self, a: Option<&'a Value>, b: Option<&'a Value>, at: &At, what: &str) {
+        let list = |v: Option<&'a Value>, base: &str| -> Vec<(String, Used<'a>)> {
+            let url = |s: &Value| s.get("url")?.as_str().map(str::to_owned);
+            items(v)
+                .enumerate()
+                .filter_map(|(i, value)| {
+                    let pointer = format!("{base}/{i}");
+                    Some((url(value)?, Used::at(value, pointer)))
+                })
+                .collect()
+        };
+        for (url, pair) in pairs(list(a, &at.old), list(b, &at.new)) {
+            let gone = format!(
+                "{what}: server `{url}` removed: clients configured with it (or a hand-written \
+                 default base URL) stop reaching the API"
+            );
+            let removed = (Breaking, "server-removed", gone);
+            let message = format!("{what}: server `{url}` added");
+            let added = (Addition, "server-added", message);
+            let Some((at, o, n)) = self.entry(pair, |_| removed, |_| added) else {
+                continue;
+            };
+            self.server_variables(o, n, &at, &url);
+            let what = format!("server `{url}` description");
+            self.docs(
+                o.get("description"),
+                n.get("description"),
+                &at.child("description"),
+                &what,
+            );
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn server_variables(&mut self, o: &Value, n: &Value, op_: &str, np: &str, url: &str) {
-        let (ov, nv) = (obj(o.get("variables")), obj(n.get("variables")));
-        let names: BTreeSet<&String> = ov
-            .into_iter()
-            .flatten()
-            .chain(nv.into_iter().flatten())
-            .map(|(k, _)| k)
-            .collect();
-        for name in names {
-            let optr = child(&child(op_, "variables"), name);
-            let nptr = child(&child(np, "variables"), name);
-            let (a, b) = (ov.and_then(|m| m.get(name)), nv.and_then(|m| m.get(name)));
-            let (Some(a), Some(b)) = (a, b) else {
-                // A variable is part of the URL template, so the URL itself changed.
-                continue;
-            };
-            let values = |v: &Value| -> BTreeSet<String> {
-                v.get("enum")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .map(short)
-                    .collect()
-            };
-            let (av, bv) = (values(a), values(b));
+    fn server_variables(&mut self, o: &'a Value, n: &'a Value, at: &At, url: &str) {
+        for (name, pair) in members(o, n, at, "variables") {
+            // A variable only one side has is part of the URL template, so the URL itself
+            // changed.
+            let Both(a, b) = pair else { continue };
+            let at = At::new(a.pointer, b.pointer);
+            let values = |v: &Value| items(v.get("enum")).map(short).collect::<BTreeSet<_>>();
+            let (av, bv) = (values(a.value), values(b.value));
             for gone in av.difference(&bv) {
-                self.push(
-                    Level::Breaking,
-                    "server-variable-value-removed",
-                    Side::Old,
-                    &child(&optr, "enum"),
-                    format!("server `{url}`: `{name}` no longer allows {gone}"),
-                );
+                let message = format!("server `{url}`: `{name}` no longer allows {gone}");
+                let loc = at.child("enum").in_old();
+                self.push(Breaking, "server-variable-value-removed", loc, message);
             }
             for added in bv.difference(&av) {
-                self.push(
-                    Level::Addition,
-                    "server-variable-value-added",
-                    Side::New,
-                    &child(&nptr, "enum"),
-                    format!("server `{url}`: `{name}` now allows {added}"),
-                );
+                let message = format!("server `{url}`: `{name}` now allows {added}");
+                let loc = at.child("enum").in_new();
+                self.push(Addition, "server-variable-value-added", loc, message);
             }
-            if a.get("default") != b.get("default") {
-                self.push(
-                    Level::Patch,
-                    "server-variable-default-changed",
-                    Side::New,
-                    &child(&nptr, "default"),
-                    format!(
-                        "server `{url}`: default of `{name}` {} → {} (check the hand-written \
-                         default base URL)",
-                        a.get("default").map(short).unwrap_or_default(),
-                        b.get("default").map(short).unwrap_or_default()
-                    ),
+            let (x, y) = (a.value.get("default"), b.value.get("default"));
+            if x != y {
+                let message = format!(
+                    "server `{url}`: default of `{name}` {} → {} (check the hand-written \
+                     default base URL)",
+                    show(x, ""),
+                    show(y, "")
                 );
+                let loc = at.child("default").in_new();
+                self.push(Patch, "server-variable-default-changed", loc, message);
             }
         }
     }
@@ -723,1548 +413,894 @@ impl<'a> Differ<'a> {
     /// A security requirement list: alternatives, each naming schemes with the scopes a
     /// token needs. Alternatives over the same schemes are grouped (Zoom lists one scope
     /// set per entry), and every scope set that was enough before must still be enough.
-    fn security(
-        &mut self,
-        old: Option<&Value>,
-        new: Option<&Value>,
-        op_: &str,
-        np: &str,
-        what: &str,
-    ) {
+    fn security(&mut self, old: Option<&'a Value>, new: Option<&'a Value>, at: &At, what: &str) {
         let (a, b) = (requirements(old), requirements(new));
         let open = |alts: &[Requirement]| alts.is_empty() || alts.iter().any(|r| r.1.is_empty());
         if open(&a) && !open(&b) {
-            self.push(
-                Level::Breaking,
-                "security-required",
-                Side::New,
-                np,
-                format!("{what}: authentication is now required"),
-            );
+            let message = format!("{what}: authentication is now required");
+            self.push(Breaking, "security-required", at.in_new(), message);
             return;
         }
-        let mut groups: BTreeMap<BTreeSet<String>, (Vec<&Requirement>, Vec<&Requirement>)> =
-            BTreeMap::new();
-        for r in &a {
+        let group = |alts: &[Requirement]| {
+            let mut groups: BTreeMap<BTreeSet<String>, Vec<Requirement>> = BTreeMap::new();
+            for r in alts {
+                groups
+                    .entry(r.1.keys().cloned().collect())
+                    .or_default()
+                    .push(r.clone());
+            }
             groups
-                .entry(r.1.keys().cloned().collect())
-                .or_default()
-                .0
-                .push(r);
-        }
-        for r in &b {
-            groups
-                .entry(r.1.keys().cloned().collect())
-                .or_default()
-                .1
-                .push(r);
-        }
+        };
         // A token holding `had` satisfies `need` when every needed scope is held.
-        let enough = |had: &Scopes, need: &Scopes| {
+        let enough = |had: &BTreeMap<String, BTreeSet<String>>,
+                      need: &BTreeMap<String, BTreeSet<String>>| {
             need.iter()
                 .all(|(s, n)| had.get(s).is_some_and(|h| n.is_subset(h)))
         };
-        for (schemes, (olds, news)) in groups {
+        for (schemes, pair) in pairs(group(&a), group(&b)) {
             let names = if schemes.is_empty() {
                 "no authentication".to_owned()
             } else {
-                schemes
-                    .iter()
-                    .map(|s| format!("`{s}`"))
-                    .collect::<Vec<_>>()
-                    .join(" + ")
+                let quoted: Vec<String> = schemes.iter().map(|s| format!("`{s}`")).collect();
+                quoted.join(" + ")
             };
-            if news.is_empty() {
-                self.push(
-                    Level::Breaking,
-                    "security-alternative-removed",
-                    Side::Old,
-                    &format!("{op_}/{}", olds[0].0),
-                    format!("{what}: authenticating with {names} is no longer accepted"),
-                );
-                continue;
-            }
-            if olds.is_empty() {
-                self.push(
-                    Level::Addition,
-                    "security-alternative-added",
-                    Side::New,
-                    &format!("{np}/{}", news[0].0),
-                    format!("{what}: authenticating with {names} is now accepted"),
-                );
-                continue;
-            }
+            let (olds, news) = match pair {
+                Removed(olds) => {
+                    let message =
+                        format!("{what}: authenticating with {names} is no longer accepted");
+                    let loc = (Side::Old, format!("{}/{}", at.old, olds[0].0));
+                    self.push(Breaking, "security-alternative-removed", loc, message);
+                    continue;
+                }
+                Added(news) => {
+                    let message = format!("{what}: authenticating with {names} is now accepted");
+                    let loc = (Side::New, format!("{}/{}", at.new, news[0].0));
+                    self.push(Addition, "security-alternative-added", loc, message);
+                    continue;
+                }
+                Both(olds, news) => (olds, news),
+            };
             let mut narrowed = false;
             for old_req in &olds {
-                if !news.iter().any(|n| enough(&old_req.1, &n.1)) {
-                    narrowed = true;
-                    let (j, need) = (news[0].0, &news[0].1);
-                    let extra: Vec<String> = need
-                        .iter()
-                        .flat_map(|(s, n)| {
-                            let had = old_req.1.get(s).cloned().unwrap_or_default();
-                            n.difference(&had)
-                                .map(|x| format!("`{x}`"))
-                                .collect::<Vec<_>>()
-                        })
-                        .collect();
-                    self.push(
-                        Level::Breaking,
-                        "security-scopes-narrowed",
-                        Side::New,
-                        &format!("{np}/{j}"),
-                        format!(
-                            "{what}: a {names} token with the scopes accepted before is no \
-                             longer enough (now needs {})",
-                            extra.join(", ")
-                        ),
-                    );
+                if news.iter().any(|n| enough(&old_req.1, &n.1)) {
+                    continue;
                 }
+                narrowed = true;
+                let extra: Vec<String> = news[0]
+                    .1
+                    .iter()
+                    .flat_map(|(s, n)| {
+                        let had = old_req.1.get(s).cloned().unwrap_or_default();
+                        n.difference(&had)
+                            .map(|x| format!("`{x}`"))
+                            .collect::<Vec<_>>()
+                    })
+                    .collect();
+                let message = format!(
+                    "{what}: a {names} token with the scopes accepted before is no longer \
+                     enough (now needs {})",
+                    extra.join(", ")
+                );
+                let loc = (Side::New, format!("{}/{}", at.new, news[0].0));
+                self.push(Breaking, "security-scopes-narrowed", loc, message);
             }
             // Every token that worked still does; a new scope set is one more way in.
             for new_req in news.iter().filter(|_| !narrowed) {
                 if !olds.iter().any(|o| o.1 == new_req.1) {
-                    self.push(
-                        Level::Patch,
-                        "security-scopes-widened",
-                        Side::New,
-                        &format!("{np}/{}", new_req.0),
-                        format!("{what}: {names} accepts a new scope set"),
-                    );
+                    let message = format!("{what}: {names} accepts a new scope set");
+                    let loc = (Side::New, format!("{}/{}", at.new, new_req.0));
+                    self.push(Patch, "security-scopes-widened", loc, message);
                 }
             }
         }
     }
 
     fn security_schemes(&mut self) {
-        let (o, n) = (
-            obj(self.old.pointer("/components/securitySchemes")),
-            obj(self.new.pointer("/components/securitySchemes")),
-        );
-        let names: BTreeSet<&String> = o
-            .into_iter()
-            .flatten()
-            .chain(n.into_iter().flatten())
-            .map(|(k, _)| k)
-            .collect();
-        for name in names {
-            let ptr = child("/components/securitySchemes", name);
-            match (o.and_then(|m| m.get(name)), n.and_then(|m| m.get(name))) {
-                (Some(_), None) => self.push(
-                    Level::Breaking,
-                    "security-scheme-removed",
-                    Side::Old,
-                    &ptr,
-                    format!("security scheme `{name}` removed"),
-                ),
-                (None, Some(_)) => self.push(
-                    Level::Addition,
-                    "security-scheme-added",
-                    Side::New,
-                    &ptr,
-                    format!("security scheme `{name}` added"),
-                ),
-                (Some(a), Some(b)) => self.security_scheme(a, b, &ptr, name),
-                (None, None) => {}
-            }
+        let (a, b) = (components(self.old), components(self.new));
+        for (name, pair) in members(a, b, &At::same("/components"), "securitySchemes") {
+            self.security_scheme(&name, pair);
         }
     }
 
-    fn security_scheme(&mut self, a: &Value, b: &Value, ptr: &str, name: &str) {
-        for key in [
+    fn security_scheme(&mut self, name: &str, pair: Pair<Used<'a>>) {
+        let what = format!("security scheme `{name}`");
+        let kinds = ["security-scheme-removed", "security-scheme-added"];
+        let Some((at, a, b)) = self.plain_entry(pair, &what, kinds) else {
+            return;
+        };
+        let keys = [
             "type",
             "scheme",
             "in",
             "name",
             "bearerFormat",
             "openIdConnectUrl",
-        ] {
-            if a.get(key) != b.get(key) {
-                let level = if key == "bearerFormat" {
-                    Level::Patch
-                } else {
-                    Level::Breaking
-                };
-                self.push(
-                    level,
-                    "security-scheme-changed",
-                    Side::New,
-                    &child(ptr, key),
-                    format!(
-                        "security scheme `{name}`: `{key}` {} → {} (credentials travel differently)",
-                        a.get(key).map(short).unwrap_or_else(|| "unset".into()),
-                        b.get(key).map(short).unwrap_or_else(|| "unset".into())
-                    ),
+        ];
+        for (key, x, y) in changed(a, b, &keys) {
+            let level = if key == "bearerFormat" {
+                Patch
+            } else {
+                Breaking
+            };
+            let (x, y) = (show(x, "unset"), show(y, "unset"));
+            let message = format!("{what}: `{key}` {x} → {y} (credentials travel differently)");
+            let loc = at.child(key).in_new();
+            self.push(level, "security-scheme-changed", loc, message);
+        }
+        for (flow, pair) in members(a, b, &at, "flows") {
+            let noun = format!("{what}: OAuth flow `{flow}`");
+            let kinds = ["oauth-flow-removed", "oauth-flow-added"];
+            let Some((at, x, y)) = self.plain_entry(pair, &noun, kinds) else {
+                continue;
+            };
+            for (key, u, v) in changed(x, y, &["tokenUrl", "authorizationUrl", "refreshUrl"]) {
+                let (u, v) = (show(u, "unset"), show(v, "unset"));
+                let message = format!(
+                    "{what}: `{flow}.{key}` {u} → {v} (callers pass this URL to the client)"
                 );
+                let loc = at.child(key).in_new();
+                self.push(Breaking, "oauth-url-changed", loc, message);
+            }
+            for (scope, pair) in members(x, y, &at, "scopes") {
+                let noun = format!("{what}: scope `{scope}`");
+                self.plain_entry(pair, &noun, ["oauth-scope-removed", "oauth-scope-added"]);
             }
         }
-        let (af, bf) = (obj(a.get("flows")), obj(b.get("flows")));
-        let flows: BTreeSet<&String> = af
-            .into_iter()
-            .flatten()
-            .chain(bf.into_iter().flatten())
-            .map(|(k, _)| k)
-            .collect();
-        for flow in flows {
-            let fptr = child(&child(ptr, "flows"), flow);
-            match (af.and_then(|m| m.get(flow)), bf.and_then(|m| m.get(flow))) {
-                (Some(_), None) => self.push(
-                    Level::Breaking,
-                    "oauth-flow-removed",
-                    Side::Old,
-                    &fptr,
-                    format!("security scheme `{name}`: OAuth flow `{flow}` removed"),
-                ),
-                (None, Some(_)) => self.push(
-                    Level::Addition,
-                    "oauth-flow-added",
-                    Side::New,
-                    &fptr,
-                    format!("security scheme `{name}`: OAuth flow `{flow}` added"),
-                ),
-                (Some(x), Some(y)) => {
-                    for key in ["tokenUrl", "authorizationUrl", "refreshUrl"] {
-                        if x.get(key) != y.get(key) {
-                            self.push(
-                                Level::Breaking,
-                                "oauth-url-changed",
-                                Side::New,
-                                &child(&fptr, key),
-                                format!(
-                                    "security scheme `{name}`: `{flow}.{key}` {} → {} (callers \
-                                     pass this URL to the client)",
-                                    x.get(key).map(short).unwrap_or_else(|| "unset".into()),
-                                    y.get(key).map(short).unwrap_or_else(|| "unset".into())
-                                ),
-                            );
-                        }
-                    }
-                    let scopes = |v: &Value| -> BTreeSet<String> {
-                        obj(v.get("scopes"))
-                            .into_iter()
-                            .flatten()
-                            .map(|(k, _)| k.clone())
-                            .collect()
-                    };
-                    let (xs, ys) = (scopes(x), scopes(y));
-                    for gone in xs.difference(&ys) {
-                        self.push(
-                            Level::Breaking,
-                            "oauth-scope-removed",
-                            Side::Old,
-                            &child(&child(&fptr, "scopes"), gone),
-                            format!("security scheme `{name}`: scope `{gone}` removed"),
-                        );
-                    }
-                    for added in ys.difference(&xs) {
-                        self.push(
-                            Level::Addition,
-                            "oauth-scope-added",
-                            Side::New,
-                            &child(&child(&fptr, "scopes"), added),
-                            format!("security scheme `{name}`: scope `{added}` added"),
-                        );
-                    }
-                }
-                (None, None) => {}
-            }
-        }
-        self.docs(
-            a.get("description"),
-            b.get("description"),
-            &child(ptr, "description"),
-            &child(ptr, "description"),
-            &format!("security scheme `{name}` description"),
-        );
+        let what = format!("security scheme `{name}` description");
+        let (x, y) = (a.get("description"), b.get("description"));
+        self.docs(x, y, &at.child("description"), &what);
     }
 
     fn operations(&mut self) {
-        let (old_ops, new_ops) = (operations(self.old), operations(self.new));
-        for (key, o) in &old_ops {
-            match new_ops.get(key) {
-                None => {
-                    let id =
-                        o.op.get("operationId")
-                            .and_then(Value::as_str)
-                            .unwrap_or("?");
-                    self.push(
-                        Level::Breaking,
-                        "operation-removed",
-                        Side::Old,
-                        &o.pointer,
-                        format!(
-                            "{}: operation removed (the client method `{}` goes away)",
-                            o.label,
-                            snake(id)
-                        ),
-                    );
+        let keyed = |doc| {
+            spec::operations(doc)
+                .into_iter()
+                .map(|op| (operation_key(&op), op))
+        };
+        for (_, pair) in pairs(keyed(self.old), keyed(self.new)) {
+            let (op, side) = match &pair {
+                Removed(o) => (o, Side::Old),
+                Added(n) => (n, Side::New),
+                Both(o, n) => {
+                    self.operation(o, n);
+                    continue;
                 }
-                Some(n) => self.operation(o, n),
-            }
-        }
-        for (key, n) in &new_ops {
-            if !old_ops.contains_key(key) {
-                let id =
-                    n.op.get("operationId")
-                        .and_then(Value::as_str)
-                        .unwrap_or("?");
-                self.push(
-                    Level::Addition,
+            };
+            let (label, method) = (op.label(), snake(op.id().unwrap_or("?")));
+            let (level, kind, message) = if side == Side::Old {
+                let how = format!("the client method `{method}` goes away");
+                (
+                    Breaking,
+                    "operation-removed",
+                    format!("{label}: operation removed ({how})"),
+                )
+            } else {
+                let how = format!("client method `{method}`");
+                (
+                    Addition,
                     "operation-added",
-                    Side::New,
-                    &n.pointer,
-                    format!(
-                        "{}: operation added (client method `{}`)",
-                        n.label,
-                        snake(id)
-                    ),
-                );
-            }
+                    format!("{label}: operation added ({how})"),
+                )
+            };
+            self.push(level, kind, (side, op.pointer.clone()), message);
         }
     }
 
     fn operation(&mut self, o: &Operation<'a>, n: &Operation<'a>) {
-        let label = n.label.clone();
-        let (oid, nid) = (o.op.get("operationId"), n.op.get("operationId"));
+        let label = n.label();
+        let at = At::new(o.pointer.clone(), n.pointer.clone());
+        let (oid, nid) = (o.value.get("operationId"), n.value.get("operationId"));
         if oid != nid {
-            self.push(
-                Level::Breaking,
-                "operation-id-changed",
-                Side::New,
-                &child(&n.pointer, "operationId"),
-                format!(
-                    "{label}: operationId {} → {} (the Rust method and builder are renamed)",
-                    oid.map(short).unwrap_or_default(),
-                    nid.map(short).unwrap_or_default()
-                ),
+            let message = format!(
+                "{label}: operationId {} → {} (the Rust method and builder are renamed)",
+                show(oid, ""),
+                show(nid, "")
             );
+            let loc = at.child("operationId").in_new();
+            self.push(Breaking, "operation-id-changed", loc, message);
         }
-        if o.op.get("deprecated") != n.op.get("deprecated") {
-            self.push(
-                Level::Patch,
-                "deprecated-changed",
-                Side::New,
-                &child(&n.pointer, "deprecated"),
-                format!("{label}: deprecated flag changed"),
-            );
-        }
+        self.deprecated(o.value, n.value, &at, &label);
         self.parameters(o, n, &label);
         self.request_body(o, n, &label);
         self.responses(o, n, &label);
         // Operation-level security and servers override the document's.
-        if o.op.get("security").is_some() || n.op.get("security").is_some() {
+        let (os, ns) = (o.value.get("security"), n.value.get("security"));
+        if os.is_some() || ns.is_some() {
             let (os, ns) = (
-                o.op.get("security").or(self.old.get("security")),
-                n.op.get("security").or(self.new.get("security")),
+                os.or(self.old.get("security")),
+                ns.or(self.new.get("security")),
             );
-            self.security(
-                os,
-                ns,
-                &child(&o.pointer, "security"),
-                &child(&n.pointer, "security"),
-                &label,
-            );
+            self.security(os, ns, &at.child("security"), &label);
         }
-        for (old_item, new_item, optr, nptr) in [
-            (o.path_item, n.path_item, &o.path_pointer, &n.path_pointer),
-            (o.op, n.op, &o.pointer, &n.pointer),
-        ] {
-            if old_item.get("servers").is_some() || new_item.get("servers").is_some() {
-                self.servers(
-                    old_item.get("servers"),
-                    new_item.get("servers"),
-                    &child(optr, "servers"),
-                    &child(nptr, "servers"),
-                    &label,
-                );
+        let item_at = At::new(o.item_pointer.clone(), n.item_pointer.clone());
+        for (a, b, at) in [(o.item, n.item, &item_at), (o.value, n.value, &at)] {
+            let (x, y) = (a.get("servers"), b.get("servers"));
+            if x.is_some() || y.is_some() {
+                self.servers(x, y, &at.child("servers"), &label);
             }
         }
-        self.rest(
-            o.op,
-            n.op,
-            &o.pointer,
-            &n.pointer,
-            &[
-                "operationId",
-                "deprecated",
-                "parameters",
-                "requestBody",
-                "responses",
-                "security",
-                "servers",
-                "tags",
-            ],
-            &label,
-        );
-        if o.op.get("tags") != n.op.get("tags") {
-            self.push(
-                Level::None,
-                "tags-changed",
-                Side::New,
-                &child(&n.pointer, "tags"),
-                format!("{label}: tags changed (the generator merges tags)"),
-            );
+        let handled =
+            "operationId deprecated parameters requestBody responses security servers tags";
+        self.rest(o.value, n.value, &at, handled, &label);
+        if o.value.get("tags") != n.value.get("tags") {
+            let message = format!("{label}: tags changed (the generator merges tags)");
+            let loc = at.child("tags").in_new();
+            self.push(Level::None, "tags-changed", loc, message);
         }
     }
 
     fn parameters(&mut self, o: &Operation<'a>, n: &Operation<'a>, label: &str) {
-        let (op_, np) = (parameters(self.old, o), parameters(self.new, n));
-        for ((location, name), (p, ptr, site)) in &op_ {
+        let keyed = |doc, op: &Operation<'a>| {
+            let text =
+                |p: &Value, k: &str| p.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
+            let list = op.parameters(doc).into_iter();
+            list.map(move |p| ((text(p.value, "in"), text(p.value, "name")), p))
+        };
+        for ((location, name), pair) in pairs(keyed(self.old, o), keyed(self.new, n)) {
             let what = format!("{label}: {location} parameter `{name}`");
-            match np.get(&(location.clone(), name.clone())) {
-                None => self.push(
-                    Level::Breaking,
-                    "parameter-removed",
-                    Side::Old,
-                    site,
-                    format!("{what} removed (its builder method goes away)"),
-                ),
-                Some((q, qptr, _)) => self.parameter(p, q, ptr, qptr, &what),
-            }
-        }
-        for ((location, name), (q, _, qptr)) in &np {
-            if op_.contains_key(&(location.clone(), name.clone())) {
-                continue;
-            }
-            let required = q.get("required") == Some(&Value::Bool(true));
-            let what = format!("{label}: {location} parameter `{name}`");
-            if required {
-                self.push(
-                    Level::Breaking,
+            let removed = |_: &Value| {
+                let message = format!("{what} removed (its builder method goes away)");
+                (Breaking, "parameter-removed", message)
+            };
+            let added = |q: &Value| {
+                if !flag(q, "required") {
+                    return (
+                        Addition,
+                        "optional-parameter-added",
+                        format!("{what} added (optional)"),
+                    );
+                }
+                let why = "calls that do not set it fail in `send()`";
+                (
+                    Breaking,
                     "required-parameter-added",
-                    Side::New,
-                    qptr,
-                    format!("{what} added as required: calls that do not set it fail in `send()`"),
-                );
-            } else {
-                self.push(
-                    Level::Addition,
-                    "optional-parameter-added",
-                    Side::New,
-                    qptr,
-                    format!("{what} added (optional)"),
-                );
+                    format!("{what} added as required: {why}"),
+                )
+            };
+            if let Some((at, p, q)) = self.entry(pair, removed, added) {
+                self.parameter(p, q, &at, &what);
             }
         }
     }
 
-    fn parameter(&mut self, p: &Value, q: &Value, ptr: &str, qptr: &str, what: &str) {
-        let (r0, r1) = (
-            p.get("required") == Some(&Value::Bool(true)),
-            q.get("required") == Some(&Value::Bool(true)),
-        );
-        if !r0 && r1 {
-            self.push(
-                Level::Breaking,
-                "parameter-became-required",
-                Side::New,
-                &child(qptr, "required"),
-                format!("{what} is now required: calls that do not set it fail in `send()`"),
+    fn parameter(&mut self, p: &'a Value, q: &'a Value, at: &At, what: &str) {
+        let why = "calls that do not set it fail in `send()`";
+        let made = format!("{what} is now required: {why}");
+        let why = "the builder method keeps its signature";
+        let dropped = format!("{what} is now optional ({why})");
+        let made = (Breaking, "parameter-became-required", made);
+        let dropped = (Patch, "parameter-became-optional", dropped);
+        self.required_flag(p, q, at, made, dropped);
+        for (key, x, y) in changed(p, q, &["style", "explode"]) {
+            let message = format!(
+                "{what}: `{key}` {} → {} (sent differently on the wire; an array may become a \
+                 comma-joined string in Rust)",
+                show(x, "default"),
+                show(y, "default")
             );
-        } else if r0 && !r1 {
-            self.push(
-                Level::Patch,
-                "parameter-became-optional",
-                Side::New,
-                &child(qptr, "required"),
-                format!("{what} is now optional (the builder method keeps its signature)"),
-            );
+            let loc = at.child(key).in_new();
+            self.push(Breaking, "parameter-serialization-changed", loc, message);
         }
-        for key in ["style", "explode"] {
-            if p.get(key) != q.get(key) {
-                self.push(
-                    Level::Breaking,
-                    "parameter-serialization-changed",
-                    Side::New,
-                    &child(qptr, key),
-                    format!(
-                        "{what}: `{key}` {} → {} (sent differently on the wire; an array may \
-                         become a comma-joined string in Rust)",
-                        p.get(key).map(short).unwrap_or_else(|| "default".into()),
-                        q.get(key).map(short).unwrap_or_else(|| "default".into())
-                    ),
+        self.deprecated(p, q, at, what);
+        match Pair::of(p.get("schema"), q.get("schema")) {
+            Some(Both(a, b)) => {
+                let cx = Cx::new(at.child("schema"), Reach::REQUEST, what);
+                self.schema(
+                    a,
+                    b,
+                    &Cx {
+                        place: Place::Parameter,
+                        ..cx
+                    },
                 );
             }
-        }
-        if p.get("deprecated") != q.get("deprecated") {
-            self.push(
-                Level::Patch,
-                "deprecated-changed",
-                Side::New,
-                &child(qptr, "deprecated"),
-                format!("{what}: deprecated flag changed"),
-            );
-        }
-        match (p.get("schema"), q.get("schema")) {
-            (Some(a), Some(b)) => self.schema(
-                a,
-                b,
-                &child(ptr, "schema"),
-                &child(qptr, "schema"),
-                Reach::REQUEST,
-                what,
-                Place::Parameter,
-            ),
-            (a, b) if a != b => self.push(
-                Level::Breaking,
-                "parameter-schema-changed",
-                Side::New,
-                qptr,
-                format!("{what}: schema added or removed"),
-            ),
-            _ => {}
+            Some(_) => {
+                let message = format!("{what}: schema added or removed");
+                self.push(Breaking, "parameter-schema-changed", at.in_new(), message);
+            }
+            None => {}
         }
         if p.get("content").is_some() || q.get("content").is_some() {
-            self.content(
-                p.get("content"),
-                q.get("content"),
-                &child(ptr, "content"),
-                &child(qptr, "content"),
-                Reach::REQUEST,
-                what,
-                true,
-            );
+            self.content(p, q, at, Reach::REQUEST, what, true);
         }
-        self.rest(
-            p,
-            q,
-            ptr,
-            qptr,
-            &[
-                "name",
-                "in",
-                "required",
-                "style",
-                "explode",
-                "deprecated",
-                "schema",
-                "content",
-            ],
-            what,
-        );
+        let handled = "name in required style explode deprecated schema content";
+        self.rest(p, q, at, handled, what);
     }
 
     fn request_body(&mut self, o: &Operation<'a>, n: &Operation<'a>, label: &str) {
         let what = format!("{label}: request body");
-        let (a, b) = (o.op.get("requestBody"), n.op.get("requestBody"));
-        let optr = child(&o.pointer, "requestBody");
-        let nptr = child(&n.pointer, "requestBody");
-        match (a, b) {
-            (None, None) => {}
-            (Some(_), None) => self.push(
-                Level::Breaking,
-                "request-body-removed",
-                Side::Old,
-                &optr,
-                format!("{what} removed (the builder's body methods go away)"),
-            ),
-            (None, Some(b)) => {
-                let (b, bptr) = resolve(self.new, b, nptr);
-                let required = b.get("required") == Some(&Value::Bool(true));
+        match Pair::of(o.request_body(self.old), n.request_body(self.new)) {
+            None => {}
+            Some(Removed(a)) => {
+                let message = format!("{what} removed (the builder's body methods go away)");
+                let loc = (Side::Old, a.site);
+                self.push(Breaking, "request-body-removed", loc, message);
+            }
+            Some(Added(b)) => {
+                let (level, kind, how) = if flag(b.value, "required") {
+                    let how = " as required: calls without one fail";
+                    (Breaking, "required-request-body-added", how)
+                } else {
+                    (Addition, "optional-request-body-added", " (optional)")
+                };
                 self.push(
-                    if required {
-                        Level::Breaking
-                    } else {
-                        Level::Addition
-                    },
-                    if required {
-                        "required-request-body-added"
-                    } else {
-                        "optional-request-body-added"
-                    },
-                    Side::New,
-                    &bptr,
-                    format!(
-                        "{what} added{}",
-                        if required {
-                            " as required: calls without one fail"
-                        } else {
-                            " (optional)"
-                        }
-                    ),
+                    level,
+                    kind,
+                    (Side::New, b.pointer),
+                    format!("{what} added{how}"),
                 );
             }
-            (Some(a), Some(b)) => {
-                let (a, aptr) = resolve(self.old, a, optr);
-                let (b, bptr) = resolve(self.new, b, nptr);
-                let (r0, r1) = (
-                    a.get("required") == Some(&Value::Bool(true)),
-                    b.get("required") == Some(&Value::Bool(true)),
-                );
-                if r0 != r1 {
-                    self.push(
-                        if r1 { Level::Breaking } else { Level::Patch },
-                        "request-body-required-changed",
-                        Side::New,
-                        &child(&bptr, "required"),
-                        format!("{what} is now {}", if r1 { "required" } else { "optional" }),
-                    );
-                }
-                self.content(
-                    a.get("content"),
-                    b.get("content"),
-                    &child(&aptr, "content"),
-                    &child(&bptr, "content"),
-                    Reach::REQUEST,
-                    &what,
-                    true,
-                );
-                self.rest(a, b, &aptr, &bptr, &["required", "content"], &what);
+            Some(Both(a, b)) => {
+                let at = At::new(a.pointer, b.pointer);
+                let kind = "request-body-required-changed";
+                let made = (Breaking, kind, format!("{what} is now required"));
+                let dropped = (Patch, kind, format!("{what} is now optional"));
+                self.required_flag(a.value, b.value, &at, made, dropped);
+                self.content(a.value, b.value, &at, Reach::REQUEST, &what, true);
+                self.rest(a.value, b.value, &at, "required content", &what);
             }
         }
     }
 
-    /// Media types of a body. `essential`: losing one breaks callers (request bodies and
-    /// success responses); for error responses it is a patch.
-    #[allow(clippy::too_many_arguments)]
+    /// The media types (`content`) of `a` and `b`. `essential`: losing one breaks callers
+    /// (request bodies and success responses); for error responses it is a patch.
     fn content(
         &mut self,
-        a: Option<&Value>,
-        b: Option<&Value>,
-        optr: &str,
-        nptr: &str,
+        a: &'a Value,
+        b: &'a Value,
+        at: &At,
         reach: Reach,
         what: &str,
         essential: bool,
     ) {
-        let (am, bm) = (obj(a), obj(b));
-        let types: BTreeSet<&String> = am
-            .into_iter()
-            .flatten()
-            .chain(bm.into_iter().flatten())
-            .map(|(k, _)| k)
-            .collect();
-        for media in types {
-            let (mo, mn) = (child(optr, media), child(nptr, media));
-            match (am.and_then(|m| m.get(media)), bm.and_then(|m| m.get(media))) {
-                (Some(_), None) => self.push(
-                    if essential {
-                        Level::Breaking
-                    } else {
-                        Level::Patch
-                    },
-                    "media-type-removed",
-                    Side::Old,
-                    &mo,
-                    format!("{what}: media type `{media}` removed"),
-                ),
-                (None, Some(_)) => self.push(
-                    if essential {
-                        Level::Addition
-                    } else {
-                        Level::Patch
-                    },
-                    "media-type-added",
-                    Side::New,
-                    &mn,
-                    format!("{what}: media type `{media}` added"),
-                ),
-                (Some(x), Some(y)) => {
-                    match (x.get("schema"), y.get("schema")) {
-                        (Some(s), Some(t)) => self.schema(
-                            s,
-                            t,
-                            &child(&mo, "schema"),
-                            &child(&mn, "schema"),
-                            reach,
-                            &format!("{what} ({media})"),
-                            Place::Other,
-                        ),
-                        (s, t) if s != t => self.push(
-                            Level::Breaking,
-                            "body-schema-changed",
-                            Side::New,
-                            &mn,
-                            format!("{what} ({media}): schema added or removed"),
-                        ),
-                        _ => {}
-                    }
-                    self.rest(x, y, &mo, &mn, &["schema"], &format!("{what} ({media})"));
+        let (gone, new) = if essential {
+            (Breaking, Addition)
+        } else {
+            (Patch, Patch)
+        };
+        for (media, pair) in members(a, b, at, "content") {
+            let message = format!("{what}: media type `{media}` removed");
+            let removed = (gone, "media-type-removed", message);
+            let message = format!("{what}: media type `{media}` added");
+            let added = (new, "media-type-added", message);
+            let Some((at, x, y)) = self.entry(pair, |_| removed, |_| added) else {
+                continue;
+            };
+            let what = format!("{what} ({media})");
+            match Pair::of(x.get("schema"), y.get("schema")) {
+                Some(Both(s, t)) => self.schema(s, t, &Cx::new(at.child("schema"), reach, &what)),
+                Some(_) => {
+                    let message = format!("{what}: schema added or removed");
+                    self.push(Breaking, "body-schema-changed", at.in_new(), message);
                 }
-                (None, None) => {}
+                None => {}
             }
+            self.rest(x, y, &at, "schema", &what);
         }
     }
 
     fn responses(&mut self, o: &Operation<'a>, n: &Operation<'a>, label: &str) {
-        let (am, bm) = (obj(o.op.get("responses")), obj(n.op.get("responses")));
-        let optr = child(&o.pointer, "responses");
-        let nptr = child(&n.pointer, "responses");
-        let codes: BTreeSet<&String> = am
-            .into_iter()
-            .flatten()
-            .chain(bm.into_iter().flatten())
-            .map(|(k, _)| k)
-            .collect();
-        for code in codes {
-            let success = is_success(code);
+        for (code, pair) in pairs(o.responses(self.old), n.responses(self.new)) {
+            let success = code.starts_with('2');
             let what = format!("{label}: response {code}");
-            match (am.and_then(|m| m.get(code)), bm.and_then(|m| m.get(code))) {
-                (Some(_), None) => self.push(
-                    if success { Level::Breaking } else { Level::Patch },
-                    "response-removed",
-                    Side::Old,
-                    &child(&optr, code),
-                    if success {
-                        format!("{what} removed: the generated `send()` no longer accepts it as success")
-                    } else {
-                        format!("{what} removed (telnums_core::Error reports the status either way)")
-                    },
-                ),
-                (None, Some(_)) => self.push(
-                    if success { Level::Addition } else { Level::Patch },
-                    "response-added",
-                    Side::New,
-                    &child(&nptr, code),
-                    format!("{what} added"),
-                ),
-                (Some(a), Some(b)) => {
-                    let (a, aptr) = resolve(self.old, a, child(&optr, code));
-                    let (b, bptr) = resolve(self.new, b, child(&nptr, code));
-                    self.content(a.get("content"), b.get("content"), &child(&aptr, "content"), &child(&bptr, "content"), Reach::RESPONSE, &what, success);
-                    self.response_headers(a, b, &aptr, &bptr, &what);
-                    self.rest(a, b, &aptr, &bptr, &["content", "headers", "links"], &what);
+            let removed = |_: &Value| {
+                if success {
+                    let why = "the generated `send()` no longer accepts it as success";
+                    (
+                        Breaking,
+                        "response-removed",
+                        format!("{what} removed: {why}"),
+                    )
+                } else {
+                    let why = "telnums_core::Error reports the status either way";
+                    (Patch, "response-removed", format!("{what} removed ({why})"))
                 }
-                (None, None) => {}
+            };
+            let level = if success { Addition } else { Patch };
+            let added = |_: &Value| (level, "response-added", format!("{what} added"));
+            if let Some((at, a, b)) = self.entry(pair, removed, added) {
+                self.content(a, b, &at, Reach::RESPONSE, &what, success);
+                self.response_headers(a, b, &at, &what);
+                self.rest(a, b, &at, "content headers links", &what);
             }
         }
     }
 
-    fn response_headers(&mut self, a: &Value, b: &Value, aptr: &str, bptr: &str, what: &str) {
+    fn response_headers(&mut self, a: &'a Value, b: &'a Value, at: &At, what: &str) {
         // Header names are case-insensitive.
-        let (ha, hb) = (headers(a, self.old, aptr), headers(b, self.new, bptr));
-        for (name, (h, hptr)) in &ha {
-            let required = h.get("required") == Some(&Value::Bool(true));
-            match hb.get(name) {
-                None => self.push(
-                    if required {
-                        Level::Breaking
-                    } else {
-                        Level::Patch
-                    },
+        // Header names are case-insensitive; a header is pointed at where it is defined.
+        let keyed = |doc, v, pointer| {
+            let list = spec::headers(doc, v, pointer).into_iter();
+            list.map(|(name, h)| (name.to_ascii_lowercase(), h.at_definition()))
+        };
+        let (ha, hb) = (keyed(self.old, a, &at.old), keyed(self.new, b, &at.new));
+        for (name, pair) in pairs(ha, hb) {
+            let what = format!("{what}: header `{name}`");
+            let removed = |h: &Value| {
+                let (level, how) = if flag(h, "required") {
+                    (Breaking, "it was documented as always present")
+                } else {
+                    (Patch, "it was optional")
+                };
+                (
+                    level,
                     "response-header-removed",
-                    Side::Old,
-                    hptr,
-                    format!(
-                        "{what}: header `{name}` removed{}",
-                        if required {
-                            " (it was documented as always present)"
-                        } else {
-                            " (it was optional)"
-                        }
-                    ),
-                ),
-                Some((g, gptr)) => {
-                    let now_required = g.get("required") == Some(&Value::Bool(true));
-                    if required != now_required {
-                        self.push(
-                            if required {
-                                Level::Breaking
-                            } else {
-                                Level::Patch
-                            },
-                            "response-header-required-changed",
-                            Side::New,
-                            &child(gptr, "required"),
-                            format!(
-                                "{what}: header `{name}` is now {}",
-                                if now_required {
-                                    "always present"
-                                } else {
-                                    "optional"
-                                }
-                            ),
-                        );
-                    }
-                    if let (Some(s), Some(t)) = (h.get("schema"), g.get("schema")) {
-                        self.schema(
-                            s,
-                            t,
-                            &child(hptr, "schema"),
-                            &child(gptr, "schema"),
-                            Reach::RESPONSE,
-                            &format!("{what}: header `{name}`"),
-                            Place::Other,
-                        );
-                    }
-                    self.rest(
-                        h,
-                        g,
-                        hptr,
-                        gptr,
-                        &["schema", "required"],
-                        &format!("{what}: header `{name}`"),
-                    );
-                }
+                    format!("{what} removed ({how})"),
+                )
+            };
+            let added = |_: &Value| (Addition, "response-header-added", format!("{what} added"));
+            let Some((at, h, g)) = self.entry(pair, removed, added) else {
+                continue;
+            };
+            let kind = "response-header-required-changed";
+            let made = (Patch, kind, format!("{what} is now always present"));
+            let dropped = (Breaking, kind, format!("{what} is now optional"));
+            self.required_flag(h, g, &at, made, dropped);
+            if let (Some(s), Some(t)) = (h.get("schema"), g.get("schema")) {
+                self.schema(s, t, &Cx::new(at.child("schema"), Reach::RESPONSE, &what));
             }
-        }
-        for (name, (_, gptr)) in &hb {
-            if !ha.contains_key(name) {
-                self.push(
-                    Level::Addition,
-                    "response-header-added",
-                    Side::New,
-                    gptr,
-                    format!("{what}: header `{name}` added"),
-                );
-            }
+            self.rest(h, g, &at, "schema required", &what);
         }
     }
 
     fn component_schemas(&mut self) {
-        let (a, b) = (
-            obj(self.old.pointer("/components/schemas")),
-            obj(self.new.pointer("/components/schemas")),
-        );
-        let names: BTreeSet<&String> = a
-            .into_iter()
-            .flatten()
-            .chain(b.into_iter().flatten())
-            .map(|(k, _)| k)
-            .collect();
-        for name in names {
-            let ptr = child("/components/schemas", name);
-            let reach = self
-                .old_reach
-                .get(name.as_str())
-                .copied()
-                .unwrap_or_default()
-                .union(
-                    self.new_reach
-                        .get(name.as_str())
-                        .copied()
-                        .unwrap_or_default(),
-                );
-            match (a.and_then(|m| m.get(name)), b.and_then(|m| m.get(name))) {
-                (Some(_), None) => self.push(
-                    Level::Breaking,
-                    "schema-removed",
-                    Side::Old,
-                    &ptr,
-                    format!("schema `{name}` removed (its Rust type `types::{name}` goes away)"),
-                ),
-                (None, Some(_)) => self.push(
-                    Level::Addition,
-                    "schema-added",
-                    Side::New,
-                    &ptr,
-                    format!("schema `{name}` added"),
-                ),
-                (Some(x), Some(y)) => self.schema(
+        let (a, b) = (components(self.old), components(self.new));
+        for (name, pair) in members(a, b, &At::same("/components"), "schemas") {
+            let reach = self.reach.get(&name).copied().unwrap_or_default();
+            let gone = format!("schema `{name}` removed (its Rust type `types::{name}` goes away)");
+            let removed = (Breaking, "schema-removed", gone);
+            let added = (Addition, "schema-added", format!("schema `{name}` added"));
+            if let Some((at, x, y)) = self.entry(pair, |_| removed, |_| added) {
+                self.schema(
                     x,
                     y,
-                    &ptr,
-                    &ptr,
-                    reach,
-                    &format!("{name} ({})", reach.label()),
-                    Place::Other,
-                ),
-                (None, None) => {}
+                    &Cx::new(at, reach, &format!("{name} ({})", reach.label())),
+                );
             }
         }
     }
 
-    /// Compares two schemas at the given pointers.
-    #[allow(clippy::too_many_arguments)]
-    fn schema(
-        &mut self,
-        a: &Value,
-        b: &Value,
-        ap: &str,
-        bp: &str,
-        reach: Reach,
-        what: &str,
-        place: Place,
-    ) {
+    /// Compares two schemas.
+    fn schema(&mut self, a: &'a Value, b: &'a Value, cx: &Cx) {
+        let Cx { at, what, .. } = cx;
         if a == b {
             return;
         }
         // References: the component is compared once on its own; here only which one.
-        match (schema_ref(a), schema_ref(b)) {
-            (Some(x), Some(y)) => {
-                if x != y {
-                    self.push(
-                        Level::Breaking,
-                        "reference-changed",
-                        Side::New,
-                        &child(bp, "$ref"),
-                        format!("{what}: now `{y}` instead of `{x}` (the Rust type changes)"),
-                    );
-                }
-                return;
+        let replaced = match (reference(a), reference(b)) {
+            (Some(x), Some(y)) if x != y => {
+                let message = format!("{what}: now `{y}` instead of `{x}` (the Rust type changes)");
+                let loc = at.child("$ref").in_new();
+                return self.push(Breaking, "reference-changed", loc, message);
             }
-            (Some(x), None) | (None, Some(x)) => {
-                self.push(
-                    Level::Breaking,
-                    "reference-changed",
-                    Side::New,
-                    bp,
-                    format!(
-                        "{what}: {} (the Rust type changes)",
-                        if schema_ref(b).is_some() {
-                            format!("inline schema replaced by `{x}`")
-                        } else {
-                            format!("`{x}` replaced by an inline schema")
-                        }
-                    ),
-                );
-                return;
-            }
-            (None, None) => {}
+            (Some(_), Some(_)) => return,
+            (Some(x), None) => Some(format!("`{x}` replaced by an inline schema")),
+            (None, Some(y)) => Some(format!("inline schema replaced by `{y}`")),
+            (None, None) => None,
+        };
+        if let Some(how) = replaced {
+            let message = format!("{what}: {how} (the Rust type changes)");
+            return self.push(Breaking, "reference-changed", at.in_new(), message);
         }
         let (ta, tb) = (a.get("type"), b.get("type"));
         if ta != tb {
-            self.push(
-                Level::Breaking,
-                "type-changed",
-                Side::New,
-                &child(bp, "type"),
-                format!(
-                    "{what}: type {} → {} (the Rust type changes)",
-                    ta.map(short).unwrap_or_else(|| "any".into()),
-                    tb.map(short).unwrap_or_else(|| "any".into())
-                ),
-            );
-            return;
+            let (ta, tb) = (show(ta, "any"), show(tb, "any"));
+            let message = format!("{what}: type {ta} → {tb} (the Rust type changes)");
+            return self.push(Breaking, "type-changed", at.child("type").in_new(), message);
         }
-        self.format(a, b, ap, bp, reach, what);
-        self.enumeration(a, b, ap, bp, reach, what);
-        self.constraints(a, b, ap, bp, reach, what, place);
-        if place != Place::Property && a.get("nullable") != b.get("nullable") {
-            let now = b.get("nullable") == Some(&Value::Bool(true));
-            self.push(
-                Level::Breaking,
-                "nullable-changed",
-                Side::New,
-                &child(bp, "nullable"),
-                format!(
-                    "{what}: {} (the Rust type {} `Option`)",
-                    if now {
-                        "may now be null"
-                    } else {
-                        "may no longer be null"
-                    },
-                    if now { "gains an" } else { "loses its" }
-                ),
-            );
+        self.format(a, b, cx);
+        self.enumeration(a, b, cx);
+        self.constraints(a, b, cx);
+        if cx.place != Place::Property && a.get("nullable") != b.get("nullable") {
+            let message = if flag(b, "nullable") {
+                format!("{what}: may now be null (the Rust type gains an `Option`)")
+            } else {
+                format!("{what}: may no longer be null (the Rust type loses its `Option`)")
+            };
+            let loc = at.child("nullable").in_new();
+            self.push(Breaking, "nullable-changed", loc, message);
         }
-        if a.get("default") != b.get("default") {
-            self.push(
-                Level::Patch,
-                "default-changed",
-                Side::New,
-                &child(bp, "default"),
-                format!(
-                    "{what}: default {} → {} (what an omitted value means)",
-                    a.get("default").map(short).unwrap_or_else(|| "none".into()),
-                    b.get("default").map(short).unwrap_or_else(|| "none".into())
-                ),
-            );
-        }
-        for key in ["readOnly", "writeOnly", "deprecated"] {
-            if a.get(key) != b.get(key) {
-                self.push(
-                    Level::Patch,
-                    "flag-changed",
-                    Side::New,
-                    &child(bp, key),
-                    format!("{what}: `{key}` changed"),
-                );
+        for (key, x, y) in changed(a, b, &["default", "readOnly", "writeOnly", "deprecated"]) {
+            let loc = at.child(key).in_new();
+            if key == "default" {
+                let (x, y) = (show(x, "none"), show(y, "none"));
+                let message = format!("{what}: default {x} → {y} (what an omitted value means)");
+                self.push(Patch, "default-changed", loc, message);
+            } else {
+                let message = format!("{what}: `{key}` changed");
+                self.push(Patch, "flag-changed", loc, message);
             }
         }
         if a.get("discriminator") != b.get("discriminator") {
-            self.push(
-                Level::Breaking,
-                "discriminator-changed",
-                Side::New,
-                &child(bp, "discriminator"),
-                format!("{what}: discriminator changed (how variants are told apart)"),
-            );
+            let message = format!("{what}: discriminator changed (how variants are told apart)");
+            let loc = at.child("discriminator").in_new();
+            self.push(Breaking, "discriminator-changed", loc, message);
         }
-        self.properties(a, b, ap, bp, reach, what);
-        self.additional_properties(a, b, ap, bp, reach, what);
-        match (a.get("items"), b.get("items")) {
-            (Some(x), Some(y)) => self.schema(
-                x,
-                y,
-                &child(ap, "items"),
-                &child(bp, "items"),
-                reach,
-                &format!("{what}[]"),
-                Place::Other,
-            ),
-            (None, None) => {}
-            _ => self.push(
-                Level::Breaking,
-                "items-changed",
-                Side::New,
-                bp,
-                format!("{what}: array items added or removed (the Rust type changes)"),
-            ),
+        self.properties(a, b, cx);
+        self.additional_properties(a, b, cx);
+        match Pair::of(a.get("items"), b.get("items")) {
+            Some(Both(x, y)) => self.schema(x, y, &cx.nested(at.child("items"), "[]")),
+            Some(_) => {
+                let message =
+                    format!("{what}: array items added or removed (the Rust type changes)");
+                self.push(Breaking, "items-changed", at.in_new(), message);
+            }
+            None => {}
         }
         for keyword in ["oneOf", "anyOf", "allOf"] {
-            self.composition(a, b, ap, bp, reach, what, keyword);
+            self.composition(a, b, cx, keyword);
         }
         if a.get("not") != b.get("not") {
-            self.push(
-                Level::Breaking,
-                "not-changed",
-                Side::New,
-                bp,
-                format!("{what}: `not` changed"),
-            );
+            let loc = at.in_new();
+            let message = format!("{what}: `not` changed");
+            self.push(Breaking, "not-changed", loc, message);
         }
-        self.rest(
-            a,
-            b,
-            ap,
-            bp,
-            &[
-                "type",
-                "format",
-                "enum",
-                "nullable",
-                "default",
-                "readOnly",
-                "writeOnly",
-                "deprecated",
-                "discriminator",
-                "properties",
-                "required",
-                "additionalProperties",
-                "items",
-                "oneOf",
-                "anyOf",
-                "allOf",
-                "not",
-                "minimum",
-                "maximum",
-                "exclusiveMinimum",
-                "exclusiveMaximum",
-                "multipleOf",
-                "minLength",
-                "maxLength",
-                "pattern",
-                "minItems",
-                "maxItems",
-                "uniqueItems",
-                "minProperties",
-                "maxProperties",
-            ],
-            what,
-        );
+        self.rest(a, b, at, SCHEMA_KEYS, what);
     }
 
-    fn format(&mut self, a: &Value, b: &Value, ap: &str, bp: &str, reach: Reach, what: &str) {
+    fn format(&mut self, a: &'a Value, b: &'a Value, cx: &Cx) {
+        let Cx {
+            at, reach, what, ..
+        } = cx;
         let (fa, fb) = (a.get("format"), b.get("format"));
         if fa == fb {
             return;
         }
         let (ra, rb) = (rust_scalar(a), rust_scalar(b));
-        let describe = |f: Option<&Value>| f.map(short).unwrap_or_else(|| "none".into());
         // A removed format is pointed at in the old spec.
-        let (side, ptr) = if fb.is_some() {
-            (Side::New, child(bp, "format"))
-        } else {
-            (Side::Old, child(ap, "format"))
-        };
+        let loc = at.child("format").kept(fb.is_some());
+        let formats = format!("{what}: format {} → {}", show(fa, "none"), show(fb, "none"));
         if ra != rb {
-            self.push(
-                Level::Breaking,
-                "format-changed",
-                side,
-                &ptr,
-                format!(
-                    "{what}: format {} → {} (Rust type {} → {})",
-                    describe(fa),
-                    describe(fb),
-                    ra.unwrap_or("decided by bounds"),
-                    rb.unwrap_or("decided by bounds")
-                ),
-            );
+            let (ra, rb) = (ra.unwrap_or(BY_BOUNDS), rb.unwrap_or(BY_BOUNDS));
+            let message = format!("{formats} (Rust type {ra} → {rb})");
+            self.push(Breaking, "format-changed", loc, message);
         } else {
             // Same Rust type: only the wire meaning narrows or widens.
             let level = if fb.is_some() {
                 reach.narrowed()
             } else {
-                Level::Patch
+                Patch
             };
-            self.push(
-                level,
-                "format-changed",
-                side,
-                &ptr,
-                format!(
-                    "{what}: format {} → {} ({} values)",
-                    describe(fa),
-                    describe(fb),
-                    reach.label()
-                ),
-            );
+            let message = format!("{formats} ({} values)", reach.label());
+            self.push(level, "format-changed", loc, message);
         }
     }
 
-    fn enumeration(&mut self, a: &Value, b: &Value, ap: &str, bp: &str, reach: Reach, what: &str) {
-        let (ea, eb) = (
-            a.get("enum").and_then(Value::as_array),
-            b.get("enum").and_then(Value::as_array),
-        );
-        match (ea, eb) {
-            (None, None) => {}
-            (Some(_), None) => self.push(
-                Level::Breaking,
-                "enum-removed",
-                Side::Old,
-                &child(ap, "enum"),
-                format!("{what}: no longer an enumeration (the Rust enum becomes a plain type)"),
-            ),
-            (None, Some(_)) => self.push(
-                Level::Breaking,
-                "enum-added",
-                Side::New,
-                &child(bp, "enum"),
-                format!("{what}: now an enumeration (a plain type becomes a Rust enum)"),
-            ),
-            (Some(x), Some(y)) => {
-                for (i, v) in x.iter().enumerate() {
-                    if !y.contains(v) {
-                        self.push(
-                            Level::Breaking,
-                            "enum-value-removed",
-                            Side::Old,
-                            &format!("{ap}/enum/{i}"),
-                            format!(
-                                "{what}: enum value {} removed (its Rust variant goes away{})",
-                                short(v),
-                                if reach.request {
-                                    "; the server refuses it in requests"
-                                } else {
-                                    ""
-                                }
-                            ),
-                        );
-                    }
-                }
-                for (i, v) in y.iter().enumerate() {
-                    if !x.contains(v) {
-                        self.push(
-                            Level::Addition,
-                            "enum-value-added",
-                            Side::New,
-                            &format!("{bp}/enum/{i}"),
-                            format!(
-                                "{what}: enum value {} added{}",
-                                short(v),
-                                if reach.response {
-                                    " (response enums are open: it was kept as `Other` before, now it is a known variant)"
-                                } else {
-                                    ""
-                                }
-                            ),
-                        );
-                    }
-                }
+    fn enumeration(&mut self, a: &'a Value, b: &'a Value, cx: &Cx) {
+        let Cx {
+            at, reach, what, ..
+        } = cx;
+        let list = |v: &'a Value| v.get("enum").and_then(Value::as_array);
+        let at = at.child("enum");
+        let (x, y) = match Pair::of(list(a), list(b)) {
+            None => return,
+            Some(Removed(_)) => {
+                let how = "no longer an enumeration (the Rust enum becomes a plain type)";
+                let loc = at.in_old();
+                let message = format!("{what}: {how}");
+                return self.push(Breaking, "enum-removed", loc, message);
             }
+            Some(Added(_)) => {
+                let how = "now an enumeration (a plain type becomes a Rust enum)";
+                let loc = at.in_new();
+                let message = format!("{what}: {how}");
+                return self.push(Breaking, "enum-added", loc, message);
+            }
+            Some(Both(x, y)) => (x, y),
+        };
+        let refused = if reach.request {
+            "; the server refuses it in requests"
+        } else {
+            ""
+        };
+        for (i, v) in x.iter().enumerate().filter(|(_, v)| !y.contains(v)) {
+            let v = short(v);
+            let message =
+                format!("{what}: enum value {v} removed (its Rust variant goes away{refused})");
+            let loc = at.child(&i.to_string()).in_old();
+            self.push(Breaking, "enum-value-removed", loc, message);
+        }
+        let open = if reach.response {
+            " (response enums are open: it was kept as `Other` before, now it is a known variant)"
+        } else {
+            ""
+        };
+        for (i, v) in y.iter().enumerate().filter(|(_, v)| !x.contains(v)) {
+            let message = format!("{what}: enum value {} added{open}", short(v));
+            let loc = at.child(&i.to_string()).in_new();
+            self.push(Addition, "enum-value-added", loc, message);
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn constraints(
-        &mut self,
-        a: &Value,
-        b: &Value,
-        ap: &str,
-        bp: &str,
-        reach: Reach,
-        what: &str,
-        place: Place,
-    ) {
+    fn constraints(&mut self, a: &'a Value, b: &'a Value, cx: &Cx) {
         // Raising a lower bound or lowering an upper one narrows what is accepted.
         const LOWER: &[&str] = &["minimum", "minLength", "minItems", "minProperties"];
         const UPPER: &[&str] = &["maximum", "maxLength", "maxItems", "maxProperties"];
+        let Cx {
+            at,
+            reach,
+            what,
+            place,
+        } = cx;
+        let values = reach.label();
         // A newly wrapped or unwrapped string changes the Rust type whatever the direction.
-        let (ca, cb) = (constrained_string(a, place), constrained_string(b, place));
-        if ca != cb {
-            self.push(
-                Level::Breaking,
-                "string-constraints-changed",
-                Side::New,
-                bp,
-                format!(
-                    "{what}: {} (the Rust type changes between `String` and a checked newtype)",
-                    if cb {
-                        "gains length limits or a pattern"
-                    } else {
-                        "loses its length limits and pattern"
-                    }
-                ),
+        let wrapped = constrained_string(b, *place);
+        if constrained_string(a, *place) != wrapped {
+            let how = if wrapped {
+                "gains length limits or a pattern"
+            } else {
+                "loses its length limits and pattern"
+            };
+            let message = format!(
+                "{what}: {how} (the Rust type changes between `String` and a checked newtype)"
             );
+            self.push(Breaking, "string-constraints-changed", at.in_new(), message);
         }
+        let narrowing = |narrowed: bool| {
+            if narrowed {
+                (reach.narrowed(), "constraint-narrowed")
+            } else {
+                (Patch, "constraint-widened")
+            }
+        };
         let num = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64);
         for key in LOWER.iter().chain(UPPER) {
             let (x, y) = (num(a, key), num(b, key));
-            if x == y {
-                continue;
-            }
-            let lower = LOWER.contains(key);
             let narrowed = match (x, y) {
                 (None, Some(_)) => true,
+                (Some(x), Some(y)) if x != y => (y > x) == LOWER.contains(key),
                 (Some(_), None) => false,
-                (Some(x), Some(y)) => (lower && y > x) || (!lower && y < x),
-                (None, None) => false,
+                _ => continue,
             };
-            let level = if narrowed {
-                reach.narrowed()
-            } else {
-                Level::Patch
-            };
-            let ptr = if y.is_some() {
-                child(bp, key)
-            } else {
-                child(ap, key)
-            };
-            self.push(
-                level,
-                if narrowed {
-                    "constraint-narrowed"
-                } else {
-                    "constraint-widened"
-                },
-                if y.is_some() { Side::New } else { Side::Old },
-                &ptr,
-                format!(
-                    "{what}: `{key}` {} → {} ({} {} values)",
-                    x.map(|v| v.to_string()).unwrap_or_else(|| "none".into()),
-                    y.map(|v| v.to_string()).unwrap_or_else(|| "none".into()),
-                    if narrowed { "narrows" } else { "widens" },
-                    reach.label()
-                ),
-            );
+            let (level, kind) = narrowing(narrowed);
+            let how = if narrowed { "narrows" } else { "widens" };
+            let shown = |v: Option<f64>| v.map_or_else(|| "none".into(), |v| v.to_string());
+            let (x, y) = (shown(x), shown(y));
+            let message = format!("{what}: `{key}` {x} → {y} ({how} {values} values)");
+            self.push(level, kind, at.child(key).kept(y != "none"), message);
         }
         // Rust integer types follow format and a minimum of 1 (NonZero types).
-        if a.get("type").and_then(Value::as_str) == Some("integer")
-            && a.get("format") == b.get("format")
-        {
-            let (ra, rb) = (rust_scalar(a), rust_scalar(b));
-            if ra != rb {
-                self.push(
-                    Level::Breaking,
-                    "integer-type-changed",
-                    Side::New,
-                    bp,
-                    format!(
-                        "{what}: bounds change the Rust type {} → {}",
-                        ra.unwrap_or("decided by bounds"),
-                        rb.unwrap_or("decided by bounds")
-                    ),
-                );
-            }
+        let (ra, rb) = (rust_scalar(a), rust_scalar(b));
+        let integer = a.get("type").and_then(Value::as_str) == Some("integer");
+        if integer && a.get("format") == b.get("format") && ra != rb {
+            let (ra, rb) = (ra.unwrap_or(BY_BOUNDS), rb.unwrap_or(BY_BOUNDS));
+            let message = format!("{what}: bounds change the Rust type {ra} → {rb}");
+            self.push(Breaking, "integer-type-changed", at.in_new(), message);
         }
         // Setting one of these flags narrows what is accepted, clearing it widens.
         for key in ["exclusiveMinimum", "exclusiveMaximum", "uniqueItems"] {
-            let flag = |v: &Value| v.get(key) == Some(&Value::Bool(true));
-            if flag(a) != flag(b) {
-                let narrowed = flag(b);
-                self.push(
-                    if narrowed {
-                        reach.narrowed()
-                    } else {
-                        Level::Patch
-                    },
-                    if narrowed {
-                        "constraint-narrowed"
-                    } else {
-                        "constraint-widened"
-                    },
-                    Side::New,
-                    &child(bp, key),
-                    format!(
-                        "{what}: `{key}` {} ({} values)",
-                        if flag(b) { "set" } else { "cleared" },
-                        reach.label()
-                    ),
-                );
+            let set = flag(b, key);
+            if flag(a, key) != set {
+                let (level, kind) = narrowing(set);
+                let how = if set { "set" } else { "cleared" };
+                let message = format!("{what}: `{key}` {how} ({values} values)");
+                self.push(level, kind, at.child(key).in_new(), message);
             }
         }
-        for key in ["pattern", "multipleOf"] {
-            let (x, y) = (a.get(key), b.get(key));
-            if x == y {
-                continue;
-            }
-            let narrowed = y.is_some();
+        for (key, x, y) in changed(a, b, &["pattern", "multipleOf"]) {
+            let (level, kind) = narrowing(y.is_some());
+            let loc = at.child(key).kept(y.is_some());
+            let (x, y) = (show(x, "none"), show(y, "none"));
             self.push(
-                if narrowed {
-                    reach.narrowed()
-                } else {
-                    Level::Patch
-                },
-                if narrowed {
-                    "constraint-narrowed"
-                } else {
-                    "constraint-widened"
-                },
-                if y.is_some() { Side::New } else { Side::Old },
-                &if y.is_some() {
-                    child(bp, key)
-                } else {
-                    child(ap, key)
-                },
-                format!(
-                    "{what}: `{key}` {} → {} ({} values)",
-                    x.map(short).unwrap_or_else(|| "none".into()),
-                    y.map(short).unwrap_or_else(|| "none".into()),
-                    reach.label()
-                ),
+                level,
+                kind,
+                loc,
+                format!("{what}: `{key}` {x} → {y} ({values} values)"),
             );
         }
     }
 
-    fn properties(&mut self, a: &Value, b: &Value, ap: &str, bp: &str, reach: Reach, what: &str) {
-        let (pa, pb) = (obj(a.get("properties")), obj(b.get("properties")));
+    fn properties(&mut self, a: &'a Value, b: &'a Value, cx: &Cx) {
+        let Cx {
+            at, reach, what, ..
+        } = cx;
         let (ra, rb) = (required_set(a), required_set(b));
-        let names: BTreeSet<&String> = pa
-            .into_iter()
-            .flatten()
-            .chain(pb.into_iter().flatten())
-            .map(|(k, _)| k)
-            .collect();
-        let base = what.split(" (").next().unwrap_or(what).to_owned();
-        for name in names {
+        let base = what.split(" (").next().unwrap_or(what);
+        let (schema, request) = (reach.label(), reach.request);
+        let does = if request && !reach.response {
+            "sets"
+        } else {
+            "reads"
+        };
+        for (name, pair) in members(a, b, at, "properties") {
             let label = format!("{base}.{name}");
-            let aptr = child(&child(ap, "properties"), name);
-            let bptr = child(&child(bp, "properties"), name);
-            match (pa.and_then(|m| m.get(name)), pb.and_then(|m| m.get(name))) {
-                (Some(_), None) => self.push(
-                    Level::Breaking,
-                    "property-removed",
-                    Side::Old,
-                    &aptr,
-                    format!(
-                        "{label} removed from a {} schema (code that {} the field no longer compiles)",
-                        reach.label(),
-                        if reach.request && !reach.response { "sets" } else { "reads" }
-                    ),
-                ),
-                (None, Some(_)) => {
-                    let required = rb.contains(name.as_str());
-                    if required && reach.request {
-                        self.push(
-                            Level::Breaking,
-                            "required-property-added",
-                            Side::New,
-                            &bptr,
-                            format!("{label} added as required to a request schema: requests without it are refused"),
-                        );
-                    } else {
-                        self.push(
-                            Level::Addition,
-                            "property-added",
-                            Side::New,
-                            &bptr,
-                            format!("{label} added{} ({} schema)", if required { " as required" } else { "" }, reach.label()),
-                        );
-                    }
-                }
-                (Some(x), Some(y)) => {
-                    let (r0, r1) = (ra.contains(name.as_str()), rb.contains(name.as_str()));
-                    let (o0, o1) = (rust_optional(self.old, x, r0), rust_optional(self.new, y, r1));
-                    let rust = if o0 == o1 {
-                        String::new()
-                    } else if o1 {
-                        "; the Rust field changes from `T` to `Option<T>`".to_owned()
-                    } else {
-                        "; the Rust field changes from `Option<T>` to `T`".to_owned()
-                    };
-                    if r0 != r1 {
-                        let level = if (r1 && reach.request) || o0 != o1 {
-                            Level::Breaking
-                        } else {
-                            Level::Patch
-                        };
-                        self.push(
-                            level,
-                            if r1 { "property-became-required" } else { "property-became-optional" },
-                            Side::New,
-                            &child(bp, "required"),
-                            format!("{label} is now {} ({} schema){rust}", if r1 { "required" } else { "optional" }, reach.label()),
-                        );
-                    } else if x.get("nullable") != y.get("nullable") || o0 != o1 {
-                        let now = y.get("nullable") == Some(&Value::Bool(true));
-                        // Without a change of Rust type, null only ever meant "absent".
-                        let level = if o0 != o1 { Level::Breaking } else { Level::Patch };
-                        self.push(
-                            level,
-                            "property-nullability-changed",
-                            Side::New,
-                            &bptr,
-                            format!("{label}: {}{rust}", if now { "may now be null" } else { "may no longer be null" }),
-                        );
-                    }
-                    self.schema(x, y, &aptr, &bptr, reach, &label, Place::Property);
-                }
-                (None, None) => {}
+            let (r0, r1) = (ra.contains(name.as_str()), rb.contains(name.as_str()));
+            let gone = format!(
+                "{label} removed from a {schema} schema (code that {does} the field no longer \
+                 compiles)"
+            );
+            let removed = (Breaking, "property-removed", gone);
+            let added = if r1 && request {
+                let why = "requests without it are refused";
+                let message = format!("{label} added as required to a request schema: {why}");
+                (Breaking, "required-property-added", message)
+            } else {
+                let how = if r1 { " as required" } else { "" };
+                (
+                    Addition,
+                    "property-added",
+                    format!("{label} added{how} ({schema} schema)"),
+                )
+            };
+            let Some((place, x, y)) = self.entry(pair, |_| removed, |_| added) else {
+                continue;
+            };
+            let (o0, o1) = (
+                rust_optional(self.old, x, r0),
+                rust_optional(self.new, y, r1),
+            );
+            let rust = match (o0, o1) {
+                (false, true) => "; the Rust field changes from `T` to `Option<T>`",
+                (true, false) => "; the Rust field changes from `Option<T>` to `T`",
+                _ => "",
+            };
+            let level = if o0 != o1 { Breaking } else { Patch };
+            if r0 != r1 {
+                let level = if r1 && request { Breaking } else { level };
+                let (kind, now) = if r1 {
+                    ("property-became-required", "required")
+                } else {
+                    ("property-became-optional", "optional")
+                };
+                let message = format!("{label} is now {now} ({schema} schema){rust}");
+                self.push(level, kind, at.child("required").in_new(), message);
+            } else if x.get("nullable") != y.get("nullable") || o0 != o1 {
+                // Without a change of Rust type, null only ever meant "absent".
+                let now = if flag(y, "nullable") {
+                    "may now be null"
+                } else {
+                    "may no longer be null"
+                };
+                let message = format!("{label}: {now}{rust}");
+                let loc = place.in_new();
+                self.push(level, "property-nullability-changed", loc, message);
             }
+            let cx = Cx {
+                at: place,
+                reach: *reach,
+                what: label,
+                place: Place::Property,
+            };
+            self.schema(x, y, &cx);
         }
     }
 
-    fn additional_properties(
-        &mut self,
-        a: &Value,
-        b: &Value,
-        ap: &str,
-        bp: &str,
-        reach: Reach,
-        what: &str,
-    ) {
+    fn additional_properties(&mut self, a: &'a Value, b: &'a Value, cx: &Cx) {
         let (x, y) = (a.get("additionalProperties"), b.get("additionalProperties"));
         if x == y {
             return;
         }
+        let Cx {
+            at, reach, what, ..
+        } = cx;
         let closed = |v: Option<&Value>| v == Some(&Value::Bool(false));
-        let ptr = child(bp, "additionalProperties");
-        match (x, y) {
+        let at = at.child("additionalProperties");
+        let (level, kind, loc, how) = match (x, y) {
             (Some(s), Some(t)) if s.is_object() && t.is_object() => {
-                self.schema(
-                    s,
-                    t,
-                    &child(ap, "additionalProperties"),
-                    &ptr,
-                    reach,
-                    &format!("{what}{{*}}"),
-                    Place::Other,
-                );
+                return self.schema(s, t, &cx.nested(at, "{*}"));
             }
-            _ if closed(y) => self.push(
-                if reach.response {
-                    Level::Breaking
-                } else {
-                    Level::Patch
-                },
+            _ if closed(y) && reach.response => {
+                let how = "unknown fields are now refused (a field the provider adds later fails decoding)";
+                (Breaking, "additional-properties-closed", at.in_new(), how)
+            }
+            _ if closed(y) => (
+                Patch,
                 "additional-properties-closed",
-                Side::New,
-                &ptr,
-                format!(
-                    "{what}: unknown fields are now refused{}",
-                    if reach.response {
-                        " (a field the provider adds later fails decoding)"
-                    } else {
-                        ""
-                    }
-                ),
+                at.in_new(),
+                "unknown fields are now refused",
             ),
-            _ if closed(x) => self.push(
-                Level::Patch,
+            _ if closed(x) => (
+                Patch,
                 "additional-properties-opened",
-                Side::Old,
-                &child(ap, "additionalProperties"),
-                format!("{what}: unknown fields are allowed again"),
+                at.in_old(),
+                "unknown fields are allowed again",
             ),
-            (_, Some(t)) if t.is_object() => self.push(
-                Level::Addition,
+            (_, Some(t)) if t.is_object() => (
+                Addition,
                 "additional-properties-added",
-                Side::New,
-                &ptr,
-                format!("{what}: now a map of extra values"),
+                at.in_new(),
+                "now a map of extra values",
             ),
-            _ => self.push(
-                Level::Breaking,
+            _ => (
+                Breaking,
                 "additional-properties-removed",
-                Side::Old,
-                &child(ap, "additionalProperties"),
-                format!("{what}: no longer a map of extra values"),
+                at.in_old(),
+                "no longer a map of extra values",
             ),
-        }
+        };
+        self.push(level, kind, loc, format!("{what}: {how}"));
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn composition(
-        &mut self,
-        a: &Value,
-        b: &Value,
-        ap: &str,
-        bp: &str,
-        reach: Reach,
-        what: &str,
-        keyword: &str,
-    ) {
-        let empty = Vec::new();
-        let x = a.get(keyword).and_then(Value::as_array).unwrap_or(&empty);
-        let y = b.get(keyword).and_then(Value::as_array).unwrap_or(&empty);
+    /// The members of a `oneOf`, `anyOf` or `allOf`, paired by their `$ref` where they
+    /// have one, the inline ones by position.
+    fn composition(&mut self, a: &'a Value, b: &'a Value, cx: &Cx, keyword: &str) {
+        let list = |v: &'a Value| items(v.get(keyword)).collect::<Vec<_>>();
+        let (x, y) = (list(a), list(b));
         if x == y {
             return;
         }
-        // Pair members by their `$ref` where they have one, the rest by position.
-        let mut unmatched_new: Vec<usize> = (0..y.len()).collect();
+        let Cx { at, what, .. } = cx;
+        let mut unmatched: Vec<usize> = (0..y.len()).collect();
         let mut pairs = Vec::new();
-        let mut unmatched_old = Vec::new();
+        let mut inline_old = Vec::new();
         for (i, m) in x.iter().enumerate() {
-            let found = schema_ref(m).and_then(|r| {
-                unmatched_new
-                    .iter()
-                    .position(|&j| schema_ref(&y[j]) == Some(r))
-            });
-            match found {
-                Some(pos) => pairs.push((i, unmatched_new.remove(pos))),
-                None => unmatched_old.push(i),
+            let same = |j: &usize| reference(y[*j]) == reference(m);
+            match reference(m).and_then(|_| unmatched.iter().position(same)) {
+                Some(pos) => pairs.push((i, unmatched.remove(pos))),
+                None => inline_old.push(i),
             }
         }
-        let mut rest_new = unmatched_new
-            .into_iter()
-            .filter(|&j| schema_ref(&y[j]).is_none())
-            .collect::<Vec<_>>();
-        let mut still_old = Vec::new();
-        for i in unmatched_old {
-            if schema_ref(&x[i]).is_none() && !rest_new.is_empty() {
-                pairs.push((i, rest_new.remove(0)));
-            } else {
-                still_old.push(i);
+        let mut inline_new = unmatched.into_iter().filter(|&j| reference(y[j]).is_none());
+        let at = at.child(keyword);
+        for i in inline_old {
+            match inline_new.next().filter(|_| reference(x[i]).is_none()) {
+                Some(j) => pairs.push((i, j)),
+                None => {
+                    let how = "removed (a Rust variant or field set goes away)";
+                    let message = format!("{what}: `{keyword}` member {i} {how}");
+                    let loc = (Side::Old, format!("{}/{i}", at.old));
+                    self.push(Breaking, "composition-member-removed", loc, message);
+                }
             }
         }
-        let added: Vec<usize> = (0..y.len())
-            .filter(|j| !pairs.iter().any(|(_, k)| k == j))
-            .collect();
-        let is_all = keyword == "allOf";
-        for i in still_old {
-            self.push(
-                Level::Breaking,
-                "composition-member-removed",
-                Side::Old,
-                &format!("{ap}/{keyword}/{i}"),
-                format!("{what}: `{keyword}` member {i} removed (a Rust variant or field set goes away)"),
-            );
-        }
-        for j in added {
-            self.push(
-                if is_all {
-                    Level::Breaking
-                } else {
-                    Level::Addition
-                },
-                "composition-member-added",
-                Side::New,
-                &format!("{bp}/{keyword}/{j}"),
-                format!(
-                    "{what}: `{keyword}` member {j} added{}",
-                    if is_all {
-                        " (every value must now also match it)"
-                    } else {
-                        " (a new Rust variant)"
-                    }
-                ),
-            );
+        let (level, how) = if keyword == "allOf" {
+            (Breaking, " (every value must now also match it)")
+        } else {
+            (Addition, " (a new Rust variant)")
+        };
+        for j in (0..y.len()).filter(|j| !pairs.iter().any(|(_, k)| k == j)) {
+            let message = format!("{what}: `{keyword}` member {j} added{how}");
+            let loc = (Side::New, format!("{}/{j}", at.new));
+            self.push(level, "composition-member-added", loc, message);
         }
         for (i, j) in pairs {
-            self.schema(
-                &x[i],
-                &y[j],
-                &format!("{ap}/{keyword}/{i}"),
-                &format!("{bp}/{keyword}/{j}"),
-                reach,
-                &format!("{what}.{keyword}[{j}]"),
-                Place::Other,
-            );
+            let at = At::new(format!("{}/{i}", at.old), format!("{}/{j}", at.new));
+            self.schema(x[i], y[j], &cx.nested(at, &format!(".{keyword}[{j}]")));
         }
     }
+}
+
+/// What [`rust_scalar`] cannot tell.
+const BY_BOUNDS: &str = "decided by bounds";
+
+/// Two schemas being compared: their place, what reaches them, how messages name them,
+/// and where they sit.
+struct Cx {
+    at: At,
+    reach: Reach,
+    what: String,
+    place: Place,
+}
+
+impl Cx {
+    fn new(at: At, reach: Reach, what: &str) -> Cx {
+        let what = what.to_owned();
+        Cx {
+            at,
+            reach,
+            what,
+            place: Place::Other,
+        }
+    }
+
+    /// A schema nested in this one (`items`, a map's values, a composition member), at
+    /// `at`, named with `suffix` after this one's name.
+    fn nested(&self, at: At, suffix: &str) -> Cx {
+        let what = format!("{}{suffix}", self.what);
+        Cx {
+            at,
+            reach: self.reach,
+            what,
+            place: Place::Other,
+        }
+    }
+}
+
+static NULL: Value = Value::Null;
+
+/// The `components` of a document (`null` when it has none).
+fn components(doc: &Value) -> &Value {
+    doc.get("components").unwrap_or(&NULL)
 }
 
 /// `listPhoneNumbers` → `list_phone_numbers`, as progenitor names client methods.

@@ -1,4 +1,4 @@
-//! The end-to-end benchmark of `cargo xtask bench`: the release `telnums` binary listing
+//! The end-to-end benchmark of `cargo tools bench`: the release `telnums` binary listing
 //! numbers from a local provider server (`e2e-server`, its own process) against the
 //! hand-written sequential lister `e2e-baseline`, in one run, for every output format,
 //! with and without added latency. Each listing is timed by `/usr/bin/time` (wall, user
@@ -15,6 +15,8 @@ use std::process::{Child, Command, Stdio};
 
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
+
+use crate::common::cargo;
 
 /// The token both listers send; the local server does not check it.
 const TOKEN: &str = "bench-token-not-a-secret";
@@ -234,9 +236,8 @@ fn measured_json(m: &Measured) -> Value {
 /// Builds the release binaries, runs every scenario and writes `e2e.json` under
 /// `target/telnums-bench/`; returns the results.
 pub fn run(root: &Path, target: &Path, runs: usize) -> Result<Value> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    eprintln!("xtask bench: building the release telnums, e2e-server and e2e-baseline");
-    let status = Command::new(cargo)
+    eprintln!("tools bench: building the release telnums, e2e-server and e2e-baseline");
+    let status = cargo()
         .current_dir(root)
         .args([
             "build",
@@ -311,7 +312,7 @@ pub fn run(root: &Path, target: &Path, runs: usize) -> Result<Value> {
             .map(|(_, _, _, srv)| srv.url.clone())
             .unwrap_or_default();
         eprintln!(
-            "xtask bench: e2e {} {} numbers, {} ms, {}",
+            "tools bench: e2e {} {} numbers, {} ms, {}",
             s.provider, s.total, s.latency_ms, s.format
         );
         let argvs = commands(&bins, s, &url, None);
@@ -347,7 +348,7 @@ pub fn run(root: &Path, target: &Path, runs: usize) -> Result<Value> {
             runs: slow_runs,
         };
         for n in [1u8, 2, 4, 8] {
-            eprintln!("xtask bench: e2e concurrency {n} at {latency_ms} ms");
+            eprintln!("tools bench: e2e concurrency {n} at {latency_ms} ms");
             let [cli, _] = commands(&bins, &s, &srv.url, Some(n));
             let m = measure(&bins, &[cli], s.runs)?;
             sweep.push(json!({
@@ -393,11 +394,10 @@ pub fn run(root: &Path, target: &Path, runs: usize) -> Result<Value> {
 /// 100 and 600 calls so that the set-up cancels out). `None` without valgrind.
 pub fn instructions(root: &Path, target: &Path) -> Result<Option<Value>> {
     if Command::new("valgrind").arg("--version").output().is_err() {
-        eprintln!("xtask bench: valgrind not found; instruction counts skipped");
+        eprintln!("tools bench: valgrind not found; instruction counts skipped");
         return Ok(None);
     }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let status = Command::new(cargo)
+    let status = cargo()
         .current_dir(root)
         .args(["build", "--release", "-p", "telnums-benches"])
         .args(["--bin", "overhead-instructions"])
@@ -428,7 +428,7 @@ pub fn instructions(root: &Path, target: &Path) -> Result<Option<Value>> {
     let (few, many) = (100u64, 600u64);
     let mut out = serde_json::Map::new();
     for &key in xtask::PROVIDERS {
-        eprintln!("xtask bench: instructions per call, {key}");
+        eprintln!("tools bench: instructions per call, {key}");
         let per_call = |side: &str| -> Result<f64> {
             let (a, b) = (count(key, side, few)?, count(key, side, many)?);
             Ok(b.saturating_sub(a) as f64 / (many - few) as f64)

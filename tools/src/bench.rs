@@ -1,21 +1,22 @@
-//! `cargo xtask bench`: runs the benchmarks of `benches/` (`cargo bench -p
+//! `cargo tools bench`: runs the benchmarks of `benches/` (`cargo bench -p
 //! telnums-benches`), reads criterion's estimates and the streaming result, and writes
-//! `BENCHMARKS.md` with every figure, its ratio to the baseline, the issue's target and
+//! `BENCHMARKS.md` with every figure, its ratio to the baseline, its target and
 //! PASS or MISS.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::path::Path;
+use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use serde_json::Value;
 
+use crate::common::{cargo, output, read_json, target_dir, thousands, utc, write_report};
+
 mod e2e;
 
-/// Options of `cargo xtask bench`.
+/// Options of `cargo tools bench`.
 #[derive(Debug, clap::Args)]
-pub struct BenchArgs {
+pub struct Args {
     /// Short criterion runs, `--warm-up-time 1 --measurement-time 2` (the default: about
     /// 3 minutes on 2 cores, plus about 7 for the first build of the bench profile).
     #[arg(long, conflicts_with = "full")]
@@ -39,7 +40,7 @@ pub struct BenchArgs {
     e2e_runs: usize,
 }
 
-/// Items per decoded page, as the issue asks.
+/// Items per decoded page of each provider.
 const DECODE_ITEMS: &[(&str, u64)] = &[
     ("vonage-cc", 5000),
     ("webex-calling", 2000),
@@ -66,21 +67,34 @@ const E2E_LATENCY_TARGET: f64 = 0.5;
 const E2E_RSS_TARGET_MIB: f64 = 32.0;
 const E2E_GROWTH_TARGET_MIB: f64 = 20.0;
 
-/// Runs the benchmarks (unless `--report-only`) and writes `BENCHMARKS.md`; returns its
-/// path.
-pub fn run(root: &Path, args: &BenchArgs) -> Result<PathBuf> {
+/// The opening of BENCHMARKS.md: what writes it and from what.
+const INTRO: &str = "# Benchmarks\n\n\
+     Written by `cargo tools bench`, which runs `cargo bench -p telnums-benches` (the\n\
+     crate in [`benches/`](benches/)) and reads criterion's estimates\n\
+     (`target/criterion/<group>/<function>/new/estimates.json`, the mean with its 95 %\n\
+     confidence interval) and what the benches write to `target/telnums-bench/`\n\
+     (`decode_paired.json`, `overhead_paired.json`, `stream_million.json`). Do not\n\
+     edit by hand: run `cargo tools bench` again (`--report-only` rewrites this file\n\
+     from the last results without running anything).\n\n";
+
+/// Where the results of the benches and of the end-to-end run are written.
+const RESULTS: &str = "telnums-bench";
+/// What to run when a result is missing.
+const HINT: &str = "run `cargo tools bench` without --report-only first";
+
+/// Runs the benchmarks (unless `--report-only`) and writes `BENCHMARKS.md`.
+pub fn main(root: &Path, args: &Args) -> Result<bool> {
     let quick = !args.full;
     let target = target_dir(root);
     let mut wall = None;
     if !args.report_only && !args.e2e_only {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let mut cmd = Command::new(cargo);
+        let mut cmd = cargo();
         cmd.current_dir(root)
             .args(["bench", "-p", "telnums-benches", "--bench", "*"]);
         if quick {
             cmd.args(["--", "--warm-up-time", "1", "--measurement-time", "2"]);
         }
-        eprintln!("xtask bench: running {cmd:?}");
+        eprintln!("tools bench: running {cmd:?}");
         let started = Instant::now();
         let status = cmd.status().context("running cargo bench")?;
         if !status.success() {
@@ -89,10 +103,10 @@ pub fn run(root: &Path, args: &BenchArgs) -> Result<PathBuf> {
         wall = Some(started.elapsed());
         let run =
             serde_json::json!({ "quick": quick, "wall_seconds": started.elapsed().as_secs_f64() });
-        let dir = target.join("telnums-bench");
+        let dir = target.join(RESULTS);
         std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-        std::fs::write(dir.join("xtask_bench.json"), format!("{run}\n"))
-            .context("writing xtask_bench.json")?;
+        std::fs::write(dir.join("bench_run.json"), format!("{run}\n"))
+            .context("writing bench_run.json")?;
     }
     if !args.report_only && !args.skip_e2e {
         e2e::run(root, &target, args.e2e_runs.max(1))?;
@@ -100,23 +114,15 @@ pub fn run(root: &Path, args: &BenchArgs) -> Result<PathBuf> {
     }
     let mut quick = quick;
     if args.report_only || args.e2e_only {
-        // How the results on disk were produced, when `cargo xtask bench` produced them.
-        if let Ok(run) = read_json(&target.join("telnums-bench").join("xtask_bench.json")) {
+        // How the results on disk were produced, when `cargo tools bench` produced them.
+        if let Ok(run) = read_json(&target.join(RESULTS).join("bench_run.json"), HINT) {
             quick = run["quick"].as_bool().unwrap_or(quick);
             wall = run["wall_seconds"].as_f64().map(Duration::from_secs_f64);
         }
     }
     let report = Report::read(&target, quick, wall)?;
-    let path = root.join("BENCHMARKS.md");
-    std::fs::write(&path, report.render())
-        .with_context(|| format!("writing {}", path.display()))?;
-    Ok(path)
-}
-
-fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"))
+    write_report(root, "BENCHMARKS.md", &report.render())?;
+    Ok(true)
 }
 
 /// One criterion estimate: the mean and its 95 % confidence interval, in nanoseconds.
@@ -135,7 +141,7 @@ impl Estimate {
             .join(function)
             .join("new")
             .join("estimates.json");
-        let json = read_json(&path)?;
+        let json = read_json(&path, HINT)?;
         let mean = &json["mean"];
         let num = |v: &Value| {
             v.as_f64()
@@ -154,14 +160,9 @@ impl Estimate {
     }
 }
 
-fn read_json(path: &Path) -> Result<Value> {
-    let text = std::fs::read_to_string(path).with_context(|| {
-        format!(
-            "reading {} (run `cargo xtask bench` without --report-only first)",
-            path.display()
-        )
-    })?;
-    serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
+/// One of the results under `target/telnums-bench/`.
+fn read_json_at(target: &Path, name: &str) -> Result<Value> {
+    read_json(&target.join(RESULTS).join(name), HINT)
 }
 
 /// A duration given in nanoseconds, with three significant digits.
@@ -247,7 +248,7 @@ struct Report {
 
 impl Report {
     fn read(target: &Path, quick: bool, wall: Option<Duration>) -> Result<Self> {
-        let paired = read_json(&target.join("telnums-bench").join("decode_paired.json"))?;
+        let paired = read_json_at(target, "decode_paired.json")?;
         let mut decode = Vec::new();
         for &(key, items) in DECODE_ITEMS {
             let group = format!("decode_{key}");
@@ -267,7 +268,7 @@ impl Report {
                 rounds: p["rounds"].as_u64().unwrap_or(0),
             });
         }
-        let paired = read_json(&target.join("telnums-bench").join("overhead_paired.json"))?;
+        let paired = read_json_at(target, "overhead_paired.json")?;
         let mut overhead = Vec::new();
         for &key in xtask::PROVIDERS {
             let group = format!("overhead_{key}");
@@ -287,7 +288,7 @@ impl Report {
                 rounds: p["rounds"].as_u64().unwrap_or(0),
             });
         }
-        let stream = read_json(&target.join("telnums-bench").join("stream_million.json"))?;
+        let stream = read_json_at(target, "stream_million.json")?;
         let mut concurrency = Vec::new();
         for key in ["vonage-cc", "webex-calling", "fone-dynamics"] {
             let group = format!("concurrency_{key}");
@@ -301,8 +302,8 @@ impl Report {
         for &key in xtask::PROVIDERS {
             generate.push((key, Estimate::read(target, "generate", key)?));
         }
-        let e2e = read_json(&target.join("telnums-bench").join("e2e.json")).ok();
-        let instructions = read_json(&target.join("telnums-bench").join("instructions.json")).ok();
+        let e2e = read_json_at(target, "e2e.json").ok();
+        let instructions = read_json_at(target, "instructions.json").ok();
         Ok(Self {
             quick,
             wall,
@@ -319,16 +320,7 @@ impl Report {
     fn render(&self) -> String {
         let mut out = String::new();
         let mut misses: Vec<String> = Vec::new();
-        out.push_str(
-            "# Benchmarks\n\n\
-             Written by `cargo xtask bench`, which runs `cargo bench -p telnums-benches` (the\n\
-             crate in [`benches/`](benches/)) and reads criterion's estimates\n\
-             (`target/criterion/<group>/<function>/new/estimates.json`, the mean with its 95 %\n\
-             confidence interval) and what the benches write to `target/telnums-bench/`\n\
-             (`decode_paired.json`, `overhead_paired.json`, `stream_million.json`). Do not\n\
-             edit by hand: run `cargo xtask bench` again (`--report-only` rewrites this file\n\
-             from the last results without running anything).\n\n",
-        );
+        out.push_str(INTRO);
 
         // Summary.
         let decode_pass = self
@@ -670,7 +662,7 @@ impl Report {
         let _ = writeln!(out, "| CPU | {} |", cpu_model());
         let _ = writeln!(out, "| memory | {} |", memory());
         let _ = writeln!(out, "| rustc | {} |", rustc_version());
-        let _ = writeln!(out, "| date | {} |", today());
+        let _ = writeln!(out, "| date | {} |", utc("%F").unwrap_or_default());
         let _ = writeln!(
             out,
             "| mode | {} |",
@@ -689,25 +681,6 @@ impl Report {
         }
         out
     }
-}
-
-/// `1234567.8` as `1,234,568`.
-fn thousands(value: f64) -> String {
-    if !value.is_finite() {
-        return "?".to_owned();
-    }
-    let digits = format!("{:.0}", value.abs());
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if value < 0.0 {
-        out.insert(0, '-');
-    }
-    out
 }
 
 fn signed_duration(ns: f64) -> String {
@@ -804,32 +777,12 @@ fn memory() -> String {
 
 fn rustc_version() -> String {
     let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
-    Command::new(rustc)
-        .arg("--version")
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-        .unwrap_or_else(|| "unknown".to_owned())
-}
-
-/// Today's date (UTC) as `YYYY-MM-DD`.
-fn today() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let days = (secs / 86_400) as i64;
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    let version = output(&rustc, &["--version"]).unwrap_or_default();
+    if version.is_empty() {
+        "unknown".to_owned()
+    } else {
+        version
+    }
 }
 
 /// The end-to-end verdicts: (passed, total).
@@ -1010,17 +963,15 @@ mod tests {
         assert_eq!(duration(2.5e9), "2.50 s");
     }
 
+    /// BENCHMARKS.md cannot be rewritten without the results of a run; what this report
+    /// says about itself can be compared.
     #[test]
-    fn thousands_groups_digits() {
-        assert_eq!(thousands(1_114_709.9), "1,114,710");
-        assert_eq!(thousands(999.0), "999");
-        assert_eq!(thousands(1000.0), "1,000");
-    }
-
-    #[test]
-    fn date_is_iso() {
-        let d = today();
-        assert_eq!(d.len(), 10);
-        assert!(d.starts_with("20"), "{d}");
+    fn benchmarks_md_opens_as_this_report_writes_it() {
+        let path = xtask::workspace_root().join("BENCHMARKS.md");
+        let text = std::fs::read_to_string(path).expect("BENCHMARKS.md");
+        assert!(
+            text.starts_with(INTRO),
+            "BENCHMARKS.md does not open with INTRO"
+        );
     }
 }

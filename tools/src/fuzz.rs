@@ -1,4 +1,4 @@
-//! `cargo xtask fuzz`: seed corpora, run the cargo-fuzz targets in `fuzz/` and record
+//! `cargo tools fuzz`: seed corpora, run the cargo-fuzz targets in `fuzz/` and record
 //! each run in `fuzz/runs.json`, and write `FUZZING.md` from that record.
 //!
 //! * `--seed` writes `fuzz/seeds/<target>/` from the specs' response examples and the
@@ -21,6 +21,74 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
+use xtask::spec;
+
+use crate::common::{output, thousands, utc, write_report};
+
+/// Options of `cargo tools fuzz`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Rewrite fuzz/seeds/ from the specs' examples and the tests' fixtures.
+    #[arg(long)]
+    seed: bool,
+    /// Run the targets (`cargo +nightly fuzz run`, under `nice`) and record each run.
+    #[arg(long)]
+    run: bool,
+    /// With --run: only this target.
+    #[arg(long)]
+    target: Option<String>,
+    /// With --run: executions per target (default: its `min_runs` in fuzz/targets.toml).
+    #[arg(long)]
+    runs: Option<u64>,
+    /// With --run: stop each target after this many seconds, recording the executions
+    /// it reached (FUZZING.md then says when that is fewer than it needs).
+    #[arg(long)]
+    max_time: Option<u64>,
+    /// With --run: cargo-fuzz's target directory (default: $CARGO_TARGET_DIR/nightly, or
+    /// fuzz/target).
+    #[arg(long)]
+    target_dir: Option<PathBuf>,
+    /// Write FUZZING.md from fuzz/runs.json.
+    #[arg(long)]
+    report: bool,
+    /// Fail when FUZZING.md is not what --report would write.
+    #[arg(long)]
+    check: bool,
+}
+
+/// Runs `cargo tools fuzz`; false when a run crashed or FUZZING.md is stale.
+pub fn main(root: &Path, args: Args) -> Result<bool> {
+    if !(args.seed || args.run || args.report || args.check) {
+        bail!("say what to do: --seed, --run, --report or --check");
+    }
+    let mut ok = true;
+    if args.seed {
+        println!("wrote {} seed files under fuzz/seeds/", seed(root)?);
+    }
+    if args.run {
+        let options = RunOptions {
+            target: args.target,
+            runs: args.runs,
+            max_time: args.max_time,
+            target_dir: args.target_dir.unwrap_or_else(|| default_target_dir(root)),
+        };
+        ok &= run(root, &options)?;
+    }
+    if args.report {
+        write_report(root, "FUZZING.md", &report(root)?)?;
+    }
+    if args.check {
+        let current = std::fs::read_to_string(root.join("FUZZING.md")).unwrap_or_default();
+        if current != report(root)? {
+            eprintln!(
+                "FUZZING.md is not up to date with fuzz/runs.json: run `cargo tools fuzz --report`"
+            );
+            return Ok(false);
+        }
+        println!("FUZZING.md matches fuzz/runs.json");
+    }
+    Ok(ok)
+}
 
 /// The libFuzzer flags every run uses besides `-runs`.
 const LIBFUZZER_FLAGS: &[&str] = &[
@@ -47,7 +115,7 @@ pub struct TargetInfo {
 }
 
 /// Reads `fuzz/targets.toml`.
-pub fn targets(root: &Path) -> Result<Vec<TargetInfo>> {
+fn targets(root: &Path) -> Result<Vec<TargetInfo>> {
     let path = root.join("fuzz/targets.toml");
     let text =
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
@@ -93,7 +161,7 @@ fn save_runs(root: &Path, runs: &Value) -> Result<()> {
 /// Writes `fuzz/seeds/<target>/`: response examples of each spec for the page decoders
 /// and the Fone envelope, and the values the unit tests use for the text parsers.
 /// Returns how many files were written.
-pub fn seed(root: &Path) -> Result<usize> {
+fn seed(root: &Path) -> Result<usize> {
     let dir = root.join("fuzz/seeds");
     if dir.exists() {
         std::fs::remove_dir_all(&dir).context("clearing fuzz/seeds")?;
@@ -106,8 +174,8 @@ pub fn seed(root: &Path) -> Result<usize> {
         written += 1;
         Ok(())
     };
-    for key in crate::PROVIDERS {
-        let spec = crate::load_spec(&crate::spec_path(root, key))?;
+    for key in xtask::PROVIDERS {
+        let spec = xtask::load_spec(&xtask::spec_path(root, key))?;
         let target = format!("page_{}", key.split('-').next().unwrap_or(key));
         for (i, example) in response_examples(&spec).iter().enumerate() {
             let body = serde_json::to_vec_pretty(example)?;
@@ -260,37 +328,17 @@ pub fn seed(root: &Path) -> Result<usize> {
     Ok(written)
 }
 
-/// Every response-body example of `spec` (`example` and `examples.*.value`), `$ref`s
+/// Every response-body example of `doc` (`example` and `examples.*.value`), `$ref`s
 /// resolved, in document order.
-fn response_examples(spec: &Value) -> Vec<Value> {
-    let resolve = |v: &Value| -> Value {
-        match v.get("$ref").and_then(Value::as_str) {
-            Some(r) => r
-                .strip_prefix('#')
-                .and_then(|p| spec.pointer(p))
-                .cloned()
-                .unwrap_or(Value::Null),
-            None => v.clone(),
-        }
-    };
+fn response_examples(doc: &Value) -> Vec<Value> {
     let mut out = Vec::new();
-    let paths = spec.get("paths").and_then(Value::as_object);
-    for item in paths.into_iter().flat_map(|p| p.values()) {
-        for op in item.as_object().into_iter().flat_map(|o| o.values()) {
-            let responses = op.get("responses").and_then(Value::as_object);
-            for response in responses.into_iter().flat_map(|r| r.values()) {
-                let response = resolve(response);
-                let content = response.get("content").and_then(Value::as_object);
-                for body in content.into_iter().flat_map(|c| c.values()) {
-                    if let Some(v) = body.get("example") {
-                        out.push(v.clone());
-                    }
-                    let examples = body.get("examples").and_then(Value::as_object);
-                    for ex in examples.into_iter().flat_map(|e| e.values()) {
-                        if let Some(v) = resolve(ex).get("value") {
-                            out.push(v.clone());
-                        }
-                    }
+    for op in spec::operations(doc) {
+        for (_, response) in op.responses(doc) {
+            for (_, body) in spec::entries(response.value.get("content")) {
+                out.extend(body.get("example").cloned());
+                for (_, example) in spec::entries(body.get("examples")) {
+                    let (example, _) = spec::resolve(doc, example, "");
+                    out.extend(example.get("value").cloned());
                 }
             }
         }
@@ -300,24 +348,24 @@ fn response_examples(spec: &Value) -> Vec<Value> {
 
 // --- runs ----------------------------------------------------------------------------
 
-/// Options of `cargo xtask fuzz --run`.
+/// Options of `cargo tools fuzz --run`.
 #[derive(Debug)]
-pub struct RunOptions {
+struct RunOptions {
     /// Only this target.
-    pub target: Option<String>,
+    target: Option<String>,
     /// Executions per target instead of its `min_runs`.
-    pub runs: Option<u64>,
+    runs: Option<u64>,
     /// Stop each target after this many seconds even if it has not reached its
     /// executions (libFuzzer's `-max_total_time`); the run is recorded with what it did.
-    pub max_time: Option<u64>,
+    max_time: Option<u64>,
     /// cargo-fuzz's target directory.
-    pub target_dir: PathBuf,
+    target_dir: PathBuf,
 }
 
 /// The default target directory of the nightly fuzz build: `$CARGO_TARGET_DIR/nightly`
 /// when that is set (keeping the instrumented build apart from the stable one), else
 /// `fuzz/target`.
-pub fn default_target_dir(root: &Path) -> PathBuf {
+fn default_target_dir(root: &Path) -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {
         Some(dir) => PathBuf::from(dir).join("nightly"),
         None => root.join("fuzz/target"),
@@ -326,7 +374,7 @@ pub fn default_target_dir(root: &Path) -> PathBuf {
 
 /// Runs the targets and records each run in `fuzz/runs.json` as soon as it ends.
 /// Returns false when any run crashed.
-pub fn run(root: &Path, options: &RunOptions) -> Result<bool> {
+fn run(root: &Path, options: &RunOptions) -> Result<bool> {
     let all = targets(root)?;
     let selected: Vec<&TargetInfo> = match &options.target {
         Some(name) => vec![all
@@ -335,8 +383,8 @@ pub fn run(root: &Path, options: &RunOptions) -> Result<bool> {
             .with_context(|| format!("no fuzz target `{name}` in fuzz/targets.toml"))?],
         None => all.iter().collect(),
     };
-    let toolchain = command_output("rustc", &["+nightly", "--version"])?;
-    let commit = command_output("git", &["rev-parse", "--short", "HEAD"])?;
+    let toolchain = output("rustc", &["+nightly", "--version"])?;
+    let commit = output("git", &["rev-parse", "--short", "HEAD"])?;
     let mut clean = true;
     for target in selected {
         let runs = options.runs.unwrap_or(target.min_runs);
@@ -386,7 +434,7 @@ pub fn run(root: &Path, options: &RunOptions) -> Result<bool> {
         clean &= !crashed;
         let mut entry = json!({
             "target": target.name,
-            "date": command_output("date", &["-u", "+%Y-%m-%dT%H:%M:%SZ"])?,
+            "date": utc("%Y-%m-%dT%H:%M:%SZ")?,
             "commit": commit,
             "toolchain": toolchain,
             "build": BUILD_FLAGS.join(" "),
@@ -427,14 +475,6 @@ pub fn run(root: &Path, options: &RunOptions) -> Result<bool> {
         save_runs(root, &record)?;
     }
     Ok(clean)
-}
-
-fn command_output(program: &str, args: &[&str]) -> Result<String> {
-    let out = Command::new(program)
-        .args(args)
-        .output()
-        .with_context(|| format!("running {program}"))?;
-    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
 fn corpus_size(dir: &Path) -> Result<(u64, u64)> {
@@ -530,7 +570,7 @@ fn is_clean(run: &Value) -> bool {
 
 /// The text of `FUZZING.md` from `fuzz/runs.json`, `fuzz/targets.toml`, the committed
 /// regression inputs and their commits.
-pub fn report(root: &Path) -> Result<String> {
+fn report(root: &Path) -> Result<String> {
     let targets = targets(root)?;
     let record = load_runs(root)?;
     let runs: Vec<&Value> = record["runs"]
@@ -553,7 +593,7 @@ pub fn report(root: &Path) -> Result<String> {
             .iter()
             .any(|r| r["target"] == target.as_str() && is_clean(r));
         let fixed_by = if committed {
-            let log = command_output(
+            let log = output(
                 "git",
                 &[
                     "log",
@@ -586,8 +626,8 @@ pub fn report(root: &Path) -> Result<String> {
     let mut out = String::new();
     out.push_str("# Fuzzing\n\n");
     out.push_str(
-        "Generated by `cargo xtask fuzz --report` from [fuzz/runs.json](fuzz/runs.json) \
-         (written by `cargo xtask fuzz --run`, which drives `cargo +nightly fuzz run` and \
+        "Generated by `cargo tools fuzz --report` from [fuzz/runs.json](fuzz/runs.json) \
+         (written by `cargo tools fuzz --run`, which drives `cargo +nightly fuzz run` and \
          reads libFuzzer's final statistics) and [fuzz/targets.toml](fuzz/targets.toml); \
          do not edit. How to run the fuzzers: README, *Fuzzing*.\n\n",
     );
@@ -707,15 +747,7 @@ pub fn report(root: &Path) -> Result<String> {
 
 /// `1234567` as `1,234,567`.
 fn group(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    thousands(n as f64)
 }
 
 #[cfg(test)]
@@ -750,14 +782,6 @@ mod tests {
             Some("fuzz/artifacts/cursors/crash-abc")
         );
         assert_eq!(s.panic.as_deref(), Some("next 5 after page 5"));
-    }
-
-    #[test]
-    fn groups_digits() {
-        assert_eq!(group(0), "0");
-        assert_eq!(group(999), "999");
-        assert_eq!(group(1000), "1,000");
-        assert_eq!(group(10_000_000), "10,000,000");
     }
 
     #[test]
