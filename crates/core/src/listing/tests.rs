@@ -35,6 +35,7 @@ struct Log {
     requested: Vec<u64>,
     now: usize,
     peak: usize,
+    guesses: usize,
 }
 
 /// More requests than any listing here makes: a runaway plan fails the test instead of
@@ -113,6 +114,12 @@ impl Paging for Fake {
         Fetched::new(items, next).reported_total(self.total)
     }
     fn after(&self, before: &u64, at: &u64) -> Option<u64> {
+        // Planning runs without awaiting, where no time limit reaches: bound it here.
+        {
+            let mut log = self.log.lock().expect("lock");
+            log.guesses += 1;
+            assert!(log.guesses < 10 * MAX_REQUESTS, "runaway planning");
+        }
         let step = at.checked_sub(*before).filter(|s| *s > 0)?;
         self.guess.then(|| at + step)
     }
@@ -427,6 +434,7 @@ fn a_failed_page_ends_the_listing_with_its_error() {
             0
         }
         async fn fetch(&self, at: &u32, _: &PageRequest<'_, ()>) -> Result<Response<()>, Error> {
+            assert!(*at < MAX_REQUESTS as u32, "runaway requests");
             match at {
                 0 => Ok(Response::new(())),
                 _ => Err(Error::new("test", ErrorKind::Transport)),
@@ -493,4 +501,195 @@ fn page_sizes_are_clamped_and_caps_are_kept() {
     assert_eq!(sizes.clamp(0), 1);
     assert_eq!(sizes.clamp(7000), 7000);
     assert!(!Listing::new(capped(1, 1)).is_filtered());
+}
+
+#[test]
+fn pages_name_their_provider_and_a_cap_at_the_end_is_complete() {
+    // Three pages of 10, the last naming no next page.
+    let mut fake = Fake::new(|at, _| ((at..at + 10).collect(), (at < 20).then_some(at + 10)));
+    fake.total = Some(30);
+    let (pages, _) = run(Listing::new(fake).max_items(30));
+    assert!(pages.iter().all(|p| p.provider == "test"));
+    let last = pages.last().expect("pages");
+    // The cap is reached on the server's own last page: nothing was left out.
+    assert_eq!(last.end, Some(End::Complete));
+    assert_eq!(last.received, 30);
+    // Errors name the provider too.
+    let (_, err) = run(Listing::new(Fake::new(|at, _| {
+        (vec![1], Some(at + 1 - at))
+    })));
+    assert_eq!(err.expect("a loop").provider(), "test");
+}
+
+#[test]
+fn a_guess_at_a_position_already_read_is_not_requested() {
+    // The guess is always the first page's position.
+    let fake = Fake::new(|at, _| match at {
+        0 => (vec![0, 1], Some(2)),
+        2 => (vec![2], Some(3)),
+        _ => (vec![3], None),
+    });
+    #[derive(Clone)]
+    struct Backwards(Fake);
+    impl Paging for Backwards {
+        type Item = u64;
+        type Body = (Vec<u64>, Option<u64>);
+        type Position = u64;
+        type Query = ();
+        fn provider(&self) -> &'static str {
+            "test"
+        }
+        fn filter_table(&self) -> &'static FilterTable {
+            &NO_FILTERS
+        }
+        fn page_sizes(&self) -> PageSizes {
+            self.0.page_sizes()
+        }
+        fn first(&self) -> u64 {
+            0
+        }
+        async fn fetch(
+            &self,
+            at: &u64,
+            request: &PageRequest<'_, ()>,
+        ) -> Result<Response<Self::Body>, Error> {
+            self.0.fetch(at, request).await
+        }
+        fn read(
+            &self,
+            at: &u64,
+            asked: Option<u32>,
+            page: Response<Self::Body>,
+        ) -> Fetched<u64, u64> {
+            self.0.read(at, asked, page)
+        }
+        fn after(&self, _: &u64, _: &u64) -> Option<u64> {
+            Some(0)
+        }
+    }
+    let (pages, err) = run(Listing::new(Backwards(fake.clone())).concurrency(4));
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(items(&pages), [0, 1, 2, 3]);
+    assert_eq!(
+        fake.requested(),
+        [0, 2, 3],
+        "page 0 is never asked for again"
+    );
+}
+
+#[test]
+fn pages_are_asked_for_ahead_under_a_page_cap() {
+    let fake = capped(1000, 10);
+    let (pages, _) = run(Listing::new(fake.clone()).concurrency(4).max_pages(6));
+    assert_eq!(items(&pages).len(), 60);
+    assert_eq!(
+        fake.peak(),
+        4,
+        "the page cap still leaves room to fetch ahead"
+    );
+    assert!(fake.requested().len() <= 6, "{:?}", fake.requested());
+}
+
+#[test]
+fn the_streams_need_no_pinning_and_say_what_they_are() {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("runtime")
+        .block_on(async {
+            let listing = Listing::new(capped(25, 10));
+            let mut items = listing.clone().items();
+            let mut got = Vec::new();
+            while let Some(item) = items.next().await {
+                got.push(item.expect("item"));
+            }
+            assert_eq!(got, (0..25).collect::<Vec<_>>());
+            // Through `StreamExt` as well.
+            let all: Vec<u64> = StreamExt::map(listing.clone().items(), |r| r.expect("item"))
+                .collect()
+                .await;
+            assert_eq!(all.len(), 25);
+            let mut pages = listing.clone().pages();
+            let mut count = 0;
+            while let Some(page) = pages.next().await {
+                count += page.expect("page").items.len();
+            }
+            assert_eq!(count, 25);
+            assert_eq!(format!("{:?}", listing.clone().pages()), "Pages { .. }");
+            assert_eq!(format!("{:?}", listing.items()), "Items { .. }");
+        });
+}
+
+#[test]
+fn a_listing_shows_its_settings_and_knows_when_it_is_filtered() {
+    use crate::filter::{ParamType, QueryParam};
+    static TABLE: FilterTable = FilterTable {
+        provider: "test",
+        params: &[QueryParam {
+            name: "state",
+            flag: "state",
+            summary: "",
+            description: "",
+            ty: ParamType::String,
+            values: &[],
+            open: false,
+            separator: None,
+            check: None,
+        }],
+    };
+    #[derive(Clone, Debug, Default)]
+    struct Narrow(bool);
+    impl QueryParams for Narrow {
+        fn is_filtered(&self) -> bool {
+            self.0
+        }
+    }
+    #[derive(Clone, Debug)]
+    struct WithQuery;
+    impl Paging for WithQuery {
+        type Item = u32;
+        type Body = ();
+        type Position = u32;
+        type Query = Narrow;
+        fn provider(&self) -> &'static str {
+            "test"
+        }
+        fn filter_table(&self) -> &'static FilterTable {
+            &TABLE
+        }
+        fn page_sizes(&self) -> PageSizes {
+            PageSizes {
+                default: Some(7),
+                max: None,
+            }
+        }
+        fn first(&self) -> u32 {
+            0
+        }
+        async fn fetch(&self, _: &u32, _: &PageRequest<'_, Narrow>) -> Result<Response<()>, Error> {
+            Ok(Response::new(()))
+        }
+        fn read(&self, _: &u32, _: Option<u32>, _: Response<()>) -> Fetched<u32, u32> {
+            Fetched::new(Vec::new(), None)
+        }
+    }
+    let plain = Listing::new(WithQuery);
+    assert!(!plain.is_filtered());
+    assert!(!plain.query_params().0);
+    let typed = plain.clone().query(|_| Narrow(true));
+    assert!(typed.is_filtered(), "a narrowing typed parameter");
+    assert!(typed.query_params().0);
+    let filtered = plain.clone().filter("state", "x").expect("known filter");
+    assert!(filtered.is_filtered(), "a table filter");
+    assert_eq!(filtered.filter_values().get("state"), Some("x"));
+    assert!(plain.clone().filter("colour", "red").is_err());
+    let debug = format!("{:?}", filtered.concurrency(3));
+    for shown in [
+        "WithQuery",
+        "page_size: Some(7)",
+        "concurrency: 3",
+        "\"state\": \"x\"",
+    ] {
+        assert!(debug.contains(shown), "{shown} in {debug}");
+    }
 }
