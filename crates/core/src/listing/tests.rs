@@ -285,6 +285,58 @@ fn a_page_count_bounds_what_is_requested_ahead() {
         "nothing past the count"
     );
     assert_eq!(pages.last().and_then(Page::total_mismatch), None);
+    // Within the count, pages are asked for ahead: a Fake whose server counts 5 pages.
+    #[derive(Clone)]
+    struct Counted(Fake);
+    impl Paging for Counted {
+        type Item = u64;
+        type Body = (Vec<u64>, Option<u64>);
+        type Position = u64;
+        type Query = ();
+        fn provider(&self) -> &'static str {
+            "test"
+        }
+        fn filter_table(&self) -> &'static FilterTable {
+            &NO_FILTERS
+        }
+        fn page_sizes(&self) -> PageSizes {
+            self.0.page_sizes()
+        }
+        fn first(&self) -> u64 {
+            0
+        }
+        async fn fetch(
+            &self,
+            at: &u64,
+            request: &PageRequest<'_, ()>,
+        ) -> Result<Response<Self::Body>, Error> {
+            self.0.fetch(at, request).await
+        }
+        fn read(
+            &self,
+            at: &u64,
+            asked: Option<u32>,
+            page: Response<Self::Body>,
+        ) -> Fetched<u64, u64> {
+            let fetched = self.0.read(at, asked, page);
+            // Five pages of 10: none after offset 40.
+            let next = fetched.next.filter(|n| *n < 50);
+            let left = next.map(|n| 5 - n / 10);
+            Fetched::new(fetched.items, next).pages_left(left)
+        }
+        fn after(&self, before: &u64, at: &u64) -> Option<u64> {
+            self.0.after(before, at)
+        }
+    }
+    let fake = capped(1000, 10);
+    let (pages, _) = run(Listing::new(Counted(fake.clone())).concurrency(8));
+    assert_eq!(items(&pages), (0..50).collect::<Vec<_>>());
+    assert_eq!(
+        fake.requested(),
+        [0, 10, 20, 30, 40],
+        "nothing past the count"
+    );
+    assert_eq!(fake.peak(), 4, "the four pages after the first at once");
 }
 
 #[test]
@@ -434,7 +486,10 @@ fn a_failed_page_ends_the_listing_with_its_error() {
             0
         }
         async fn fetch(&self, at: &u32, _: &PageRequest<'_, ()>) -> Result<Response<()>, Error> {
-            assert!(*at < MAX_REQUESTS as u32, "runaway requests");
+            static REQUESTS: std::sync::atomic::AtomicUsize =
+                std::sync::atomic::AtomicUsize::new(0);
+            let n = REQUESTS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            assert!(n < MAX_REQUESTS, "runaway requests");
             match at {
                 0 => Ok(Response::new(())),
                 _ => Err(Error::new("test", ErrorKind::Transport)),
