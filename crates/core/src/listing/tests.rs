@@ -28,6 +28,11 @@ struct Fake {
     log: Arc<Mutex<Log>>,
     total: Option<u64>,
     guess: bool,
+    /// A fixed guess for every position ahead, instead of the step between the last two.
+    fixed_guess: Option<u64>,
+    /// Pages of 10 the server counts: it names no page past them, and says how many are
+    /// left.
+    page_count: Option<u64>,
 }
 
 #[derive(Default)]
@@ -49,6 +54,8 @@ impl Fake {
             log: Arc::default(),
             total: None,
             guess: true,
+            fixed_guess: None,
+            page_count: None,
         }
     }
     fn requested(&self) -> Vec<u64> {
@@ -111,7 +118,12 @@ impl Paging for Fake {
         page: Response<Self::Body>,
     ) -> Fetched<u64, u64> {
         let (items, next) = page.into_inner();
-        Fetched::new(items, next).reported_total(self.total)
+        let Some(count) = self.page_count else {
+            return Fetched::new(items, next).reported_total(self.total);
+        };
+        let next = next.filter(|n| *n < count * 10);
+        let left = next.map(|n| count - n / 10);
+        Fetched::new(items, next).pages_left(left)
     }
     fn after(&self, before: &u64, at: &u64) -> Option<u64> {
         // Planning runs without awaiting, where no time limit reaches: bound it here.
@@ -119,6 +131,9 @@ impl Paging for Fake {
             let mut log = self.log.lock().expect("lock");
             log.guesses += 1;
             assert!(log.guesses < 10 * MAX_REQUESTS, "runaway planning");
+        }
+        if self.fixed_guess.is_some() {
+            return self.fixed_guess;
         }
         let step = at.checked_sub(*before).filter(|s| *s > 0)?;
         self.guess.then(|| at + step)
@@ -285,51 +300,10 @@ fn a_page_count_bounds_what_is_requested_ahead() {
         "nothing past the count"
     );
     assert_eq!(pages.last().and_then(Page::total_mismatch), None);
-    // Within the count, pages are asked for ahead: a Fake whose server counts 5 pages.
-    #[derive(Clone)]
-    struct Counted(Fake);
-    impl Paging for Counted {
-        type Item = u64;
-        type Body = (Vec<u64>, Option<u64>);
-        type Position = u64;
-        type Query = ();
-        fn provider(&self) -> &'static str {
-            "test"
-        }
-        fn filter_table(&self) -> &'static FilterTable {
-            &NO_FILTERS
-        }
-        fn page_sizes(&self) -> PageSizes {
-            self.0.page_sizes()
-        }
-        fn first(&self) -> u64 {
-            0
-        }
-        async fn fetch(
-            &self,
-            at: &u64,
-            request: &PageRequest<'_, ()>,
-        ) -> Result<Response<Self::Body>, Error> {
-            self.0.fetch(at, request).await
-        }
-        fn read(
-            &self,
-            at: &u64,
-            asked: Option<u32>,
-            page: Response<Self::Body>,
-        ) -> Fetched<u64, u64> {
-            let fetched = self.0.read(at, asked, page);
-            // Five pages of 10: none after offset 40.
-            let next = fetched.next.filter(|n| *n < 50);
-            let left = next.map(|n| 5 - n / 10);
-            Fetched::new(fetched.items, next).pages_left(left)
-        }
-        fn after(&self, before: &u64, at: &u64) -> Option<u64> {
-            self.0.after(before, at)
-        }
-    }
-    let fake = capped(1000, 10);
-    let (pages, _) = run(Listing::new(Counted(fake.clone())).concurrency(8));
+    // Within the count, pages are asked for ahead: a server that counts 5 pages.
+    let mut fake = capped(1000, 10);
+    fake.page_count = Some(5);
+    let (pages, _) = run(Listing::new(fake.clone()).concurrency(8));
     assert_eq!(items(&pages), (0..50).collect::<Vec<_>>());
     assert_eq!(
         fake.requested(),
@@ -584,45 +558,9 @@ fn a_guess_at_a_position_already_read_is_not_requested() {
         2 => (vec![2], Some(3)),
         _ => (vec![3], None),
     });
-    #[derive(Clone)]
-    struct Backwards(Fake);
-    impl Paging for Backwards {
-        type Item = u64;
-        type Body = (Vec<u64>, Option<u64>);
-        type Position = u64;
-        type Query = ();
-        fn provider(&self) -> &'static str {
-            "test"
-        }
-        fn filter_table(&self) -> &'static FilterTable {
-            &NO_FILTERS
-        }
-        fn page_sizes(&self) -> PageSizes {
-            self.0.page_sizes()
-        }
-        fn first(&self) -> u64 {
-            0
-        }
-        async fn fetch(
-            &self,
-            at: &u64,
-            request: &PageRequest<'_, ()>,
-        ) -> Result<Response<Self::Body>, Error> {
-            self.0.fetch(at, request).await
-        }
-        fn read(
-            &self,
-            at: &u64,
-            asked: Option<u32>,
-            page: Response<Self::Body>,
-        ) -> Fetched<u64, u64> {
-            self.0.read(at, asked, page)
-        }
-        fn after(&self, _: &u64, _: &u64) -> Option<u64> {
-            Some(0)
-        }
-    }
-    let (pages, err) = run(Listing::new(Backwards(fake.clone())).concurrency(4));
+    let mut fake = fake;
+    fake.fixed_guess = Some(0);
+    let (pages, err) = run(Listing::new(fake.clone()).concurrency(4));
     assert!(err.is_none(), "{err:?}");
     assert_eq!(items(&pages), [0, 1, 2, 3]);
     assert_eq!(
