@@ -2,11 +2,13 @@
 //!
 //! Each offset-paged provider (Vonage CC, Webex Calling, Fone Dynamics) is listed from a
 //! local server that pages the way real list endpoints often do: it caps the page size
-//! below what was asked, shrinks some pages, sends empty pages in the middle (Webex, with
-//! a next link), and names next pages elsewhere than a client would compute. The
-//! expected result is the chain the server describes, walked one page at a time by the
-//! test itself; every listing, at 1, 2, 4 and 8 requests in flight, must yield exactly
-//! that, in order, once each. The named tests are the cases that once lost entries.
+//! below what was asked and shrinks some pages, so its pages (and Webex's next links)
+//! start elsewhere than a client counting in the size it asked for would compute; with
+//! links, an offset the server never named answers entries no listing may show. The
+//! expected result is every entry the server holds, in order, once each, at 1, 2, 4 and
+//! 8 requests in flight. The named tests are three such servers: a Webex server capping
+//! `max`, a short first Webex page with a next link, and a Fone server answering 50 per
+//! request.
 
 use std::sync::Arc;
 

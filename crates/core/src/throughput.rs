@@ -96,6 +96,9 @@ impl std::fmt::Display for Stalled {
 /// has passed.
 const RECHECK: Duration = Duration::from_millis(250);
 
+/// The least time between two samples the meter keeps.
+const SPACING: Duration = Duration::from_millis(250);
+
 /// Counts a body's bytes over time against a [`MinThroughput`].
 #[derive(Debug)]
 pub(crate) struct Meter {
@@ -120,7 +123,16 @@ impl Meter {
     /// Counts `bytes` more, received at `now`.
     pub(crate) fn record(&mut self, now: Instant, bytes: usize) {
         self.received = self.received.saturating_add(bytes as u64);
-        self.samples.push_back((now, self.received));
+        // Samples at least SPACING apart: a fast body brings many chunks a window, and
+        // a window's start is only needed to within that much. Taking the newer one as
+        // the start can only count more bytes in the window, never fewer.
+        let len = self.samples.len();
+        let close = len >= 2 && now.saturating_duration_since(self.samples[len - 2].0) < SPACING;
+        if close {
+            self.samples[len - 1] = (now, self.received);
+        } else {
+            self.samples.push_back((now, self.received));
+        }
         // Keep one sample at or before the window's start, drop older ones.
         let start = now.checked_sub(self.floor.grace);
         while let (Some(start), Some(second)) = (start, self.samples.get(1)) {
@@ -211,7 +223,9 @@ mod tests {
             meter.record(at(t0, tick * 100), 5 * 1024);
             assert!(meter.check(at(t0, tick * 100)).is_ok(), "tick {tick}");
         }
-        assert!(meter.samples.len() <= 52, "{}", meter.samples.len());
+        // Samples about SPACING apart over one window (not one per 100 ms chunk), plus
+        // the one before it.
+        assert!(meter.samples.len() <= 30, "{}", meter.samples.len());
     }
 
     #[test]
