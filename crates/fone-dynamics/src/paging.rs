@@ -84,35 +84,29 @@ impl Paging for Numbers {
         let runtime = self.client.runtime();
         let raw = self.client.raw();
         // The two list operations take the same query; only the path parameter differs.
+        macro_rules! send {
+            ($operation:literal, $builder:expr, $query:path, $filters:path) => {{
+                let b = $query($builder, request.query);
+                let mut b = $filters(b, request.filters)?.results_skip(skip);
+                if let Some(size) = request.size {
+                    b = b.results_count(size);
+                }
+                runtime.send($operation, || b.clone().send()).await?
+            }};
+        }
         let response = match &self.scope {
-            Scope::Account(sid) => {
-                let b = query::apply_list_account_numbers(
-                    raw.list_account_numbers().account_sid(sid.clone()),
-                    request.query,
-                );
-                let mut b =
-                    filters::apply_list_account_numbers(b, request.filters)?.results_skip(skip);
-                if let Some(size) = request.size {
-                    b = b.results_count(size);
-                }
-                runtime
-                    .send("list_account_numbers", || b.clone().send())
-                    .await?
-            }
-            Scope::Property(sid) => {
-                let b = query::apply_list_property_numbers(
-                    raw.list_property_numbers().property_sid(sid.clone()),
-                    request.query,
-                );
-                let mut b =
-                    filters::apply_list_property_numbers(b, request.filters)?.results_skip(skip);
-                if let Some(size) = request.size {
-                    b = b.results_count(size);
-                }
-                runtime
-                    .send("list_property_numbers", || b.clone().send())
-                    .await?
-            }
+            Scope::Account(sid) => send!(
+                "list_account_numbers",
+                raw.list_account_numbers().account_sid(sid.clone()),
+                query::apply_list_account_numbers,
+                filters::apply_list_account_numbers
+            ),
+            Scope::Property(sid) => send!(
+                "list_property_numbers",
+                raw.list_property_numbers().property_sid(sid.clone()),
+                query::apply_list_property_numbers,
+                filters::apply_list_property_numbers
+            ),
         };
         Ok(response.map(list))
     }
