@@ -139,7 +139,7 @@ fn undocumented_enum_values() {
     scratch.edit("zoom-phone", |s| {
         at(
             s,
-            "/components/schemas/ZoomPhoneNumber/properties/status/enum",
+            "/components/schemas/ZoomPhoneNumber/properties/status/anyOf/0/enum",
         )
         .as_array_mut()
         .expect("enum")
@@ -155,7 +155,7 @@ fn undocumented_enum_values() {
     assert_eq!(
         pointers,
         [
-            "/components/schemas/ZoomPhoneNumber/properties/status/enum/2",
+            "/components/schemas/ZoomPhoneNumber/properties/status/anyOf/0/enum/2",
             "/paths/~1phone~1numbers/get/parameters/1/schema/enum/4",
         ],
         "{problems:#?}"
@@ -206,6 +206,66 @@ fn closed_response_schemas() {
         ],
         "{problems:#?}"
     );
+}
+
+/// A closed enum where other languages' clients must take values added later: in a
+/// response (inline, or a shared component a response property names directly) and
+/// in a query parameter marked `x-open-enum`. The known half of an open enum, and a
+/// component reached only through one, may be closed.
+#[test]
+fn enums_clients_must_not_close() {
+    let scratch = Scratch::new("open-enums");
+    scratch.edit("zoom-phone", |s| {
+        set(
+            s,
+            "/components/schemas/ZoomPhoneNumber/properties/status",
+            json!({"type": "string", "description": "`pending` or `available`.",
+                   "enum": ["pending", "available"]}),
+        );
+    });
+    scratch.edit("webex-calling", |s| {
+        let param = at(s, &format!("{WEBEX_LIST}/parameters"))
+            .as_array_mut()
+            .expect("parameters")
+            .iter_mut()
+            .find(|p| p["name"] == "ownerType")
+            .expect("ownerType");
+        param["schema"] = param["schema"]["anyOf"][0].clone();
+    });
+    scratch.edit("fone-dynamics", |s| {
+        set(
+            s,
+            "/components/schemas/FoneNumber/properties/Type",
+            json!({"$ref": "#/components/schemas/FoneNumberType"}),
+        );
+    });
+    let problems = scratch.lint();
+    let found: Vec<(&str, &str)> = problems
+        .iter()
+        .map(|p| (p.spec.as_str(), p.pointer.as_str()))
+        .collect();
+    let owner_type = problems
+        .iter()
+        .find(|p| p.spec == "webex-calling")
+        .map(|p| p.pointer.clone())
+        .unwrap_or_default();
+    assert_eq!(
+        found,
+        [
+            ("webex-calling", owner_type.as_str()),
+            ("fone-dynamics", "/components/schemas/FoneNumberType/enum"),
+            (
+                "zoom-phone",
+                "/components/schemas/ZoomPhoneNumber/properties/status/enum"
+            ),
+        ],
+        "{problems:#?}"
+    );
+    assert!(
+        owner_type.starts_with(WEBEX_LIST) && owner_type.ends_with("/schema/enum"),
+        "{owner_type}"
+    );
+    assert!(problems.iter().all(|p| p.message.contains("anyOf")));
 }
 
 #[test]

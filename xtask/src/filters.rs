@@ -424,7 +424,12 @@ pub(crate) fn setter_name(name: &str) -> String {
 /// Follows a local `$ref` (to a parameter or a schema); fails on one that does not
 /// resolve.
 pub(crate) fn resolve<'a>(doc: &'a Value, value: &'a Value) -> Result<&'a Value> {
-    defined(spec::resolve(doc, value, "").0)
+    let value = defined(spec::resolve(doc, value, "").0)?;
+    // An open enum's documented values are those of its known half.
+    match spec::open_enum(doc, value) {
+        Some(known) => defined(spec::resolve(doc, known, "").0),
+        None => Ok(value),
+    }
 }
 
 /// `value`, unless it is a `$ref` the resolver could not follow.

@@ -15,7 +15,11 @@
 //!    the provider adds later;
 //! 4. one shared `$ref` error schema for all error responses (status 400 and above) of an
 //!    operation, directly or through `#/components/responses/...`: progenitor panics on
-//!    two error body types.
+//!    two error body types;
+//! 5. enums a client must not close are written open ([`spec::open_enum`]): every string
+//!    `enum` reachable from a response, and the enum of every query parameter marked
+//!    `x-open-enum`. Generators for other languages take the file as it is, and a closed
+//!    enum makes their clients fail on the first value a provider adds.
 //!
 //! Every problem carries a JSON pointer into the spec.
 
@@ -70,6 +74,7 @@ pub fn lint_spec(key: &str, doc: &Value) -> Vec<Problem> {
     linter.enums();
     linter.header_examples();
     linter.open_responses();
+    linter.open_enums();
     linter.error_schemas();
     let mut problems = linter.problems;
     problems.sort_by(|a, b| (&a.pointer, &a.message).cmp(&(&b.pointer, &b.message)));
@@ -326,6 +331,47 @@ impl<'a> Linter<'a> {
                 self.report(child(&pointer, keyword), why);
             }
             roots.extend(
+                nested(map, &pointer)
+                    .into_iter()
+                    .map(|n| (n.schema, n.pointer)),
+            );
+        }
+    }
+
+    // ---- 5. open enums ------------------------------------------------------------------
+
+    fn open_enums(&mut self) {
+        let doc = self.doc;
+        let mut stack: Vec<(&'a Value, String)> = spec::schema_uses(doc)
+            .into_iter()
+            .filter(|used| {
+                used.reach.response || used.owner.is_some_and(|o| spec::flag(o, "x-open-enum"))
+            })
+            .map(|used| (used.schema, used.pointer))
+            .collect();
+        let mut visited = BTreeSet::new();
+        while let Some((schema, pointer)) = stack.pop() {
+            let (schema, pointer) = spec::resolve(doc, schema, &pointer);
+            let Some(map) = schema
+                .as_object()
+                .filter(|_| visited.insert(pointer.clone()))
+            else {
+                continue;
+            };
+            // The known half of an open enum is closed on purpose.
+            if spec::open_enum(doc, schema).is_some() {
+                continue;
+            }
+            if map.get("type") == Some(&json!("string")) && map.contains_key("enum") {
+                self.report(
+                    child(&pointer, "enum"),
+                    "closed `enum` where a client must accept values added later (a \
+                     response, or a query parameter marked `x-open-enum`): generated \
+                     clients would fail on the first one; write it as `anyOf: [{type: \
+                     string, enum: [...]}, {type: string}]`",
+                );
+            }
+            stack.extend(
                 nested(map, &pointer)
                     .into_iter()
                     .map(|n| (n.schema, n.pointer)),

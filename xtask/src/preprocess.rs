@@ -3,6 +3,14 @@
 //! other generator; only the Rust output sees these rewrites.
 //!
 //! Steps, in order:
+//! 0. **Open enums as the specs write them, back to closed.** The specs write every
+//!    enum a client must not close (response values, query parameters marked
+//!    `x-open-enum`) as `anyOf: [<the enum>, {type: string}]` ([`spec::open_enum`]),
+//!    which Python and TypeScript generators read as "one of these, or another
+//!    string". typify would make an untagged enum of that whose first variant is a
+//!    generated type named after the position (`…Variant0`), so the form is turned back
+//!    into the plain enum (or the `$ref` to it) here, and steps 3 and 5 open it again
+//!    the way the Rust crates name it.
 //! 1. **Vendor JSON media types → `application/json`.** progenitor types only
 //!    `application/json` bodies; a `+json` vendor type (Vonage's
 //!    `application/vnd.newvoicemedia.v4+json`) would become an untyped byte stream. The
@@ -29,6 +37,8 @@ use crate::spec;
 
 /// Applies every step to `spec` (an OpenAPI 3.0 document as JSON).
 pub fn run(doc: &mut Value) {
+    let snapshot = doc.clone();
+    close_written_open_enums(&snapshot, doc);
     let ops = spec::operations(doc);
     let responses: Vec<String> = ops
         .iter()
@@ -71,6 +81,42 @@ fn dedup(mut pointers: Vec<String>) -> Vec<String> {
 
 fn object_at<'a>(doc: &'a mut Value, pointer: &str) -> Option<&'a mut Map<String, Value>> {
     doc.pointer_mut(pointer).and_then(Value::as_object_mut)
+}
+
+/// Step 0, everywhere in the document but in examples (which are data). `doc` is the
+/// unchanged document, against which `$ref`s are resolved.
+fn close_written_open_enums(doc: &Value, value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if let Some(known) = spec::open_enum(doc, &Value::Object(map.clone())) {
+                let known = known.clone();
+                map.remove("anyOf");
+                if known.get("$ref").is_some() {
+                    // A `$ref` replaces its siblings in OpenAPI 3.0: the referenced
+                    // enum describes itself.
+                    *map = known.as_object().cloned().unwrap_or_default();
+                } else {
+                    for key in ["type", "enum", "format"] {
+                        if let Some(v) = known.get(key) {
+                            map.insert(key.to_owned(), v.clone());
+                        }
+                    }
+                }
+                return;
+            }
+            for (key, v) in map.iter_mut() {
+                if key != "example" && key != "examples" {
+                    close_written_open_enums(doc, v);
+                }
+            }
+        }
+        Value::Array(list) => {
+            for v in list {
+                close_written_open_enums(doc, v);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Step 1, on the `content` of one response.

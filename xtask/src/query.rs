@@ -292,6 +292,8 @@ fn typed(spec: &Value, key: &str, op: &str, name: &str, param: &Value) -> Result
         match resolved.get("type").and_then(Value::as_str) {
             Some("array") => {
                 let items = resolved.get("items").context("array without items")?;
+                // An open enum's items are typed by its known half.
+                let items = crate::spec::open_enum(spec, items).unwrap_or(items);
                 match items.get("$ref").and_then(Value::as_str) {
                     Some(r) => {
                         let name = r

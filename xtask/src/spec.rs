@@ -61,6 +61,25 @@ pub fn resolve<'a>(doc: &'a Value, value: &'a Value, pointer: &str) -> (&'a Valu
     (current, pointer)
 }
 
+/// The known half of an open enum as the specs write it: `anyOf: [K, {type: string}]`,
+/// where `K` is a string `enum` or a `$ref` to one (resolved against `doc`) and the
+/// second member is any other string. A value the enum lists matches both members,
+/// which is why the form is `anyOf` rather than `oneOf`. Returns `K` as written (a
+/// `$ref` stays a `$ref`), or `None` when `schema` is not of that form.
+pub fn open_enum<'a>(doc: &Value, schema: &'a Value) -> Option<&'a Value> {
+    let [known, other] = schema.get("anyOf")?.as_array()?.as_slice() else {
+        return None;
+    };
+    let string = Some(&Value::from("string"));
+    let other_is_any_string = other.get("type") == string
+        && ["enum", "format", "pattern", "$ref"]
+            .iter()
+            .all(|k| other.get(k).is_none());
+    let (target, _) = resolve(doc, known, "");
+    let known_is_enum = target.get("type") == string && target.get("enum").is_some();
+    (other_is_any_string && known_is_enum).then_some(known)
+}
+
 /// The name of the component schema a `$ref` in `value` names, if it names one.
 pub fn schema_ref(value: &Value) -> Option<&str> {
     value
@@ -420,5 +439,34 @@ mod tests {
         assert_eq!(reach["Id"], Reach::RESPONSE);
         assert_eq!(reach["Q"], Reach::REQUEST.union(Reach::RESPONSE));
         assert!(!reach.contains_key("Loop"));
+    }
+
+    #[test]
+    fn open_enums_are_recognised_inline_and_by_reference() {
+        let doc = json!({"components": {"schemas": {
+            "E": {"type": "string", "enum": ["A"]},
+            "S": {"type": "string"}
+        }}});
+        let any = json!({"type": "string", "description": "other"});
+        let inline = json!({"anyOf": [{"type": "string", "enum": ["A"]}, any]});
+        assert_eq!(open_enum(&doc, &inline), Some(&inline["anyOf"][0]));
+        let by_ref = json!({"anyOf": [{"$ref": "#/components/schemas/E"}, any]});
+        assert_eq!(open_enum(&doc, &by_ref), Some(&by_ref["anyOf"][0]));
+        for not_open in [
+            // a oneOf, the order swapped, a third member, a second member that is
+            // itself limited, a first member that is no enum
+            json!({"oneOf": [{"type": "string", "enum": ["A"]}, any]}),
+            json!({"anyOf": [any, {"type": "string", "enum": ["A"]}]}),
+            json!({"anyOf": [{"type": "string", "enum": ["A"]}, any, any]}),
+            json!({"anyOf": [{"type": "string", "enum": ["A"]}, {"type": "string", "enum": ["B"]}]}),
+            json!({"anyOf": [{"type": "string", "enum": ["A"]}, {"type": "string", "pattern": "x"}]}),
+            json!({"anyOf": [{"type": "string", "enum": ["A"]}, {"type": "string", "format": "date"}]}),
+            json!({"anyOf": [{"type": "string", "enum": ["A"]}, {"$ref": "#/components/schemas/S"}]}),
+            json!({"anyOf": [{"$ref": "#/components/schemas/S"}, any]}),
+            json!({"anyOf": [{"type": "integer", "enum": [1]}, any]}),
+            json!({"anyOf": [{"type": "string", "enum": ["A"]}, {"type": "integer"}]}),
+        ] {
+            assert_eq!(open_enum(&doc, &not_open), None, "{not_open}");
+        }
     }
 }

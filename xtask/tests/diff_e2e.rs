@@ -41,7 +41,7 @@ fn breaking_edit(spec: &mut Value) {
 
 /// Adds a value to a response enum and an optional query parameter.
 fn compatible_edit(spec: &mut Value) {
-    spec.pointer_mut("/components/schemas/ZoomPhoneNumber/properties/status/enum")
+    spec.pointer_mut("/components/schemas/ZoomPhoneNumber/properties/status/anyOf/0/enum")
         .and_then(Value::as_array_mut)
         .expect("status enum")
         .push(json!("porting"));
@@ -205,7 +205,7 @@ fn compatible_edit_reports_additions_a_patch_bump_and_changelog_lines() {
             &result,
             Level::Addition,
             "enum-value-added",
-            "/components/schemas/ZoomPhoneNumber/properties/status/enum/2"
+            "/components/schemas/ZoomPhoneNumber/properties/status/anyOf/0/enum/2"
         ),
         "{result:#?}"
     );
@@ -246,6 +246,60 @@ fn compatible_edit_reports_additions_a_patch_bump_and_changelog_lines() {
         added.contains("- ZoomPhoneNumber.status: enum value \"porting\" added"),
         "{entry}"
     );
+}
+
+/// Writes the response enum `status` closed, and the request enum `type` open.
+fn reopened_edit(spec: &mut Value) {
+    let status = spec
+        .pointer_mut("/components/schemas/ZoomPhoneNumber/properties/status")
+        .and_then(Value::as_object_mut)
+        .expect("status");
+    let known = status.remove("anyOf").expect("status is open")[0].clone();
+    status.insert("type".into(), json!("string"));
+    status.insert("enum".into(), known["enum"].clone());
+    let param = spec
+        .pointer_mut(&format!("{OP}/parameters"))
+        .and_then(Value::as_array_mut)
+        .expect("parameters")
+        .iter_mut()
+        .find(|p| p["name"] == "type")
+        .expect("type");
+    let closed = param["schema"].clone();
+    param["schema"] = json!({"anyOf": [closed, {"type": "string", "description": "Any other."}]});
+}
+
+/// An open enum is compared by its known half: writing one closed breaks other
+/// languages' clients, writing one open is an addition, and the Rust API stays.
+#[test]
+fn opening_and_closing_an_enum() {
+    let (result, spec) = diff_of(reopened_edit);
+    let index = spec
+        .pointer(&format!("{OP}/parameters"))
+        .and_then(Value::as_array)
+        .and_then(|ps| ps.iter().position(|p| p["name"] == "type"))
+        .expect("type");
+    let kinds: Vec<(&str, &str)> = result
+        .spec
+        .iter()
+        .map(|c| (c.kind, c.pointer.as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (
+                "enum-closed",
+                "/components/schemas/ZoomPhoneNumber/properties/status/anyOf"
+            ),
+            (
+                "enum-opened",
+                &*format!("{OP}/parameters/{index}/schema/anyOf")
+            ),
+        ],
+        "{result:#?}"
+    );
+    assert_eq!(result.spec[0].level, Level::Breaking);
+    assert_eq!(result.spec[1].level, Level::Addition);
+    assert!(result.api.is_empty(), "{:#?}", result.api);
 }
 
 // --- through git, as CI runs it ----------------------------------------------------

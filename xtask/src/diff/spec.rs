@@ -866,6 +866,9 @@ impl<'a> Differ<'a> {
         if a == b {
             return;
         }
+        if self.open_enums(a, b, cx) {
+            return;
+        }
         // References: the component is compared once on its own; here only which one.
         let replaced = match (reference(a), reference(b)) {
             (Some(x), Some(y)) if x != y => {
@@ -936,6 +939,61 @@ impl<'a> Differ<'a> {
             self.push(Breaking, "not-changed", loc, message);
         }
         self.rest(a, b, at, SCHEMA_KEYS, what);
+    }
+
+    /// Open enums ([`spec::open_enum`]): the Rust crates see the known half only (the
+    /// preprocessing closes the form again), so an enum written open on one side is
+    /// compared by its known half. Opening an enum is an addition for other languages'
+    /// clients (they now accept any other string) and changes no Rust type; closing one
+    /// breaks them. Returns whether `a` and `b` were compared here.
+    fn open_enums(&mut self, a: &'a Value, b: &'a Value, cx: &Cx) -> bool {
+        let (x, y) = (spec::open_enum(self.old, a), spec::open_enum(self.new, b));
+        if x.is_none() && y.is_none() {
+            return false;
+        }
+        let Cx { at, what, .. } = cx;
+        let known = At::new(
+            if x.is_some() {
+                format!("{}/anyOf/0", at.old)
+            } else {
+                at.old.clone()
+            },
+            if y.is_some() {
+                format!("{}/anyOf/0", at.new)
+            } else {
+                at.new.clone()
+            },
+        );
+        match (x, y) {
+            (None, Some(_)) => {
+                let message = format!(
+                    "{what}: enum written open (`anyOf` with any other string): generated \
+                     clients in other languages now accept values it does not list; the \
+                     Rust type is unchanged"
+                );
+                self.push(Addition, "enum-opened", at.child("anyOf").in_new(), message);
+            }
+            (Some(_), None) => {
+                let message = format!(
+                    "{what}: enum no longer written open: generated clients in other \
+                     languages reject values it does not list; the Rust type is unchanged"
+                );
+                self.push(Breaking, "enum-closed", at.child("anyOf").in_old(), message);
+            }
+            _ => {}
+        }
+        self.docs(a.get("description"), b.get("description"), at, what);
+        let (ka, kb) = (x.unwrap_or(a), y.unwrap_or(b));
+        // The closed side's own description and example belong to the whole schema,
+        // not to the known half: compare what reaches the Rust type.
+        if reference(ka).is_some() || reference(kb).is_some() || x.is_some() == y.is_some() {
+            self.schema(ka, kb, &cx.nested(known, ""));
+        } else {
+            let cx = cx.nested(known, "");
+            self.format(ka, kb, &cx);
+            self.enumeration(ka, kb, &cx);
+        }
+        true
     }
 
     fn format(&mut self, a: &'a Value, b: &'a Value, cx: &Cx) {
