@@ -8,7 +8,9 @@
 //! head of the plan names a position other than the plan's second, every request past
 //! the head is dropped and the plan starts again from the named position. Pages are
 //! accepted only at the head, so the result is the chain the server describes, whatever
-//! the number of requests in flight.
+//! the number of requests in flight. After a page shorter than the one before, only
+//! its continuation is requested until it answers (a short page is most often the
+//! last).
 
 use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
@@ -236,7 +238,12 @@ impl<P: Paging> Engine<P> {
             pages_left,
         } = fetched;
         self.pages += 1;
-        self.window = self.concurrency;
+        // A page shorter than the one before is most often the last: until its
+        // continuation answers, only that is requested, so a listing that ends there
+        // costs one request past the end instead of a window of guesses. A server whose
+        // pages keep one length (one that caps the page size too) keeps the full window.
+        let shrunk = !items.is_empty() && (items.len() as u64) < self.last_len;
+        self.window = if shrunk { 1 } else { self.concurrency };
         if reported_total.is_some() {
             self.reported_total = reported_total;
         }

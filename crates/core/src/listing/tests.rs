@@ -205,6 +205,27 @@ fn a_server_cap_below_the_page_size_is_not_the_end_at_any_concurrency() {
 }
 
 #[test]
+fn after_a_shorter_page_only_its_continuation_is_requested() {
+    // Pages of 50, the last of 20 (at 600). The guesses in flight when it arrives (650,
+    // 700, …) are dropped; what follows is the one request at 620 that finds the end,
+    // not a window of guesses at 620, 640, 660, ….
+    for concurrency in [2, 4, 8] {
+        let fake = capped(620, 50);
+        let (pages, err) = run(Listing::new(fake.clone())
+            .page_size(100)
+            .concurrency(concurrency));
+        assert!(err.is_none(), "{err:?}");
+        assert_eq!(items(&pages), (0..620).collect::<Vec<_>>());
+        let after_short: Vec<u64> = fake
+            .requested()
+            .into_iter()
+            .filter(|at| at % 50 != 0)
+            .collect();
+        assert_eq!(after_short, [620], "{concurrency}: {:?}", fake.requested());
+    }
+}
+
+#[test]
 fn a_next_link_elsewhere_than_planned_is_followed() {
     // Pages of 9, then of 8, each naming the next offset (a Link's `start`): the
     // guesses from the first step (9, 18, 27, …) go wrong after the second page.
