@@ -824,9 +824,10 @@ that number can be shown to recipients with the brand's identity.
 Every response, successful or not, carries an `apple-request-id` header that
 identifies the request; quote it when reporting a problem to Apple.
 
-Enumerations in response bodies list the values documented today. The provider
-may add values without notice, so a client should keep a value it does not know
-rather than reject the response.
+Enumerations in response bodies are written open, as `anyOf` of the values
+documented today and any other string: the provider may add values without
+notice, and a client should keep a value it does not know rather than reject the
+response.
 
 
 Version: 1*/

@@ -167,7 +167,7 @@ fn every_filter(provider: Provider) -> (Vec<&'static str>, &'static str) {
                 "--order",
                 "lastName,extension",
                 "--order",
-                "dn",
+                "dn-desc",
                 "--owner-name",
                 "Alex Rivera",
                 "--owner-id",
@@ -192,14 +192,20 @@ fn every_filter(provider: Provider) -> (Vec<&'static str>, &'static str) {
                 "PSTN_NUMBER,MOBILE_NUMBER",
                 "--service-number",
                 "false",
+                "--assigned",
+                "true",
+                "--reserved-number",
+                "false",
+                "--elin-enabled",
+                "true",
             ],
-            "available=false&details=true&extension=11\
+            "assigned=true&available=false&details=true&elinEnabled=true&extension=11\
              &includedTelephonyTypes=PSTN_NUMBER%2CMOBILE_NUMBER\
              &locationId=a8289722-1b80-41b7-9678-0e77ae8c1098&max=2000&numberType=NUMBER\
-             &order=lastName%2Cextension%2Cdn&ownerId=Y2lzY29zcGFyazovL3VzL1BFT1BMRS9j\
+             &order=lastName%2Cextension%2Cdn-desc&ownerId=Y2lzY29zcGFyazovL3VzL1BFT1BMRS9j\
              &ownerName=Alex+Rivera&ownerType=PEOPLE&phoneNumberType=FAX\
-             &restrictedNonGeoNumbers=true&serviceNumber=false&start=0&state=ACTIVE\
-             &tollFreeNumbers=false",
+             &reservedNumber=false&restrictedNonGeoNumbers=true&serviceNumber=false&start=0\
+             &state=ACTIVE&tollFreeNumbers=false",
         ),
         Provider::FoneDynamics => (
             // `Premium-Rate` is not documented: `Type` is an open list.
@@ -467,7 +473,7 @@ async fn bad_filters_are_usage_errors_and_nothing_is_sent() {
         (
             Provider::WebexCalling,
             &["--order", "firstName"],
-            &["lastName, dn, extension"],
+            &["lastName, lastName-asc, lastName-desc, dn, dn-asc"],
         ),
         (
             Provider::WebexCalling,

@@ -1248,12 +1248,12 @@ wrap their bodies in a named member, so a list may arrive as `{"Numbers": [...]}
 as a bare array, and a single number as `{"Number": {...}}` or as a bare object; the
 response schemas accept both shapes.
 
-Enumerations in response bodies list the values documented today. The provider
-may add values without notice, so a client should keep a value it does not know
-rather than reject the response.
-A query parameter marked `x-open-enum: true` lists the values documented today
-as well; the provider accepts others it has added since, so a client should let
-them through.
+Enumerations in response bodies are written open, as `anyOf` of the values
+documented today and any other string: the provider may add values without
+notice, and a client should keep a value it does not know rather than reject the
+response.
+A query parameter marked `x-open-enum: true` is written open the same way: the
+provider accepts values it has added since, so a client should let them through.
 
 
 Version: 2*/

@@ -185,6 +185,12 @@ impl std::str::FromStr for Provider {
 }
 
 /// The one record users see, whatever the provider.
+///
+/// It holds what every provider has in some form. What only one provider reports (Webex's
+/// `elinEnabled` and `isReservedNumber`, Zoom's emergency address and carrier, Fone
+/// Dynamics' routing and recording) is on that provider crate's own item type: list
+/// through the provider crate (re-exported here, e.g. `telnums::webex_calling`) when you
+/// need it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PhoneNumber {
     /// Which provider listed it.

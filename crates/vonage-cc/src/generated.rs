@@ -488,9 +488,10 @@ Every request must ask for the version 4 representation with the vendor media ty
 `application/vnd.newvoicemedia.v4+json` in the `Accept` header; without it the
 server may answer with a different API version.
 
-Enumerations in response bodies list the values documented today. The provider
-may add values without notice, so a client should keep a value it does not know
-rather than reject the response.
+Enumerations in response bodies are written open, as `anyOf` of the values
+documented today and any other string: the provider may add values without
+notice, and a client should keep a value it does not know rather than reject the
+response.
 
 
 Version: 4*/
@@ -554,6 +555,11 @@ impl Client {
 Returns one page of the callback numbers configured in the VCC account, with
 paging metadata in `meta`. Request later pages with `page` until `page` reaches
 `meta.pageCount`.
+
+Send `Accept: application/vnd.newvoicemedia.v4+json`. OpenAPI 3.0 cannot declare
+the `Accept` header as a parameter, so generated clients must be told to send it
+(as a default header of the client); with another `Accept` the server answers
+406.
 
 
 Sends a `GET` request to `/useradmin/callbackNumbers`
@@ -687,6 +693,14 @@ pub mod builder {
                     )
                 }
                 403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ::telnums_core::wire::read_json(&client.inner, response)
+                                .await?,
+                        ),
+                    )
+                }
+                406u16 => {
                     Err(
                         Error::ErrorResponse(
                             ::telnums_core::wire::read_json(&client.inner, response)

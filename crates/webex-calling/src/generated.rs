@@ -117,6 +117,7 @@ pub mod types {
         Fax,
         #[serde(rename = "DNIS")]
         Dnis,
+        Default,
     }
     impl ::std::fmt::Display for ListNumbersPhoneNumberType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -125,6 +126,7 @@ pub mod types {
                 Self::Alternate => f.write_str("ALTERNATE"),
                 Self::Fax => f.write_str("FAX"),
                 Self::Dnis => f.write_str("DNIS"),
+                Self::Default => f.write_str("Default"),
             }
         }
     }
@@ -138,6 +140,7 @@ pub mod types {
                 "ALTERNATE" => Ok(Self::Alternate),
                 "FAX" => Ok(Self::Fax),
                 "DNIS" => Ok(Self::Dnis),
+                "Default" => Ok(Self::Default),
                 _ => Err("invalid value".into()),
             }
         }
@@ -177,12 +180,14 @@ pub mod types {
         Active,
         #[serde(rename = "INACTIVE")]
         Inactive,
+        Default,
     }
     impl ::std::fmt::Display for ListNumbersState {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Active => f.write_str("ACTIVE"),
                 Self::Inactive => f.write_str("INACTIVE"),
+                Self::Default => f.write_str("Default"),
             }
         }
     }
@@ -194,6 +199,7 @@ pub mod types {
             match value {
                 "ACTIVE" => Ok(Self::Active),
                 "INACTIVE" => Ok(Self::Inactive),
+                "Default" => Ok(Self::Default),
                 _ => Err("invalid value".into()),
             }
         }
@@ -214,10 +220,18 @@ pub mod types {
             value.parse()
         }
     }
-    /**A sort key of the `order` filter.
+    /**A sort key of the `order` filter, optionally with a direction: `-asc`
+(ascending, the default) or `-desc`. Webex's published spec shows the suffix in
+its example (`lastName-asc`); the endpoint's page lists the bare keys.
 * `lastName` - by the owner's last name.
+* `lastName-asc` - by the owner's last name, ascending.
+* `lastName-desc` - by the owner's last name, descending.
 * `dn` - by directory number (the phone number).
+* `dn-asc` - by directory number, ascending.
+* `dn-desc` - by directory number, descending.
 * `extension` - by extension.
+* `extension-asc` - by extension, ascending.
+* `extension-desc` - by extension, descending.
 */
     #[derive(
         ::serde::Deserialize,
@@ -235,17 +249,35 @@ pub mod types {
     pub enum NumberOrder {
         #[serde(rename = "lastName")]
         LastName,
+        #[serde(rename = "lastName-asc")]
+        LastNameAsc,
+        #[serde(rename = "lastName-desc")]
+        LastNameDesc,
         #[serde(rename = "dn")]
         Dn,
+        #[serde(rename = "dn-asc")]
+        DnAsc,
+        #[serde(rename = "dn-desc")]
+        DnDesc,
         #[serde(rename = "extension")]
         Extension,
+        #[serde(rename = "extension-asc")]
+        ExtensionAsc,
+        #[serde(rename = "extension-desc")]
+        ExtensionDesc,
     }
     impl ::std::fmt::Display for NumberOrder {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::LastName => f.write_str("lastName"),
+                Self::LastNameAsc => f.write_str("lastName-asc"),
+                Self::LastNameDesc => f.write_str("lastName-desc"),
                 Self::Dn => f.write_str("dn"),
+                Self::DnAsc => f.write_str("dn-asc"),
+                Self::DnDesc => f.write_str("dn-desc"),
                 Self::Extension => f.write_str("extension"),
+                Self::ExtensionAsc => f.write_str("extension-asc"),
+                Self::ExtensionDesc => f.write_str("extension-desc"),
             }
         }
     }
@@ -256,8 +288,14 @@ pub mod types {
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "lastName" => Ok(Self::LastName),
+                "lastName-asc" => Ok(Self::LastNameAsc),
+                "lastName-desc" => Ok(Self::LastNameDesc),
                 "dn" => Ok(Self::Dn),
+                "dn-asc" => Ok(Self::DnAsc),
+                "dn-desc" => Ok(Self::DnDesc),
                 "extension" => Ok(Self::Extension),
+                "extension-asc" => Ok(Self::ExtensionAsc),
+                "extension-desc" => Ok(Self::ExtensionDesc),
                 _ => Err("invalid value".into()),
             }
         }
@@ -372,6 +410,15 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct WebexNumber {
+        /**`true` when the number is used as an emergency location identification number
+(ELIN) for emergency callback. Webex's published spec marks it required; it is
+optional here so that entries without it still decode.
+*/
+        #[serde(
+            rename = "elinEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub elin_enabled: ::std::option::Option<bool>,
         ///Enterprise significant number, i.e. the location's routing prefix followed by the extension.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub esn: ::std::option::Option<::std::string::String>,
@@ -389,6 +436,15 @@ pub mod types {
         pub included_telephony_types: ::std::option::Option<
             WebexNumberIncludedTelephonyTypes,
         >,
+        /**`true` for a reserved number, which cannot be assigned. Webex's published spec
+marks it required; it is optional here so that entries without it still
+decode.
+*/
+        #[serde(
+            rename = "isReservedNumber",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_reserved_number: ::std::option::Option<bool>,
         ///`true` for a service number, `false` for a standard number.
         #[serde(
             rename = "isServiceNumber",
@@ -422,6 +478,7 @@ pub mod types {
 * `ALTERNATE` - an additional number of its owner.
 * `FAX` - a number used for fax.
 * `DNIS` - a dialed number identification service (DNIS) number.
+* `Default` - listed by Webex's published spec without a description.
 */
         #[serde(
             rename = "phoneNumberType",
@@ -473,6 +530,9 @@ when the request sets `details=true`.
         ///How many phone numbers are assigned to an owner.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub assigned: ::std::option::Option<i32>,
+        ///How many numbers are used as an ELIN (from Webex's published spec).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub elin: ::std::option::Option<i32>,
         ///How many entries are extensions that have no phone number.
         #[serde(
             rename = "extensionOnly",
@@ -491,6 +551,12 @@ when the request sets `details=true`.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub mobile_number: ::std::option::Option<i32>,
+        ///How many numbers are reserved (from Webex's published spec).
+        #[serde(
+            rename = "reservedNumber",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub reserved_number: ::std::option::Option<i32>,
         ///How many PSTN numbers are service numbers (`isServiceNumber` is `true`).
         #[serde(
             rename = "serviceNumber",
@@ -662,6 +728,15 @@ when the request sets `details=true`.
         schemars::JsonSchema
     )]
     pub struct WebexNumberOwner {
+        /**When the owner's temporary ELIN assignment (made by an emergency call)
+expires, as a UTC timestamp such as `2025-12-31T23:59:59.000Z`. Webex's
+published spec gives no `format`, so none is declared here.
+*/
+        #[serde(
+            rename = "elinExpiryTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub elin_expiry_time: ::std::option::Option<::std::string::String>,
         ///Given name of the owner (for people and workspaces).
         #[serde(
             rename = "firstName",
@@ -687,6 +762,8 @@ when the request sets `details=true`.
 * `HUNT_GROUP` - a hunt group.
 * `VOICE_MESSAGING` - voice messaging.
 * `BROADWORKS_ANYWHERE` - Single Number Reach.
+* `OFFICE_ANYWHERE` - Single Number Reach, under the name Webex's published
+  spec uses in responses.
 * `CONTACT_CENTER_LINK` - a Contact Center link.
 * `CONTACT_CENTER_ADAPTER` - a Contact Center adapter.
 * `ROUTE_LIST` - a route list.
@@ -711,6 +788,8 @@ when the request sets `details=true`.
 * `HUNT_GROUP` - a hunt group.
 * `VOICE_MESSAGING` - voice messaging.
 * `BROADWORKS_ANYWHERE` - Single Number Reach.
+* `OFFICE_ANYWHERE` - Single Number Reach, under the name Webex's published
+  spec uses in responses.
 * `CONTACT_CENTER_LINK` - a Contact Center link.
 * `CONTACT_CENTER_ADAPTER` - a Contact Center adapter.
 * `ROUTE_LIST` - a route list.
@@ -775,6 +854,8 @@ when the request sets `details=true`.
         VoiceMessaging,
         #[serde(rename = "BROADWORKS_ANYWHERE")]
         BroadworksAnywhere,
+        #[serde(rename = "OFFICE_ANYWHERE")]
+        OfficeAnywhere,
         #[serde(rename = "CONTACT_CENTER_LINK")]
         ContactCenterLink,
         #[serde(rename = "CONTACT_CENTER_ADAPTER")]
@@ -798,6 +879,7 @@ when the request sets `details=true`.
                 Self::HuntGroup => f.write_str("HUNT_GROUP"),
                 Self::VoiceMessaging => f.write_str("VOICE_MESSAGING"),
                 Self::BroadworksAnywhere => f.write_str("BROADWORKS_ANYWHERE"),
+                Self::OfficeAnywhere => f.write_str("OFFICE_ANYWHERE"),
                 Self::ContactCenterLink => f.write_str("CONTACT_CENTER_LINK"),
                 Self::ContactCenterAdapter => f.write_str("CONTACT_CENTER_ADAPTER"),
                 Self::RouteList => f.write_str("ROUTE_LIST"),
@@ -821,6 +903,7 @@ when the request sets `details=true`.
                 "HUNT_GROUP" => Ok(Self::HuntGroup),
                 "VOICE_MESSAGING" => Ok(Self::VoiceMessaging),
                 "BROADWORKS_ANYWHERE" => Ok(Self::BroadworksAnywhere),
+                "OFFICE_ANYWHERE" => Ok(Self::OfficeAnywhere),
                 "CONTACT_CENTER_LINK" => Ok(Self::ContactCenterLink),
                 "CONTACT_CENTER_ADAPTER" => Ok(Self::ContactCenterAdapter),
                 "ROUTE_LIST" => Ok(Self::RouteList),
@@ -851,6 +934,7 @@ when the request sets `details=true`.
 * `ALTERNATE` - an additional number of its owner.
 * `FAX` - a number used for fax.
 * `DNIS` - a dialed number identification service (DNIS) number.
+* `Default` - listed by Webex's published spec without a description.
 */
     #[derive(
         ::serde::Deserialize,
@@ -901,6 +985,7 @@ when the request sets `details=true`.
         Fax,
         #[serde(rename = "DNIS")]
         Dnis,
+        Default,
     }
     impl ::std::fmt::Display for WebexNumberPhoneNumberTypeKnown {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -909,6 +994,7 @@ when the request sets `details=true`.
                 Self::Alternate => f.write_str("ALTERNATE"),
                 Self::Fax => f.write_str("FAX"),
                 Self::Dnis => f.write_str("DNIS"),
+                Self::Default => f.write_str("Default"),
             }
         }
     }
@@ -922,6 +1008,7 @@ when the request sets `details=true`.
                 "ALTERNATE" => Ok(Self::Alternate),
                 "FAX" => Ok(Self::Fax),
                 "DNIS" => Ok(Self::Dnis),
+                "Default" => Ok(Self::Default),
                 _ => Err("invalid value".into()),
             }
         }
@@ -1179,6 +1266,10 @@ when the request sets `details=true`.
         }
         #[derive(Clone, Debug)]
         pub struct WebexNumber {
+            elin_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             esn: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1189,6 +1280,10 @@ when the request sets `details=true`.
             >,
             included_telephony_types: ::std::result::Result<
                 ::std::option::Option<super::WebexNumberIncludedTelephonyTypes>,
+                ::std::string::String,
+            >,
+            is_reserved_number: ::std::result::Result<
+                ::std::option::Option<bool>,
                 ::std::string::String,
             >,
             is_service_number: ::std::result::Result<
@@ -1239,9 +1334,11 @@ when the request sets `details=true`.
         impl ::std::default::Default for WebexNumber {
             fn default() -> Self {
                 Self {
+                    elin_enabled: Ok(Default::default()),
                     esn: Ok(Default::default()),
                     extension: Ok(Default::default()),
                     included_telephony_types: Ok(Default::default()),
+                    is_reserved_number: Ok(Default::default()),
                     is_service_number: Ok(Default::default()),
                     location: Ok(Default::default()),
                     main_number: Ok(Default::default()),
@@ -1257,6 +1354,18 @@ when the request sets `details=true`.
             }
         }
         impl WebexNumber {
+            pub fn elin_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.elin_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for elin_enabled: {e}")
+                    });
+                self
+            }
             pub fn esn<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1293,6 +1402,20 @@ when the request sets `details=true`.
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for included_telephony_types: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_reserved_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_reserved_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_reserved_number: {e}"
                         )
                     });
                 self
@@ -1456,9 +1579,11 @@ when the request sets `details=true`.
                 value: WebexNumber,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    elin_enabled: value.elin_enabled?,
                     esn: value.esn?,
                     extension: value.extension?,
                     included_telephony_types: value.included_telephony_types?,
+                    is_reserved_number: value.is_reserved_number?,
                     is_service_number: value.is_service_number?,
                     location: value.location?,
                     main_number: value.main_number?,
@@ -1476,9 +1601,11 @@ when the request sets `details=true`.
         impl ::std::convert::From<super::WebexNumber> for WebexNumber {
             fn from(value: super::WebexNumber) -> Self {
                 Self {
+                    elin_enabled: Ok(value.elin_enabled),
                     esn: Ok(value.esn),
                     extension: Ok(value.extension),
                     included_telephony_types: Ok(value.included_telephony_types),
+                    is_reserved_number: Ok(value.is_reserved_number),
                     is_service_number: Ok(value.is_service_number),
                     location: Ok(value.location),
                     main_number: Ok(value.main_number),
@@ -1499,6 +1626,10 @@ when the request sets `details=true`.
                 ::std::option::Option<i32>,
                 ::std::string::String,
             >,
+            elin: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
             extension_only: ::std::result::Result<
                 ::std::option::Option<i32>,
                 ::std::string::String,
@@ -1508,6 +1639,10 @@ when the request sets `details=true`.
                 ::std::string::String,
             >,
             mobile_number: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            reserved_number: ::std::result::Result<
                 ::std::option::Option<i32>,
                 ::std::string::String,
             >,
@@ -1532,9 +1667,11 @@ when the request sets `details=true`.
             fn default() -> Self {
                 Self {
                     assigned: Ok(Default::default()),
+                    elin: Ok(Default::default()),
                     extension_only: Ok(Default::default()),
                     in_active: Ok(Default::default()),
                     mobile_number: Ok(Default::default()),
+                    reserved_number: Ok(Default::default()),
                     service_number: Ok(Default::default()),
                     toll_free_numbers: Ok(Default::default()),
                     total: Ok(Default::default()),
@@ -1552,6 +1689,18 @@ when the request sets `details=true`.
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for assigned: {e}")
+                    });
+                self
+            }
+            pub fn elin<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.elin = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for elin: {e}")
                     });
                 self
             }
@@ -1590,6 +1739,20 @@ when the request sets `details=true`.
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for mobile_number: {e}")
+                    });
+                self
+            }
+            pub fn reserved_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reserved_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for reserved_number: {e}"
+                        )
                     });
                 self
             }
@@ -1653,9 +1816,11 @@ when the request sets `details=true`.
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     assigned: value.assigned?,
+                    elin: value.elin?,
                     extension_only: value.extension_only?,
                     in_active: value.in_active?,
                     mobile_number: value.mobile_number?,
+                    reserved_number: value.reserved_number?,
                     service_number: value.service_number?,
                     toll_free_numbers: value.toll_free_numbers?,
                     total: value.total?,
@@ -1667,9 +1832,11 @@ when the request sets `details=true`.
             fn from(value: super::WebexNumberCount) -> Self {
                 Self {
                     assigned: Ok(value.assigned),
+                    elin: Ok(value.elin),
                     extension_only: Ok(value.extension_only),
                     in_active: Ok(value.in_active),
                     mobile_number: Ok(value.mobile_number),
+                    reserved_number: Ok(value.reserved_number),
                     service_number: Ok(value.service_number),
                     toll_free_numbers: Ok(value.toll_free_numbers),
                     total: Ok(value.total),
@@ -1808,6 +1975,10 @@ when the request sets `details=true`.
         }
         #[derive(Clone, Debug)]
         pub struct WebexNumberOwner {
+            elin_expiry_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             first_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1828,6 +1999,7 @@ when the request sets `details=true`.
         impl ::std::default::Default for WebexNumberOwner {
             fn default() -> Self {
                 Self {
+                    elin_expiry_time: Ok(Default::default()),
                     first_name: Ok(Default::default()),
                     id: Ok(Default::default()),
                     last_name: Ok(Default::default()),
@@ -1836,6 +2008,20 @@ when the request sets `details=true`.
             }
         }
         impl WebexNumberOwner {
+            pub fn elin_expiry_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.elin_expiry_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for elin_expiry_time: {e}"
+                        )
+                    });
+                self
+            }
             pub fn first_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1891,6 +2077,7 @@ when the request sets `details=true`.
                 value: WebexNumberOwner,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    elin_expiry_time: value.elin_expiry_time?,
                     first_name: value.first_name?,
                     id: value.id?,
                     last_name: value.last_name?,
@@ -1901,6 +2088,7 @@ when the request sets `details=true`.
         impl ::std::convert::From<super::WebexNumberOwner> for WebexNumberOwner {
             fn from(value: super::WebexNumberOwner) -> Self {
                 Self {
+                    elin_expiry_time: Ok(value.elin_expiry_time),
                     first_name: Ok(value.first_name),
                     id: Ok(value.id),
                     last_name: Ok(value.last_name),
@@ -1960,12 +2148,12 @@ default). When more entries follow, the response carries a `Link` header with a
 Every response carries a `TrackingID` header that identifies the request; quote it
 when contacting Webex support. `423` and `429` answers may carry `Retry-After`.
 
-Enumerations in response bodies list the values documented today. The provider
-may add values without notice, so a client should keep a value it does not know
-rather than reject the response.
-A query parameter marked `x-open-enum: true` lists the values documented today
-as well; the provider accepts others it has added since, so a client should let
-them through.
+Enumerations in response bodies are written open, as `anyOf` of the values
+documented today and any other string: the provider may add values without
+notice, and a client should keep a value it does not know rather than reject the
+response.
+A query parameter marked `x-open-enum: true` is written open the same way: the
+provider accepts values it has added since, so a client should let them through.
 
 
 Version: 1*/
@@ -2041,18 +2229,32 @@ Filters that may not be combined:
 Sends a `GET` request to `/v1/telephony/config/numbers`
 
 Arguments:
+- `assigned`: When `true`, only return numbers assigned to an owner; when `false`, only
+unassigned ones. Cannot be combined with `numberType=EXTENSION`. (From
+Webex's published spec, `webex/webex-openapi-specs`; the endpoint's page does
+not list it.)
+
 - `available`: When `true`, only return numbers that are available (not assigned to any
 owner). `available=true` cannot be combined with `ownerType`, and
 `available` cannot be combined with `numberType`.
 
 - `details`: When `true`, the response also contains `count`, the organization-wide totals by category.
+- `elin_enabled`: When `true`, only return numbers used as an emergency location
+identification number (ELIN); when `false`, only the others. (From Webex's
+published spec.)
+
 - `extension`: Only return entries with this extension.
 - `included_telephony_types`: Only return numbers of the listed telephony types, sent as one comma-separated
-value. When omitted, both PSTN and mobile numbers are returned.
+value. When omitted, both PSTN and mobile numbers are returned. The endpoint's
+page documents a list; Webex's published spec declares one string. A single
+value is valid in both readings, and nothing published shows which a server
+accepts for two, so this follows the endpoint's page.
 
 - `location_id`: Only return numbers that belong to this location of the organization. The
-documented limit is 36 characters, the length of a UUID; note that the
-base64-encoded location IDs returned in `location.id` are longer than that.
+documentation gives a limit of 36 characters, the length of a UUID, but the
+base64-encoded location IDs that `location.id` returns (and that Webex's
+published spec, `webex/webex-openapi-specs`, uses in its examples) are longer,
+so the schema sets no limit: a generated client must not refuse a real ID.
 
 - `max`: Largest number of entries to return in one page. Defaults to 2000.
 - `number_type`: Only return entries of this kind. Cannot be combined with `available` or
@@ -2081,6 +2283,8 @@ response), so a kind not listed here may be sent as well.
 * `AUTO_ATTENDANT` - assigned to an auto attendant.
 * `CALL_QUEUE` - assigned to a call queue.
 * `GROUP_PAGING` - assigned to a group paging feature.
+* `PAGING_GROUP` - assigned to a group paging feature; the name Webex's
+  published spec gives this filter value (its responses say `GROUP_PAGING`).
 * `HUNT_GROUP` - assigned to a hunt group.
 * `VOICE_MESSAGING` - assigned to voice messaging.
 * `BROADWORKS_ANYWHERE` - assigned to Single Number Reach.
@@ -2097,6 +2301,11 @@ out of the result.
 * `ALTERNATE` - an additional number of its owner.
 * `FAX` - a number used for fax.
 * `DNIS` - a dialed number identification service (DNIS) number.
+* `Default` - listed by Webex's published spec without a description.
+
+- `reserved_number`: When `true`, only return reserved numbers (which cannot be assigned); when
+`false`, only numbers that are not reserved. Webex answers 400 when it is
+combined with `available` or `assigned`. (From Webex's published spec.)
 
 - `restricted_non_geo_numbers`: When `true`, only return restricted non-geographic numbers.
 - `service_number`: When `true`, only return service numbers (high-concurrency PSTN numbers for features).
@@ -2105,12 +2314,15 @@ out of the result.
 out of the result. Cannot be combined with `numberType`.
 * `ACTIVE` - the number is activated and can place and receive calls.
 * `INACTIVE` - the number is not (yet) activated.
+* `Default` - listed by Webex's published spec without a description.
 
 - `toll_free_numbers`: When `true`, only return toll-free numbers.
 ```ignore
 let response = client.list_numbers()
+    .assigned(assigned)
     .available(available)
     .details(details)
+    .elin_enabled(elin_enabled)
     .extension(extension)
     .included_telephony_types(included_telephony_types)
     .location_id(location_id)
@@ -2123,6 +2335,7 @@ let response = client.list_numbers()
     .owner_type(owner_type)
     .phone_number(phone_number)
     .phone_number_type(phone_number_type)
+    .reserved_number(reserved_number)
     .restricted_non_geo_numbers(restricted_non_geo_numbers)
     .service_number(service_number)
     .start(start)
@@ -2150,8 +2363,10 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListNumbers<'a> {
         client: &'a super::Client,
+        assigned: Result<Option<bool>, String>,
         available: Result<Option<bool>, String>,
         details: Result<Option<bool>, String>,
+        elin_enabled: Result<Option<bool>, String>,
         extension: Result<Option<::std::string::String>, String>,
         included_telephony_types: Result<Option<::std::string::String>, String>,
         location_id: Result<Option<::std::string::String>, String>,
@@ -2164,6 +2379,7 @@ pub mod builder {
         owner_type: Result<Option<::std::string::String>, String>,
         phone_number: Result<Option<::std::string::String>, String>,
         phone_number_type: Result<Option<types::ListNumbersPhoneNumberType>, String>,
+        reserved_number: Result<Option<bool>, String>,
         restricted_non_geo_numbers: Result<Option<bool>, String>,
         service_number: Result<Option<bool>, String>,
         start: Result<Option<i32>, String>,
@@ -2174,8 +2390,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
+                assigned: Ok(None),
                 available: Ok(None),
                 details: Ok(None),
+                elin_enabled: Ok(None),
                 extension: Ok(None),
                 included_telephony_types: Ok(None),
                 location_id: Ok(None),
@@ -2188,12 +2406,23 @@ pub mod builder {
                 owner_type: Ok(None),
                 phone_number: Ok(None),
                 phone_number_type: Ok(None),
+                reserved_number: Ok(None),
                 restricted_non_geo_numbers: Ok(None),
                 service_number: Ok(None),
                 start: Ok(None),
                 state: Ok(None),
                 toll_free_numbers: Ok(None),
             }
+        }
+        pub fn assigned<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.assigned = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for assigned failed".to_string());
+            self
         }
         pub fn available<V>(mut self, value: V) -> Self
         where
@@ -2213,6 +2442,16 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| "conversion to `bool` for details failed".to_string());
+            self
+        }
+        pub fn elin_enabled<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.elin_enabled = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for elin_enabled failed".to_string());
             self
         }
         pub fn extension<V>(mut self, value: V) -> Self
@@ -2371,6 +2610,18 @@ pub mod builder {
                 });
             self
         }
+        pub fn reserved_number<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.reserved_number = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for reserved_number failed".to_string()
+                });
+            self
+        }
         pub fn restricted_non_geo_numbers<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
@@ -2436,8 +2687,10 @@ pub mod builder {
         ) -> Result<ResponseValue<types::WebexNumberList>, Error<types::Error>> {
             let Self {
                 client,
+                assigned,
                 available,
                 details,
+                elin_enabled,
                 extension,
                 included_telephony_types,
                 location_id,
@@ -2450,14 +2703,17 @@ pub mod builder {
                 owner_type,
                 phone_number,
                 phone_number_type,
+                reserved_number,
                 restricted_non_geo_numbers,
                 service_number,
                 start,
                 state,
                 toll_free_numbers,
             } = self;
+            let assigned = assigned.map_err(Error::InvalidRequest)?;
             let available = available.map_err(Error::InvalidRequest)?;
             let details = details.map_err(Error::InvalidRequest)?;
+            let elin_enabled = elin_enabled.map_err(Error::InvalidRequest)?;
             let extension = extension.map_err(Error::InvalidRequest)?;
             let included_telephony_types = included_telephony_types
                 .map_err(Error::InvalidRequest)?;
@@ -2471,6 +2727,7 @@ pub mod builder {
             let owner_type = owner_type.map_err(Error::InvalidRequest)?;
             let phone_number = phone_number.map_err(Error::InvalidRequest)?;
             let phone_number_type = phone_number_type.map_err(Error::InvalidRequest)?;
+            let reserved_number = reserved_number.map_err(Error::InvalidRequest)?;
             let restricted_non_geo_numbers = restricted_non_geo_numbers
                 .map_err(Error::InvalidRequest)?;
             let service_number = service_number.map_err(Error::InvalidRequest)?;
@@ -2494,8 +2751,10 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .query(&progenitor_client::QueryParam::new("assigned", &assigned))
                 .query(&progenitor_client::QueryParam::new("available", &available))
                 .query(&progenitor_client::QueryParam::new("details", &details))
+                .query(&progenitor_client::QueryParam::new("elinEnabled", &elin_enabled))
                 .query(&progenitor_client::QueryParam::new("extension", &extension))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -2516,6 +2775,12 @@ pub mod builder {
                     &progenitor_client::QueryParam::new(
                         "phoneNumberType",
                         &phone_number_type,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "reservedNumber",
+                        &reserved_number,
                     ),
                 )
                 .query(

@@ -25,6 +25,9 @@ pub struct ListQuery {
     pub(crate) restricted_non_geo_numbers: Option<bool>,
     pub(crate) included_telephony_types: Vec<crate::types::TelephonyType>,
     pub(crate) service_number: Option<bool>,
+    pub(crate) assigned: Option<bool>,
+    pub(crate) reserved_number: Option<bool>,
+    pub(crate) elin_enabled: Option<bool>,
 }
 impl ListQuery {
     /// Organization whose numbers are listed. Defaults to the organization of the caller; partner administrators use it to address a customer organization. (`orgId`)
@@ -32,7 +35,7 @@ impl ListQuery {
         self.org_id = Some(value.into());
         self
     }
-    /// Only return numbers that belong to this location of the organization. The documented limit is 36 characters, the length of a UUID; note that the base64-encoded location IDs returned in `location.id` are longer than that. (`locationId`)
+    /// Only return numbers that belong to this location of the organization. The documentation gives a limit of 36 characters, the length of a UUID, but the base64-encoded location IDs that `location.id` returns (and that Webex's published spec, `webex/webex-openapi-specs`, uses in its examples) are longer, so the schema sets no limit: a generated client must not refuse a real ID. (`locationId`)
     pub fn location_id(mut self, value: impl Into<String>) -> Self {
         self.location_id = Some(value.into());
         self
@@ -110,7 +113,7 @@ impl ListQuery {
         self.restricted_non_geo_numbers = Some(value);
         self
     }
-    /// Only return numbers of the listed telephony types, sent as one comma-separated value. When omitted, both PSTN and mobile numbers are returned. (`includedTelephonyTypes`)
+    /// Only return numbers of the listed telephony types, sent as one comma-separated value. When omitted, both PSTN and mobile numbers are returned. The endpoint's page documents a list; Webex's published spec declares one string. A single value is valid in both readings, and nothing published shows which a server accepts for two, so this follows the endpoint's page. (`includedTelephonyTypes`)
     ///
     /// Sent comma-joined; an empty list sends nothing.
     pub fn included_telephony_types(
@@ -125,6 +128,21 @@ impl ListQuery {
         self.service_number = Some(value);
         self
     }
+    /// When `true`, only return numbers assigned to an owner; when `false`, only unassigned ones. Cannot be combined with `numberType=EXTENSION`. (From Webex's published spec, `webex/webex-openapi-specs`; the endpoint's page does not list it.) (`assigned`)
+    pub fn assigned(mut self, value: bool) -> Self {
+        self.assigned = Some(value);
+        self
+    }
+    /// When `true`, only return reserved numbers (which cannot be assigned); when `false`, only numbers that are not reserved. Webex answers 400 when it is combined with `available` or `assigned`. (From Webex's published spec.) (`reservedNumber`)
+    pub fn reserved_number(mut self, value: bool) -> Self {
+        self.reserved_number = Some(value);
+        self
+    }
+    /// When `true`, only return numbers used as an emergency location identification number (ELIN); when `false`, only the others. (From Webex's published spec.) (`elinEnabled`)
+    pub fn elin_enabled(mut self, value: bool) -> Self {
+        self.elin_enabled = Some(value);
+        self
+    }
 }
 impl ::telnums_core::listing::QueryParams for ListQuery {
     fn is_filtered(&self) -> bool {
@@ -136,6 +154,8 @@ impl ::telnums_core::listing::QueryParams for ListQuery {
             || self.toll_free_numbers.is_some()
             || self.restricted_non_geo_numbers.is_some()
             || !self.included_telephony_types.is_empty() || self.service_number.is_some()
+            || self.assigned.is_some() || self.reserved_number.is_some()
+            || self.elin_enabled.is_some()
     }
 }
 /// Hands the typed query to a `listNumbers` request.
@@ -196,6 +216,15 @@ pub(crate) fn apply_list_numbers<'a>(
     }
     if let Some(v) = q.service_number {
         b = b.service_number(v);
+    }
+    if let Some(v) = q.assigned {
+        b = b.assigned(v);
+    }
+    if let Some(v) = q.reserved_number {
+        b = b.reserved_number(v);
+    }
+    if let Some(v) = q.elin_enabled {
+        b = b.elin_enabled(v);
     }
     b
 }

@@ -1808,9 +1808,16 @@ Every response carries an `x-zm-trackingid` header that identifies the request a
 Zoom; quote it when reporting a problem. Requests are rate limited per account; a
 rejected request gets HTTP 429 with `Retry-After` and `X-RateLimit-*` headers.
 
-Enumerations in response bodies list the values documented today. The provider
-may add values without notice, so a client should keep a value it does not know
-rather than reject the response.
+Zoom's published spec (`ZoomPhoneAPI-spec.json`) declares its integers without a
+`format`. This file keeps `int32` for page sizes, totals, counts and rate limits and
+`int64` for extension numbers: every documented value fits, generated clients get
+fixed-width types (an unformatted integer becomes a 64-bit or arbitrary-precision
+type depending on the generator), and the Rust types stay as they are.
+
+Enumerations in response bodies are written open, as `anyOf` of the values
+documented today and any other string: the provider may add values without
+notice, and a client should keep a value it does not know rather than reject the
+response.
 
 
 Version: 2*/
