@@ -13,8 +13,8 @@ pub static FILTERS: FilterTable = FilterTable {
         QueryParam {
             name: "Type",
             flag: "type",
-            summary: "Only numbers of these types; several values are sent comma-separated. The documentation introduces the types with \"may be\", as it does for routing methods, which have since gained values; a type not listed here may be sent as well.",
-            description: "Only numbers of these types; several values are sent comma-separated. The\ndocumentation introduces the types with \"may be\", as it does for routing\nmethods, which have since gained values; a type not listed here may be sent as\nwell.",
+            summary: "Only numbers of these types; several values are sent comma-separated. The documentation introduces the types with \"may be\", as it does for routing methods, which have since gained values; a type not listed here may be sent as well. One key carries the whole list (`Type=Local,Toll-Free`): some generators ignore `explode: false` and repeat the key, so give such a client the joined value.",
+            description: "Only numbers of these types; several values are sent comma-separated. The\ndocumentation introduces the types with \"may be\", as it does for routing\nmethods, which have since gained values; a type not listed here may be sent as\nwell.\nOne key carries the whole list (`Type=Local,Toll-Free`): some generators ignore\n`explode: false` and repeat the key, so give such a client the joined value.",
             ty: ParamType::String,
             values: &[
                 ("Local", "tied to a geographic area."),
@@ -35,8 +35,8 @@ pub static FILTERS: FilterTable = FilterTable {
         QueryParam {
             name: "Capabilites",
             flag: "capabilities",
-            summary: "Only numbers with these capabilities; several values are sent comma-separated. The parameter name is spelled `Capabilites` on the wire. As for `Type`, the documentation says the capabilities \"may be\" these; others may be sent as well.",
-            description: "Only numbers with these capabilities; several values are sent comma-separated.\nThe parameter name is spelled `Capabilites` on the wire. As for `Type`, the\ndocumentation says the capabilities \"may be\" these; others may be sent as well.",
+            summary: "Only numbers with these capabilities; several values are sent comma-separated. The parameter name is spelled `Capabilites` on the wire. As for `Type`, the documentation says the capabilities \"may be\" these; others may be sent as well. One key carries the whole list (`Capabilites=Voice,SMS`): some generators ignore `explode: false` and repeat the key, so give such a client the joined value.",
+            description: "Only numbers with these capabilities; several values are sent comma-separated.\nThe parameter name is spelled `Capabilites` on the wire. As for `Type`, the\ndocumentation says the capabilities \"may be\" these; others may be sent as well.\nOne key carries the whole list (`Capabilites=Voice,SMS`): some generators ignore\n`explode: false` and repeat the key, so give such a client the joined value.",
             ty: ParamType::String,
             values: &[
                 ("Voice", "audio calls."),

@@ -1325,6 +1325,8 @@ Arguments:
 - `capabilites`: Only numbers with these capabilities; several values are sent comma-separated.
 The parameter name is spelled `Capabilites` on the wire. As for `Type`, the
 documentation says the capabilities "may be" these; others may be sent as well.
+One key carries the whole list (`Capabilites=Voice,SMS`): some generators ignore
+`explode: false` and repeat the key, so give such a client the joined value.
 * `Voice` - audio calls.
 * `SMS` - text messages.
 * `MMS` - multimedia messages.
@@ -1335,6 +1337,8 @@ documentation says the capabilities "may be" these; others may be sent as well.
 documentation introduces the types with "may be", as it does for routing
 methods, which have since gained values; a type not listed here may be sent as
 well.
+One key carries the whole list (`Type=Local,Toll-Free`): some generators ignore
+`explode: false` and repeat the key, so give such a client the joined value.
 * `Local` - tied to a geographic area.
 * `Toll-Free` - calls are billed to the recipient (1800 numbers and the like).
 * `Shared-Rate` - the cost of a call is shared between caller and recipient.
@@ -1385,6 +1389,8 @@ Arguments:
 - `capabilites`: Only numbers with these capabilities; several values are sent comma-separated.
 The parameter name is spelled `Capabilites` on the wire. As for `Type`, the
 documentation says the capabilities "may be" these; others may be sent as well.
+One key carries the whole list (`Capabilites=Voice,SMS`): some generators ignore
+`explode: false` and repeat the key, so give such a client the joined value.
 * `Voice` - audio calls.
 * `SMS` - text messages.
 * `MMS` - multimedia messages.
@@ -1395,6 +1401,8 @@ documentation says the capabilities "may be" these; others may be sent as well.
 documentation introduces the types with "may be", as it does for routing
 methods, which have since gained values; a type not listed here may be sent as
 well.
+One key carries the whole list (`Type=Local,Toll-Free`): some generators ignore
+`explode: false` and repeat the key, so give such a client the joined value.
 * `Local` - tied to a geographic area.
 * `Toll-Free` - calls are billed to the recipient (1800 numbers and the like).
 * `Shared-Rate` - the cost of a call is shared between caller and recipient.

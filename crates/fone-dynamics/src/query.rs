@@ -12,7 +12,7 @@ pub struct ListQuery {
     pub(crate) capabilities: Vec<crate::types::FoneCapability>,
 }
 impl ListQuery {
-    /// Only numbers of these types; several values are sent comma-separated. The documentation introduces the types with "may be", as it does for routing methods, which have since gained values; a type not listed here may be sent as well. (`Type`)
+    /// Only numbers of these types; several values are sent comma-separated. The documentation introduces the types with "may be", as it does for routing methods, which have since gained values; a type not listed here may be sent as well. One key carries the whole list (`Type=Local,Toll-Free`): some generators ignore `explode: false` and repeat the key, so give such a client the joined value. (`Type`)
     ///
     /// Sent comma-joined; an empty list sends nothing.
     pub fn type_(
@@ -22,7 +22,7 @@ impl ListQuery {
         self.type_ = values.into_iter().map(Into::into).collect();
         self
     }
-    /// Only numbers with these capabilities; several values are sent comma-separated. The parameter name is spelled `Capabilites` on the wire. As for `Type`, the documentation says the capabilities "may be" these; others may be sent as well. (`Capabilites`)
+    /// Only numbers with these capabilities; several values are sent comma-separated. The parameter name is spelled `Capabilites` on the wire. As for `Type`, the documentation says the capabilities "may be" these; others may be sent as well. One key carries the whole list (`Capabilites=Voice,SMS`): some generators ignore `explode: false` and repeat the key, so give such a client the joined value. (`Capabilites`)
     ///
     /// Sent comma-joined; an empty list sends nothing.
     pub fn capabilities(

@@ -35,8 +35,8 @@ pub static FILTERS: FilterTable = FilterTable {
         QueryParam {
             name: "order",
             flag: "order",
-            summary: "Sort order of the result: one or more sort keys, sent as one comma-separated value (for example `lastName,extension`). Without it, entries come sorted by number and then extension, ascending.",
-            description: "Sort order of the result: one or more sort keys, sent as one comma-separated\nvalue (for example `lastName,extension`). Without it, entries come sorted by\nnumber and then extension, ascending.",
+            summary: "Sort order of the result: one or more sort keys, sent as one comma-separated value (for example `lastName,extension`). Without it, entries come sorted by number and then extension, ascending. One key carries the whole list (`order=lastName,extension`): some generators ignore `explode: false` and repeat the key, so give such a client the joined value.",
+            description: "Sort order of the result: one or more sort keys, sent as one comma-separated\nvalue (for example `lastName,extension`). Without it, entries come sorted by\nnumber and then extension, ascending.\nOne key carries the whole list (`order=lastName,extension`): some generators ignore\n`explode: false` and repeat the key, so give such a client the joined value.",
             ty: ParamType::String,
             values: &[
                 ("lastName", "by the owner's last name."),
@@ -198,8 +198,8 @@ pub static FILTERS: FilterTable = FilterTable {
         QueryParam {
             name: "includedTelephonyTypes",
             flag: "included-telephony-types",
-            summary: "Only return numbers of the listed telephony types, sent as one comma-separated value. When omitted, both PSTN and mobile numbers are returned. The endpoint's page documents a list; Webex's published spec declares one string. A single value is valid in both readings, and nothing published shows which a server accepts for two, so this follows the endpoint's page.",
-            description: "Only return numbers of the listed telephony types, sent as one comma-separated\nvalue. When omitted, both PSTN and mobile numbers are returned. The endpoint's\npage documents a list; Webex's published spec declares one string. A single\nvalue is valid in both readings, and nothing published shows which a server\naccepts for two, so this follows the endpoint's page.",
+            summary: "Only return numbers of the listed telephony types, sent as one comma-separated value. When omitted, both PSTN and mobile numbers are returned. The endpoint's page documents a list; Webex's published spec declares one string. A single value is valid in both readings, and nothing published shows which a server accepts for two, so this follows the endpoint's page. One key carries the whole list (`includedTelephonyTypes=PSTN_NUMBER,MOBILE_NUMBER`): some generators ignore `explode: false` and repeat the key, so give such a client the joined value.",
+            description: "Only return numbers of the listed telephony types, sent as one comma-separated\nvalue. When omitted, both PSTN and mobile numbers are returned. The endpoint's\npage documents a list; Webex's published spec declares one string. A single\nvalue is valid in both readings, and nothing published shows which a server\naccepts for two, so this follows the endpoint's page.\nOne key carries the whole list (`includedTelephonyTypes=PSTN_NUMBER,MOBILE_NUMBER`): some generators ignore\n`explode: false` and repeat the key, so give such a client the joined value.",
             ty: ParamType::String,
             values: &[
                 ("PSTN_NUMBER", "a PSTN number (standard or service number)."),

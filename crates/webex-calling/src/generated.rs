@@ -2249,6 +2249,8 @@ value. When omitted, both PSTN and mobile numbers are returned. The endpoint's
 page documents a list; Webex's published spec declares one string. A single
 value is valid in both readings, and nothing published shows which a server
 accepts for two, so this follows the endpoint's page.
+One key carries the whole list (`includedTelephonyTypes=PSTN_NUMBER,MOBILE_NUMBER`): some generators ignore
+`explode: false` and repeat the key, so give such a client the joined value.
 
 - `location_id`: Only return numbers that belong to this location of the organization. The
 documentation gives a limit of 36 characters, the length of a UUID, but the
@@ -2265,6 +2267,8 @@ so the schema sets no limit: a generated client must not refuse a real ID.
 - `order`: Sort order of the result: one or more sort keys, sent as one comma-separated
 value (for example `lastName,extension`). Without it, entries come sorted by
 number and then extension, ascending.
+One key carries the whole list (`order=lastName,extension`): some generators ignore
+`explode: false` and repeat the key, so give such a client the joined value.
 
 - `org_id`: Organization whose numbers are listed. Defaults to the organization of the
 caller; partner administrators use it to address a customer organization.

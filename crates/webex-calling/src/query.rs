@@ -50,7 +50,7 @@ impl ListQuery {
         self.available = Some(value);
         self
     }
-    /// Sort order of the result: one or more sort keys, sent as one comma-separated value (for example `lastName,extension`). Without it, entries come sorted by number and then extension, ascending. (`order`)
+    /// Sort order of the result: one or more sort keys, sent as one comma-separated value (for example `lastName,extension`). Without it, entries come sorted by number and then extension, ascending. One key carries the whole list (`order=lastName,extension`): some generators ignore `explode: false` and repeat the key, so give such a client the joined value. (`order`)
     ///
     /// Sent comma-joined; an empty list sends nothing.
     pub fn order(
@@ -113,7 +113,7 @@ impl ListQuery {
         self.restricted_non_geo_numbers = Some(value);
         self
     }
-    /// Only return numbers of the listed telephony types, sent as one comma-separated value. When omitted, both PSTN and mobile numbers are returned. The endpoint's page documents a list; Webex's published spec declares one string. A single value is valid in both readings, and nothing published shows which a server accepts for two, so this follows the endpoint's page. (`includedTelephonyTypes`)
+    /// Only return numbers of the listed telephony types, sent as one comma-separated value. When omitted, both PSTN and mobile numbers are returned. The endpoint's page documents a list; Webex's published spec declares one string. A single value is valid in both readings, and nothing published shows which a server accepts for two, so this follows the endpoint's page. One key carries the whole list (`includedTelephonyTypes=PSTN_NUMBER,MOBILE_NUMBER`): some generators ignore `explode: false` and repeat the key, so give such a client the joined value. (`includedTelephonyTypes`)
     ///
     /// Sent comma-joined; an empty list sends nothing.
     pub fn included_telephony_types(
