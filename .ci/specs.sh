@@ -8,7 +8,16 @@
 #      --strict checks them, the list-response example of each spec against its response
 #      type, and .ci/specs/ts/<key>.ts, which node then runs on that example;
 #   4. Python: openapi-python-client generates a client for each spec (no warnings), pip
-#      installs it, and .ci/specs/py/<key>.py parses the example with its models.
+#      installs it, and .ci/specs/py/<key>.py parses the example with its models;
+#   5. the generated clients work: .ci/specs/mock_providers.py serves each provider's list
+#      endpoint on 127.0.0.1, paging as the provider does and sending enum values outside
+#      the documented lists; .ci/specs/py/list-<key>.py (the Python client) and
+#      .ci/specs/ts/list-<key>.ts (openapi-fetch with the generated types) page through it
+#      by hand, and .ci/specs/check_clients.py compares their counts with the mock's;
+#   6. TypeScript exhaustive switches: .ci/specs/enum_switches.py writes a `switch` over
+#      each response enum's listed values; tsc must reject its `default:` that assigns the
+#      value to `never` (TS2322: the type is open) and accept one that handles other values.
+#      Steps 5 and 6 both run before either failure stops the script.
 #
 # Tools come from PyPI and npm only, at the versions pinned in .ci/specs/ (package.json
 # with its lock, requirements.txt). They are installed outside the repository in
@@ -41,7 +50,7 @@ no_warnings() {
 keys=()
 for spec in specs/*.yaml; do
     key=$(basename "$spec" .yaml)
-    for script in "$pins/ts/$key.ts" "$pins/py/$key.py"; do
+    for script in "$pins/ts/$key.ts" "$pins/py/$key.py" "$pins/ts/list-$key.ts" "$pins/py/list-$key.py"; do
         [[ -f $script ]] || { echo "specs.sh: $spec has no $script" >&2; exit 1; }
     done
     keys+=("$key")
@@ -80,7 +89,12 @@ echo "tsc $(tsc --version)"
 openapi-python-client --version
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/telnums-specs.XXXXXX")
-trap '[[ -n ${KEEP_WORK:-} ]] && echo "kept $work" || rm -rf "$work"' EXIT
+mock=
+cleanup() {
+    if [[ -n $mock ]]; then kill "$mock" 2>/dev/null || true; fi
+    if [[ -n ${KEEP_WORK:-} ]]; then echo "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
 
 step "openapi-spec-validator (OpenAPI 3.0)"
 no_warnings openapi-spec-validator --schema 3.0 --validation-errors all specs/*.yaml
@@ -142,5 +156,31 @@ pip install --quiet --no-deps --no-build-isolation --force-reinstall "${packages
 for key in "${keys[@]}"; do
     python "$pins/py/$key.py" "$work/examples/$key.json"
 done
+
+step "generated clients list every page of a local mock of each provider (Python, TypeScript)"
+failures=()
+python "$pins/mock_providers.py" "$work/mock.json" 2>"$work/mock.log" &
+mock=$!
+# The mock writes its state file, with each provider's base URL, once it listens.
+for _ in $(seq 100); do
+    if [[ -f $work/mock.json ]] || ! kill -0 "$mock" 2>/dev/null; then break; fi
+    sleep 0.1
+done
+[[ -f $work/mock.json ]] || { cat "$work/mock.log"; echo "specs.sh: mock_providers.py did not start" >&2; exit 1; }
+if ! python "$pins/check_clients.py" "$work/mock.json" "$pins/py" "$ts/out" "${keys[@]}"; then
+    printf '\nrequests the mock answered:\n'
+    cat "$work/mock.log"
+    failures+=("generated clients (check_clients.py)")
+fi
+kill "$mock"
+wait "$mock" || true
+mock=
+
+step "TypeScript: an exhaustive switch over each response enum needs a default for other values"
+python "$pins/enum_switches.py" "$ts" specs/*.yaml || failures+=("exhaustive switches (enum_switches.py)")
+if ((${#failures[@]})); then
+    printf 'specs.sh: failed: %s\n' "${failures[@]}" >&2
+    exit 1
+fi
 
 step "specs OK: ${keys[*]}"
