@@ -12,7 +12,8 @@ e.g. `anyOf: [{type: string, enum: [...]}, {type: string}]`; it is closed when i
 `enum` alone. For each one, TS_DIR/switches/<key>.ts gets two functions with a `switch`
 over the listed values, on the type openapi-typescript generated for that place:
 * one whose `default:` branch assigns the value to `never`. It must fail with TS2322 on
-  that line: the type admits strings beyond the listed ones. A closed enum compiles there
+  that line, "Type 'string' is not assignable to type 'never'" (or 'number'): the type
+  admits strings beyond the listed ones. A closed enum compiles there
   (the listed values exhaust the union), which fails the check;
 * one whose `default:` branch handles any other value. It must compile.
 Both are compiled in one tsc run; any error other than the expected TS2322s fails too.
@@ -30,6 +31,9 @@ import yaml
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 SCALARS = ("string", "integer", "number")
 DIAGNOSTIC = re.compile(r"^(.+?)\((\d+),(\d+)\): error (TS\d+): (.*)$")
+# What tsc says of the `never` line when the type is open: the listed literals and the
+# free branch collapse into the plain scalar. `any` or `unknown` there is no open enum.
+OPEN = re.compile(r"Type '(string|number)' is not assignable to type 'never'\.")
 
 
 def resolve(spec, ref):
@@ -81,8 +85,10 @@ class Walker:
                     key = status if not str(status).isdigit() else int(status)
                     for media, body in response.get("content", {}).items():
                         if "schema" in body:
-                            expr = (f"paths[{json.dumps(path)}][{json.dumps(method)}][\"responses\"]"
-                                    f"[{json.dumps(key)}][\"content\"][{json.dumps(media)}]")
+                            expr = (
+                                f'paths[{json.dumps(path)}][{json.dumps(method)}]["responses"]'
+                                f'[{json.dumps(key)}]["content"][{json.dumps(media)}]'
+                            )
                             name = f"{method.upper()} {path} {status} {media}"
                             self.walk(body["schema"], "", expr, name)
         return self.sites
@@ -110,8 +116,12 @@ class Walker:
         if isinstance(node.get("items"), dict):
             self.walk(node["items"], f"{pointer}/items", f"NonNullable<{expr}>[number]", f"{name}[]")
         if isinstance(node.get("additionalProperties"), dict):
-            self.walk(node["additionalProperties"], f"{pointer}/additionalProperties",
-                      f"NonNullable<{expr}>[string]", f"{name}{{}}")
+            self.walk(
+                node["additionalProperties"],
+                f"{pointer}/additionalProperties",
+                f"NonNullable<{expr}>[string]",
+                f"{name}{{}}",
+            )
         for i, branch in enumerate(node.get("allOf", [])):
             self.walk(branch, f"{pointer}/allOf/{i}", expr, name)
         for key in ("anyOf", "oneOf"):
@@ -121,8 +131,12 @@ class Walker:
                     self.walk(branch, where, expr, name)
                 elif branch.get("type") == "array":
                     self.walk(branch, where, f"Extract<NonNullable<{expr}>, readonly unknown[]>", name)
-                elif any(k in branch for k in ("properties", "items", "additionalProperties", "allOf", "anyOf", "oneOf")):
-                    sys.exit(f"enum_switches.py: cannot name the TypeScript type of the inline branch {where} of {name}")
+                elif any(
+                    k in branch for k in ("properties", "items", "additionalProperties", "allOf", "anyOf", "oneOf")
+                ):
+                    sys.exit(
+                        f"enum_switches.py: cannot name the TypeScript type of the inline branch {where} of {name}"
+                    )
 
 
 def switches(key, sites):
@@ -172,11 +186,18 @@ def main():
     ts_dir = pathlib.Path(sys.argv[1]).resolve()
     out = ts_dir / "switches"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "tsconfig.json").write_text(json.dumps({
-        "extends": "../tsconfig.json",
-        "compilerOptions": {"noEmit": True, "rootDir": ".."},
-        "include": ["*.ts"],
-    }, indent=2) + "\n", encoding="utf-8")
+    (out / "tsconfig.json").write_text(
+        json.dumps(
+            {
+                "extends": "../tsconfig.json",
+                "compilerOptions": {"noEmit": True, "rootDir": ".."},
+                "include": ["*.ts"],
+            },
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     everything, expected = {}, {}
     for spec_path in map(pathlib.Path, sys.argv[2:]):
         key = spec_path.stem
@@ -190,9 +211,10 @@ def main():
         for line, pointer in nevers.items():
             expected[(f"{key}.ts", line)] = (key, pointer)
 
-    result = subprocess.run(["tsc", "--project", str(out / "tsconfig.json"), "--pretty", "false"],
-                            capture_output=True, text=True, cwd=out)
-    found, unexpected = {}, []
+    result = subprocess.run(
+        ["tsc", "--project", str(out / "tsconfig.json"), "--pretty", "false"], capture_output=True, text=True, cwd=out
+    )
+    found, unexpected = {}, []  # found: {(file, line) of a `never`: [diagnostics there]}
     for line in (result.stdout + result.stderr).splitlines():
         match = DIAGNOSTIC.match(line)
         if not match:
@@ -202,31 +224,43 @@ def main():
                 unexpected.append(line)
             continue
         where = (pathlib.Path(match.group(1)).name, int(match.group(2)))
-        if where in expected and match.group(4) == "TS2322" and where not in found:
-            found[where] = match.group(5)
+        if where in expected:
+            found.setdefault(where, []).append((match.group(4), match.group(5)))
         else:
             unexpected.append(line)
 
-    closed = []
+    closed, wrong = [], []
     for key, sites in everything.items():
         if not sites:
             print(f"{key}: no response enums")
-        for (file, line), (site_key, pointer) in expected.items():
+        for where, (site_key, pointer) in expected.items():
             if site_key != key:
                 continue
             name, _, form, values = sites[pointer]
-            listed = ", ".join(map(str, values))
-            if (file, line) in found:
-                print(f"{key}: {name} [{listed}]: open (spec: {form}): TS2322 {found[(file, line)]}")
-            else:
+            about = f"{key}: {name} [{', '.join(map(str, values))}]"
+            errors = found.get(where, [])
+            if len(errors) == 1 and errors[0][0] == "TS2322" and OPEN.fullmatch(errors[0][1]):
+                print(f"{about}: open (spec: {form}): TS2322 {errors[0][1]}")
+            elif not errors:
                 closed.append(f"{key} {name}")
-                print(f"{key}: {name} [{listed}]: CLOSED (spec: {form}): the `never` default "
-                      "compiles, the type is the listed values only")
+                print(
+                    f"{about}: CLOSED (spec: {form}): the `never` default compiles, the type is the listed values only"
+                )
+            else:
+                wrong.append(f"{key} {name}")
+                print(
+                    f"{about}: FAILED (spec: {form}): not the expected error on the `never` line: "
+                    + "; ".join(f"{code} {message}" for code, message in errors)
+                )
     if unexpected:
         print("\nunexpected tsc output (switches/*.ts):\n" + "\n".join(unexpected))
-    if closed or unexpected:
-        print(f"\nenum_switches.py: {len(closed)} of {len(expected)} response enums are closed"
-              + (f", and tsc reported {len(unexpected)} unexpected errors" if unexpected else ""), file=sys.stderr)
+    if closed or wrong or unexpected:
+        problems = [f"{len(closed)} of {len(expected)} response enums are closed"]
+        if wrong:
+            problems.append(f"{len(wrong)} fail `never` with another error")
+        if unexpected:
+            problems.append(f"tsc reported {len(unexpected)} other error(s)")
+        print(f"\nenum_switches.py: {', '.join(problems)}", file=sys.stderr)
         sys.exit(1)
     print(f"\nall {len(expected)} response enums are open")
 
