@@ -62,7 +62,9 @@ def main():
         ):
             program = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             runs.append((key, language, command, program))
-    results = [(key, language, command, *outcome(program, state[key]["total"])) for key, language, command, program in runs]
+    results = [
+        (key, language, command, *outcome(program, state[key]["total"])) for key, language, command, program in runs
+    ]
 
     width = max(map(len, keys))
     print(f"{'provider':<{width}}  {'language':<10}  result")
@@ -74,8 +76,11 @@ def main():
         print(out.rstrip())
         print(err.rstrip())
     if failed:
-        print(f"\ncheck_clients.py: {len(failed)} of {len(results)} listings failed: "
-              + ", ".join(f"{key} ({language})" for key, language, *_ in failed), file=sys.stderr)
+        print(
+            f"\ncheck_clients.py: {len(failed)} of {len(results)} listings failed: "
+            + ", ".join(f"{key} ({language})" for key, language, *_ in failed),
+            file=sys.stderr,
+        )
         sys.exit(1)
     print(f"\nall {len(results)} listings complete")
 

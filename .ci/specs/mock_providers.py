@@ -151,11 +151,19 @@ class Webex:
 
     def entry(self, i):
         extension = str(1000 + i)
-        location = {"id": webex_id("LOCATION", some_id(self.key, i % 3)),
-                    "name": ["Richardson", "Washington", "Banglore"][i % 3]}
-        entry = {"extension": extension, "routingPrefix": "1234", "esn": "1234" + extension,
-                 "mainNumber": i == 1, "tollFreeNumber": False, "isServiceNumber": i % 9 == 4,
-                 "location": location}
+        location = {
+            "id": webex_id("LOCATION", some_id(self.key, i % 3)),
+            "name": ["Richardson", "Washington", "Banglore"][i % 3],
+        }
+        entry = {
+            "extension": extension,
+            "routingPrefix": "1234",
+            "esn": "1234" + extension,
+            "mainNumber": i == 1,
+            "tollFreeNumber": False,
+            "isServiceNumber": i % 9 == 4,
+            "location": location,
+        }
         if i % 5 == 3:
             entry["phoneNumber"] = None  # an extension without a phone number
             entry["includedTelephonyTypes"] = "PSTN_NUMBER"
@@ -165,13 +173,24 @@ class Webex:
             entry["phoneNumberType"] = self.number_types[i % len(self.number_types)]
             entry["includedTelephonyTypes"] = "MOBILE_NUMBER" if i % 8 == 7 else "PSTN_NUMBER"
         if i % 4 != 2:
-            entry["owner"] = {"id": webex_id("PEOPLE", some_id(self.key, i)),
-                              "type": self.owners[i % len(self.owners)], "firstName": "Test", "lastName": f"User{i}"}
+            entry["owner"] = {
+                "id": webex_id("PEOPLE", some_id(self.key, i)),
+                "type": self.owners[i % len(self.owners)],
+                "firstName": "Test",
+                "lastName": f"User{i}",
+            }
         return entry
 
     def error(self, status, message):
-        return Reply(status, {"message": message, "errors": [{"description": message, "errorCode": 25008}],
-                              "trackingId": "ROUTERGW_mock"}, {"TrackingID": "ROUTERGW_mock"})
+        return Reply(
+            status,
+            {
+                "message": message,
+                "errors": [{"description": message, "errorCode": 25008}],
+                "trackingId": "ROUTERGW_mock",
+            },
+            {"TrackingID": "ROUTERGW_mock"},
+        )
 
     def page(self, handler, match, query):
         if not bearer(handler.headers):
@@ -183,7 +202,9 @@ class Webex:
             raise self.error(400, str(e)) from None
         headers = {"TrackingID": f"ROUTERGW_mock_{start}"}
         if start + size < self.total:
-            following = urllib.parse.urlencode({**{k: v[-1] for k, v in query.items()}, "start": start + size, "max": size})
+            following = urllib.parse.urlencode(
+                {**{k: v[-1] for k, v in query.items()}, "start": start + size, "max": size}
+            )
             headers["Link"] = f'<{handler.origin()}{match.group(0)}?{following}>; rel="next"'
         entries = [self.entry(i) for i in range(start, min(start + size, self.total))]
         return {"phoneNumbers": entries}, headers
@@ -199,11 +220,18 @@ class Fone:
     statuses = ["Active", "Active", "Pending", "Porting"]  # Porting is not
 
     def entry(self, i):
-        entry = {"Number": f"+6125550{i:04d}", "PropertySid": FONE_PROPERTY, "AccountSid": FONE_ACCOUNT,
-                 "Friendly": f"Line {i + 1}", "RoutingMethod": self.routing[i % len(self.routing)],
-                 "Recording": "Call" if i % 3 == 0 else "Off", "Type": self.types[i % len(self.types)],
-                 "Capabilities": "Voice,SMS" if i % 2 else "Voice", "CountryCode": "AU",
-                 "Status": self.statuses[i % len(self.statuses)]}
+        entry = {
+            "Number": f"+6125550{i:04d}",
+            "PropertySid": FONE_PROPERTY,
+            "AccountSid": FONE_ACCOUNT,
+            "Friendly": f"Line {i + 1}",
+            "RoutingMethod": self.routing[i % len(self.routing)],
+            "Recording": "Call" if i % 3 == 0 else "Off",
+            "Type": self.types[i % len(self.types)],
+            "Capabilities": "Voice,SMS" if i % 2 else "Voice",
+            "CountryCode": "AU",
+            "Status": self.statuses[i % len(self.statuses)],
+        }
         if entry["RoutingMethod"] == "Endpoint":
             entry["EndpointNumber"] = f"+6125559{i:04d}"
         if i % 5 == 0:
@@ -215,7 +243,9 @@ class Fone:
 
     def page(self, handler, match, query):
         if not basic(handler.headers):
-            raise self.error(401, "Unauthorized", "Basic authentication with the account SID and API token is required.")
+            raise self.error(
+                401, "Unauthorized", "Basic authentication with the account SID and API token is required."
+            )
         sid = FONE_ACCOUNT if match.group(1) == "Accounts" else FONE_PROPERTY
         if match.group(2) != sid:
             raise self.error(404, "NotFound", f"No {match.group(1)[:-1].lower()} {match.group(2)}.")
@@ -238,10 +268,16 @@ class Apple:
     departments = ["department.general.support.customer_service", "department.general.sales"]
 
     def entry(self, i):
-        return {"orgId": APPLE_ORG, "brandId": APPLE_BRAND, "id": str(9467895078742600000 + i),
-                "createdDate": f"2026-10-{1 + i % 28:02d}T10:31:00Z", "updatedDate": f"2026-10-{1 + i % 28:02d}T18:34:00Z",
-                "state": "PUBLISHED" if i % 6 else "IN_REVIEW", "etag": some_id(self.key, i),
-                "callerIdDetails": {"phoneNumber": f"+1800555{i:04d}", "department": self.departments[i % 2]}}
+        return {
+            "orgId": APPLE_ORG,
+            "brandId": APPLE_BRAND,
+            "id": str(9467895078742600000 + i),
+            "createdDate": f"2026-10-{1 + i % 28:02d}T10:31:00Z",
+            "updatedDate": f"2026-10-{1 + i % 28:02d}T18:34:00Z",
+            "state": "PUBLISHED" if i % 6 else "IN_REVIEW",
+            "etag": some_id(self.key, i),
+            "callerIdDetails": {"phoneNumber": f"+1800555{i:04d}", "department": self.departments[i % 2]},
+        }
 
     def error(self, status, code, message):
         return Reply(status, {"code": code, "message": message}, {"apple-request-id": some_id(self.key, -status)})
@@ -275,17 +311,30 @@ class Zoom:
     assignees = ["user", "callQueue", "sharedLineGroup", "autoReceptionist", "commonArea"]  # sharedLineGroup is not
 
     def entry(self, i):
-        entry = {"id": some_id(self.key, i).replace("-", "")[:22], "number": f"+1205555{i:04d}",
-                 "display_name": f"Line {i + 1}", "location": "Birmingham, Alabama, US",
-                 "number_type": "tollfree" if i % 6 == 5 else "toll", "source": "external" if i % 4 == 1 else "internal",
-                 "status": self.statuses[i % len(self.statuses)], "capability": ["incoming", "outgoing"],
-                 "site": {"id": "8f71O6rWT8KFUGQmJIFAdQ", "name": "Main Office"}}
+        entry = {
+            "id": some_id(self.key, i).replace("-", "")[:22],
+            "number": f"+1205555{i:04d}",
+            "display_name": f"Line {i + 1}",
+            "location": "Birmingham, Alabama, US",
+            "number_type": "tollfree" if i % 6 == 5 else "toll",
+            "source": "external" if i % 4 == 1 else "internal",
+            "status": self.statuses[i % len(self.statuses)],
+            "capability": ["incoming", "outgoing"],
+            "site": {"id": "8f71O6rWT8KFUGQmJIFAdQ", "name": "Main Office"},
+        }
         if i % 3 != 2:
-            entry["assignee"] = {"extension_number": 1000 + i, "id": some_id("zoom-assignee", i)[:22],
-                                 "name": f"Assignee {i}", "type": self.assignees[i % len(self.assignees)]}
+            entry["assignee"] = {
+                "extension_number": 1000 + i,
+                "id": some_id("zoom-assignee", i)[:22],
+                "name": f"Assignee {i}",
+                "type": self.assignees[i % len(self.assignees)],
+            }
         if entry["source"] == "external":
-            entry.update(carrier={"code": 1, "name": "Example Carrier"}, emergency_address_status=2,
-                         emergency_address_update_time="2024-10-30T08:15:00Z")
+            entry.update(
+                carrier={"code": 1, "name": "Example Carrier"},
+                emergency_address_status=2,
+                emergency_address_update_time="2024-10-30T08:15:00Z",
+            )
         return entry
 
     def error(self, status, code, message):
