@@ -11,5 +11,6 @@ const page: ListResponse = JSON.parse(readFileSync(process.argv[2], "utf8"));
 // The list arrives wrapped in `Numbers` or as a bare array; the type is the union.
 const items: FoneNumber[] = Array.isArray(page) ? page : page.Numbers;
 if (items.length === 0) throw new Error("fone-dynamics: the example lists no numbers");
-const types: (components["schemas"]["FoneNumberType"] | undefined)[] = items.map((n) => n.Type);
+// The property's own type: the listed values, or any string once the enum is open.
+const types: FoneNumber["Type"][] = items.map((n) => n.Type);
 console.log(`fone-dynamics: ${items.length} numbers (${items.map((n) => n.Number).join(", ")}), types ${types.join(", ")}`);

@@ -12,5 +12,6 @@ const items: WebexNumber[] = page.phoneNumbers ?? [];
 if (items.length === 0) throw new Error("webex-calling: the example lists no numbers");
 // `phoneNumber` is nullable: extension-only entries have none.
 const numbers: string[] = items.map((n) => n.phoneNumber ?? `ext. ${n.extension ?? "?"}`);
-const states: ("ACTIVE" | "INACTIVE" | undefined)[] = items.map((n) => n.state);
+// The property's own type: the listed values, or any string once the enum is open.
+const states: WebexNumber["state"][] = items.map((n) => n.state);
 console.log(`webex-calling: ${items.length} entries (${numbers.join(", ")}), states ${states.join(", ")}`);
