@@ -53,6 +53,8 @@ fn a_spec_change_without_regeneration_is_reported() {
         std::fs::copy(xtask::filters::filters_path(&root, key), &filters).expect("copy filters");
         let query = xtask::query::query_path(&scratch, key);
         std::fs::copy(xtask::query::query_path(&root, key), &query).expect("copy query");
+        let packaged = xtask::packaged_spec_path(&scratch, key);
+        std::fs::copy(xtask::packaged_spec_path(&root, key), &packaged).expect("copy spec");
     }
     assert!(
         xtask::check(&scratch).expect("check runs").is_empty(),
@@ -75,7 +77,15 @@ fn a_spec_change_without_regeneration_is_reported() {
     std::fs::write(&path, serde_json::to_string_pretty(&spec).expect("json")).expect("write");
 
     let stale = xtask::check(&scratch).expect("check runs");
-    assert_eq!(stale.len(), 1, "exactly the edited provider is stale");
+    let paths: Vec<_> = stale.iter().map(|s| s.path.clone()).collect();
+    assert_eq!(
+        paths,
+        [
+            xtask::packaged_spec_path(&scratch, "zoom-phone"),
+            xtask::generated_path(&scratch, "zoom-phone"),
+        ],
+        "exactly the edited provider's client and the spec its package carries are stale"
+    );
     let report = xtask::report_stale(&scratch, &stale);
     assert!(
         report.contains("added_for_drift_test"),

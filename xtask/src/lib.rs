@@ -63,6 +63,12 @@ pub fn generated_path(root: &Path, key: &str) -> PathBuf {
         .join("generated.rs")
 }
 
+/// `crates/<key>/openapi.yaml`: the copy of `specs/<key>.yaml` inside the provider
+/// crate, so its package carries the spec its code was generated from.
+pub fn packaged_spec_path(root: &Path, key: &str) -> PathBuf {
+    root.join("crates").join(key).join("openapi.yaml")
+}
+
 /// Reads a YAML spec into a JSON value (the form every later step works on).
 pub fn load_spec(path: &Path) -> Result<serde_json::Value> {
     let text =
@@ -96,6 +102,7 @@ pub fn generate_source(root: &Path, key: &str) -> Result<String> {
         .with_interface(progenitor::InterfaceStyle::Builder)
         .with_tag(progenitor::TagStyle::Merged)
         .with_derive("schemars::JsonSchema")
+        .with_derive("PartialEq")
         .with_inner_type(tokens("::telnums_core::Runtime"))
         .with_pre_hook_async(tokens("::telnums_core::hooks::pre_request"))
         .with_post_hook_async(tokens("::telnums_core::hooks::post_response"));
@@ -143,10 +150,14 @@ pub fn selected(only: Option<&str>) -> Result<Vec<&'static str>> {
 }
 
 /// Every file generated for `key`, with its fresh text: the client (`generated.rs`), the
-/// filter table (`filters.rs`, see [`filters`]) and the typed query (`query.rs`, see
-/// [`query`]).
+/// filter table (`filters.rs`, see [`filters`]), the typed query (`query.rs`, see
+/// [`query`]) and the copy of the spec the crate's package carries (`openapi.yaml`).
 pub fn generated_files(root: &Path, key: &str) -> Result<Vec<(PathBuf, String)>> {
+    let spec = spec_path(root, key);
+    let spec_text =
+        std::fs::read_to_string(&spec).with_context(|| format!("reading {}", spec.display()))?;
     Ok(vec![
+        (packaged_spec_path(root, key), spec_text),
         (generated_path(root, key), generate_source(root, key)?),
         (
             filters::filters_path(root, key),

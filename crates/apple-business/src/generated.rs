@@ -16,6 +16,7 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
+        PartialEq,
         schemars::JsonSchema
     )]
     pub struct AppleCallerId {
@@ -54,6 +55,7 @@ shows no other value, so it is kept as a free string.
         Clone,
         Debug,
         Default,
+        PartialEq,
         schemars::JsonSchema
     )]
     pub struct AppleCallerIdCursors {
@@ -73,6 +75,7 @@ shows no other value, so it is kept as a free string.
         Clone,
         Debug,
         Default,
+        PartialEq,
         schemars::JsonSchema
     )]
     pub struct AppleCallerIdDetails {
@@ -97,6 +100,7 @@ shows no other value, so it is kept as a free string.
         ::serde::Serialize,
         Clone,
         Debug,
+        PartialEq,
         schemars::JsonSchema
     )]
     pub struct AppleCallerIdList {
@@ -121,6 +125,7 @@ the last page.
         Clone,
         Debug,
         Default,
+        PartialEq,
         schemars::JsonSchema
     )]
     pub struct AppleCallerIdPagination {
@@ -144,6 +149,7 @@ host, not against the server URL (which already contains `/api/{version}`).
         Clone,
         Debug,
         Default,
+        PartialEq,
         schemars::JsonSchema
     )]
     pub struct AppleErrorDetail {
@@ -169,6 +175,7 @@ host, not against the server URL (which already contains `/api/{version}`).
         Clone,
         Debug,
         Default,
+        PartialEq,
         schemars::JsonSchema
     )]
     pub struct Error {

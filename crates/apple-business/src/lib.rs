@@ -3,13 +3,13 @@
 //! ## Entry points
 //!
 //! [`AppleBusinessClient`] is the hand-written client: auth (a bearer token or the OAuth2
-//! [`ClientCredentials`](telnums_core::ClientCredentials) source), retries,
+//! [`ClientCredentials`] source), retries,
 //! `apple-request-id` in errors, the typed [`Ql`] filter builder, and
 //! [`ListCallerIds`] for pagination by `pagination.cursors.after`. The base URL
 //! is per environment and includes the API version, e.g.
-//! `https://businessconnect.apple.com/api/v1`. The generated [`Client`] and [`types`]
-//! are re-exported unchanged; this crate's code is generated from
-//! `specs/apple-business.yaml` in the telnums repository by `cargo xtask generate`.
+//! `https://businessconnect.apple.com/api/v1`. The generated client is in [`raw`] and its types in [`types`], both generated
+//! by progenitor from the OpenAPI spec this package carries as `openapi.yaml` (a copy of
+//! the workspace's `specs/apple-business.yaml`, written by `cargo xtask generate`).
 #![warn(missing_docs)]
 
 #[allow(
@@ -31,7 +31,17 @@ mod filters;
 pub use filters::FILTERS;
 pub use telnums_core::filter::Filters;
 
-pub use generated::*;
+// The generated client and builders the hand-written layer calls; public in [`raw`].
+pub use generated::types;
+use generated::{builder, Client};
+
+/// What progenitor generated besides [`types`]: the client and its request builders,
+/// for calls the hand-written layer does not wrap (reach the client with `raw()`). Its
+/// `Error` and `ResponseValue` are progenitor's; this crate's [`Error`] is what the
+/// hand-written layer returns.
+pub mod raw {
+    pub use crate::generated::{builder, ByteStream, Client, ClientInfo, Error, ResponseValue};
+}
 
 mod paging;
 mod ql;
@@ -49,8 +59,13 @@ pub use query::ListQuery;
 pub use paging::{next_cursor, next_url, Cursor};
 pub use paging::{CallerIds, ListCallerIds};
 pub use ql::{Ql, QlField, QlOp};
+/// The `reqwest` this crate is built with: give [`ClientBuilder::http_client`] a client
+/// of this version (`telnums_…::reqwest::Client::builder()`) without naming reqwest in
+/// your own `Cargo.toml`.
+pub use telnums_core::reqwest;
 pub use telnums_core::{
-    ClientBuilder, Error, ErrorKind, Items, Limits, Page, Pages, Response, RetryPolicy,
+    ClientBuilder, ClientCredentials, Error, ErrorKind, Items, Limits, Page, Pages, Response,
+    RetryPolicy, Secret,
 };
 
 use telnums_core::{ErrorBody, ProviderInfo};

@@ -94,6 +94,13 @@ pub trait Credentials: Send + Sync + fmt::Debug + 'static {
     fn endpoint(&self) -> Option<(&str, bool)> {
         None
     }
+
+    /// Which required part is empty (`"the bearer token"`), if one is: the client's
+    /// builder refuses such credentials, since every request would be sent with them
+    /// and fail at the provider with a 401.
+    fn empty_part(&self) -> Option<&'static str> {
+        None
+    }
 }
 
 /// The longest an OAuth2 access token is cached, whatever its `expires_in` says.
@@ -153,6 +160,7 @@ impl fmt::Debug for FixedHeader {
 #[derive(Clone, Debug)]
 pub struct BearerToken {
     header: FixedHeader,
+    empty: bool,
 }
 
 impl BearerToken {
@@ -161,6 +169,7 @@ impl BearerToken {
         let token: Secret = token.into();
         Self {
             header: FixedHeader::new(format!("Bearer {}", token.expose())),
+            empty: token.expose().trim().is_empty(),
         }
     }
 }
@@ -168,6 +177,10 @@ impl BearerToken {
 impl Credentials for BearerToken {
     fn authorization(&self) -> BoxFuture<'_, Result<HeaderValue, AuthError>> {
         self.header.get()
+    }
+
+    fn empty_part(&self) -> Option<&'static str> {
+        self.empty.then_some("the bearer token")
     }
 }
 
@@ -177,6 +190,7 @@ impl Credentials for BearerToken {
 pub struct BasicAuth {
     username: String,
     header: FixedHeader,
+    empty_password: bool,
 }
 
 impl BasicAuth {
@@ -189,6 +203,7 @@ impl BasicAuth {
         Self {
             username,
             header: FixedHeader::new(format!("Basic {encoded}")),
+            empty_password: password.expose().is_empty(),
         }
     }
 
@@ -201,6 +216,16 @@ impl BasicAuth {
 impl Credentials for BasicAuth {
     fn authorization(&self) -> BoxFuture<'_, Result<HeaderValue, AuthError>> {
         self.header.get()
+    }
+
+    fn empty_part(&self) -> Option<&'static str> {
+        if self.username.trim().is_empty() {
+            Some("the Basic auth user name")
+        } else if self.empty_password {
+            Some("the Basic auth password")
+        } else {
+            None
+        }
     }
 }
 
@@ -464,6 +489,16 @@ impl Credentials for ClientCredentials {
     fn endpoint(&self) -> Option<(&str, bool)> {
         Some((&self.token_url, self.allow_insecure_http))
     }
+
+    fn empty_part(&self) -> Option<&'static str> {
+        if self.client_id.trim().is_empty() {
+            Some("the OAuth2 client id")
+        } else if self.client_secret.is_empty() {
+            Some("the OAuth2 client secret")
+        } else {
+            None
+        }
+    }
 }
 
 #[cfg(test)]
@@ -484,7 +519,10 @@ mod tests {
     #[test]
     fn bearer_debug_says_redacted_and_the_header_is_sensitive() {
         let bearer = BearerToken::new("bt-not-real");
-        assert_eq!(format!("{bearer:?}"), "BearerToken { header: [redacted] }");
+        assert_eq!(
+            format!("{bearer:?}"),
+            "BearerToken { header: [redacted], empty: false }"
+        );
         let header = tokio::runtime::Builder::new_current_thread()
             .build()
             .expect("runtime")

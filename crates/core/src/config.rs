@@ -197,6 +197,12 @@ impl<P: Provider> ClientBuilder<P> {
             return Err(invalid(format!("base URL `{raw}` is not http(s)")));
         }
         if let Some(credentials) = &self.credentials {
+            if let Some(part) = credentials.empty_part() {
+                return Err(invalid(format!(
+                    "{part} is empty: every request would be refused (is the variable or \
+                     file it comes from set?)"
+                )));
+            }
             if let Some(refusal) =
                 cleartext::refusal(&parsed, "the base URL", self.allow_insecure_http)
             {
@@ -299,6 +305,57 @@ mod tests {
             debug.contains("connect: 10s") && debug.contains("read: 10s"),
             "{debug}"
         );
+    }
+
+    /// An empty secret is refused when the client is built, naming the part, instead of
+    /// being sent with every request.
+    #[test]
+    fn empty_credentials_are_refused() {
+        let cases: Vec<(ClientBuilder<Probe>, &str)> = vec![
+            (ClientBuilder::new().bearer_token(""), "the bearer token"),
+            (ClientBuilder::new().bearer_token("  "), "the bearer token"),
+            (
+                ClientBuilder::new().basic_auth("", "pw"),
+                "the Basic auth user name",
+            ),
+            (
+                ClientBuilder::new().basic_auth("AC1", ""),
+                "the Basic auth password",
+            ),
+            (
+                ClientBuilder::new().credentials(crate::ClientCredentials::new(
+                    "https://probe.example/token",
+                    "",
+                    "secret",
+                )),
+                "the OAuth2 client id",
+            ),
+            (
+                ClientBuilder::new().credentials(crate::ClientCredentials::new(
+                    "https://probe.example/token",
+                    "id",
+                    "",
+                )),
+                "the OAuth2 client secret",
+            ),
+        ];
+        for (builder, part) in cases {
+            let err = builder.build().expect_err(part);
+            assert_eq!(err.kind(), &ErrorKind::InvalidRequest, "{part}");
+            assert!(
+                err.to_string().contains(&format!("{part} is empty")),
+                "{err}"
+            );
+        }
+        // Set parts build.
+        ClientBuilder::<Probe>::new()
+            .bearer_token("t")
+            .build()
+            .expect("a token builds");
+        ClientBuilder::<Probe>::new()
+            .basic_auth("AC1", "t")
+            .build()
+            .expect("basic builds");
     }
 
     #[test]

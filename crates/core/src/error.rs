@@ -152,6 +152,13 @@ impl Error {
     pub fn attempts(&self) -> u32 {
         self.inner.attempts
     }
+    /// The error underneath, when there is one (the `reqwest` error of a failed
+    /// transfer, the `serde_json` error of a body that did not decode), for code that
+    /// inspects it. Its text is already part of this error's message, which is why
+    /// `source()` does not return it as well.
+    pub fn cause(&self) -> Option<&(dyn std::error::Error + Send + Sync + 'static)> {
+        self.inner.source.as_deref()
+    }
     /// The server's `Retry-After`, when it sent one.
     pub fn retry_after(&self) -> Option<Duration> {
         self.inner.retry_after
@@ -227,14 +234,10 @@ impl fmt::Debug for Error {
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.inner
-            .source
-            .as_deref()
-            .map(|s| s as &(dyn std::error::Error + 'static))
-    }
-}
+/// `source()` is `None`: the message (`Display`) already carries the cause's text, once,
+/// so reporters that walk the chain (`anyhow`'s `{:?}`, `eyre`) print it once. The
+/// underlying error itself is [`Error::cause`].
+impl std::error::Error for Error {}
 
 /// Implemented by each provider's error body type so that the provider's message reaches
 /// [`Error::message`].
@@ -345,8 +348,12 @@ mod tests {
             "{debug}"
         );
         let err = Error::new("x", ErrorKind::Transport).with_source(std::io::Error::other("cause"));
-        let source = std::error::Error::source(&err).expect("source");
-        assert_eq!(source.to_string(), "cause");
+        // The text is in the message once; `source()` does not repeat it.
+        assert_eq!(err.to_string(), "x: connection failed: cause");
+        assert!(std::error::Error::source(&err).is_none());
+        let cause = err.cause().expect("cause");
+        assert_eq!(cause.to_string(), "cause");
+        assert!(cause.downcast_ref::<std::io::Error>().is_some());
     }
 
     #[test]

@@ -162,9 +162,10 @@ impl Provider {
     }
 }
 
+/// The key (`zoom-phone`); width, fill and alignment apply (`{:<14}`).
 impl fmt::Display for Provider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.key())
+        f.pad(self.key())
     }
 }
 
@@ -525,4 +526,17 @@ fn flatten(
             Err(e) => stream::once(futures::future::ready(Err(e))).right_stream(),
         })
         .boxed()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_provider_displays_as_its_key_and_honours_width() {
+        assert_eq!(Provider::ZoomPhone.to_string(), "zoom-phone");
+        assert_eq!(format!("{:<12}|", Provider::ZoomPhone), "zoom-phone  |");
+        assert_eq!(format!("{:>12}", Provider::VonageCc), "   vonage-cc");
+        assert_eq!(format!("{:.4}", Provider::VonageCc), "vona");
+    }
 }

@@ -17,6 +17,7 @@ pub mod types {
         Clone,
         Debug,
         Default,
+        PartialEq,
         schemars::JsonSchema
     )]
     pub struct CallbackNumber {
@@ -52,6 +53,7 @@ call is made with this callback number.
         ::serde::Serialize,
         Clone,
         Debug,
+        PartialEq,
         schemars::JsonSchema
     )]
     pub struct CallbackNumberList {
@@ -72,6 +74,7 @@ call is made with this callback number.
         Clone,
         Debug,
         Default,
+        PartialEq,
         schemars::JsonSchema
     )]
     pub struct Error {
@@ -94,6 +97,7 @@ call is made with this callback number.
         Clone,
         Debug,
         Default,
+        PartialEq,
         schemars::JsonSchema
     )]
     pub struct PageMeta {

@@ -5,9 +5,9 @@
 //! [`VonageCcClient`] is the hand-written client: it configures auth, retries and
 //! timeouts through [`ClientBuilder`], sends the vendor `Accept` header on every
 //! request, and pages through `page`/`limit` ([`ListCallbackNumbers`]). [`Region`]
-//! picks the API host. The generated [`Client`] and [`types`] are re-exported unchanged
-//! for direct use; this crate's code is generated from `specs/vonage-cc.yaml` in the
-//! telnums repository by `cargo xtask generate`.
+//! picks the API host. The generated client is in [`raw`] and its types in [`types`], both generated
+//! by progenitor from the OpenAPI spec this package carries as `openapi.yaml` (a copy of
+//! the workspace's `specs/vonage-cc.yaml`, written by `cargo xtask generate`).
 #![warn(missing_docs)]
 
 #[allow(
@@ -28,7 +28,17 @@ mod filters;
 /// since `limit` and `page` are the paginator's.
 pub use filters::FILTERS;
 
-pub use generated::*;
+// The generated client and builders the hand-written layer calls; public in [`raw`].
+pub use generated::types;
+use generated::Client;
+
+/// What progenitor generated besides [`types`]: the client and its request builders,
+/// for calls the hand-written layer does not wrap (reach the client with `raw()`). Its
+/// `Error` and `ResponseValue` are progenitor's; this crate's [`Error`] is what the
+/// hand-written layer returns.
+pub mod raw {
+    pub use crate::generated::{builder, ByteStream, Client, ClientInfo, Error, ResponseValue};
+}
 
 mod paging;
 
@@ -44,8 +54,13 @@ pub use query::ListQuery;
 #[doc(hidden)]
 pub use paging::{next_page, pages_left};
 pub use paging::{CallbackNumbers, ListCallbackNumbers};
+/// The `reqwest` this crate is built with: give [`ClientBuilder::http_client`] a client
+/// of this version (`telnums_…::reqwest::Client::builder()`) without naming reqwest in
+/// your own `Cargo.toml`.
+pub use telnums_core::reqwest;
 pub use telnums_core::{
-    ClientBuilder, Error, ErrorKind, Items, Limits, Page, Pages, Response, RetryPolicy,
+    ClientBuilder, ClientCredentials, Error, ErrorKind, Items, Limits, Page, Pages, Response,
+    RetryPolicy, Secret,
 };
 
 use telnums_core::{ErrorBody, ProviderInfo};

@@ -17,6 +17,7 @@ pub mod types {
         Clone,
         Debug,
         Default,
+        PartialEq,
         schemars::JsonSchema
     )]
     pub struct Error {
@@ -382,6 +383,7 @@ its example (`lastName-asc`); the endpoint's page lists the bare keys.
         Clone,
         Debug,
         Default,
+        PartialEq,
         schemars::JsonSchema
     )]
     pub struct WebexErrorDetail {
@@ -407,6 +409,7 @@ its example (`lastName-asc`); the endpoint's page lists the bare keys.
         Clone,
         Debug,
         Default,
+        PartialEq,
         schemars::JsonSchema
     )]
     pub struct WebexNumber {
@@ -524,6 +527,7 @@ when the request sets `details=true`.
         Clone,
         Debug,
         Default,
+        PartialEq,
         schemars::JsonSchema
     )]
     pub struct WebexNumberCount {
@@ -593,6 +597,7 @@ when the request sets `details=true`.
         ::serde::Serialize,
         Clone,
         Debug,
+        PartialEq,
         schemars::JsonSchema
     )]
     #[serde(untagged)]
@@ -678,6 +683,7 @@ when the request sets `details=true`.
         Clone,
         Debug,
         Default,
+        PartialEq,
         schemars::JsonSchema
     )]
     pub struct WebexNumberList {
@@ -703,6 +709,7 @@ when the request sets `details=true`.
         Clone,
         Debug,
         Default,
+        PartialEq,
         schemars::JsonSchema
     )]
     pub struct WebexNumberLocation {
@@ -725,6 +732,7 @@ when the request sets `details=true`.
         Clone,
         Debug,
         Default,
+        PartialEq,
         schemars::JsonSchema
     )]
     pub struct WebexNumberOwner {
@@ -801,6 +809,7 @@ published spec gives no `format`, so none is declared here.
         ::serde::Serialize,
         Clone,
         Debug,
+        PartialEq,
         schemars::JsonSchema
     )]
     #[serde(untagged)]
@@ -941,6 +950,7 @@ published spec gives no `format`, so none is declared here.
         ::serde::Serialize,
         Clone,
         Debug,
+        PartialEq,
         schemars::JsonSchema
     )]
     #[serde(untagged)]
@@ -1039,6 +1049,7 @@ published spec gives no `format`, so none is declared here.
         ::serde::Serialize,
         Clone,
         Debug,
+        PartialEq,
         schemars::JsonSchema
     )]
     #[serde(untagged)]

@@ -5,9 +5,9 @@
 //! [`WebexClient`] is the hand-written client: auth, retries (including 423 and 429 with
 //! `Retry-After`), timeouts, a fresh `TrackingID` on every request (read back into
 //! errors), and [`ListNumbers`] for `Link: <…>; rel="next"` pagination with
-//! `start`/`max` as fallback. The generated [`Client`] and [`types`] are re-exported
-//! unchanged; this crate's code is generated from `specs/webex-calling.yaml` in the
-//! telnums repository by `cargo xtask generate`.
+//! `start`/`max` as fallback. The generated client is in [`raw`] and its types in [`types`], both generated
+//! by progenitor from the OpenAPI spec this package carries as `openapi.yaml` (a copy of
+//! the workspace's `specs/webex-calling.yaml`, written by `cargo xtask generate`).
 #![warn(missing_docs)]
 
 #[allow(
@@ -29,7 +29,17 @@ mod filters;
 pub use filters::FILTERS;
 pub use telnums_core::filter::Filters;
 
-pub use generated::*;
+// The generated client and builders the hand-written layer calls; public in [`raw`].
+pub use generated::types;
+use generated::{builder, Client};
+
+/// What progenitor generated besides [`types`]: the client and its request builders,
+/// for calls the hand-written layer does not wrap (reach the client with `raw()`). Its
+/// `Error` and `ResponseValue` are progenitor's; this crate's [`Error`] is what the
+/// hand-written layer returns.
+pub mod raw {
+    pub use crate::generated::{builder, ByteStream, Client, ClientInfo, Error, ResponseValue};
+}
 
 #[allow(
     clippy::clone_on_copy,
@@ -45,8 +55,13 @@ pub use paging::{next_link, ListNumbers, Numbers, Start};
 /// The `Link` parsing behind [`next_link`], for the fuzz targets in `fuzz/`.
 #[doc(hidden)]
 pub use paging::{next_start, split_links};
+/// The `reqwest` this crate is built with: give [`ClientBuilder::http_client`] a client
+/// of this version (`telnums_…::reqwest::Client::builder()`) without naming reqwest in
+/// your own `Cargo.toml`.
+pub use telnums_core::reqwest;
 pub use telnums_core::{
-    ClientBuilder, Error, ErrorKind, Items, Limits, Page, Pages, Response, RetryPolicy,
+    ClientBuilder, ClientCredentials, Error, ErrorKind, Items, Limits, Page, Pages, Response,
+    RetryPolicy, Secret,
 };
 
 use telnums_core::{ErrorBody, ProviderInfo};

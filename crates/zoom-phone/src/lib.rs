@@ -3,12 +3,12 @@
 //! ## Entry points
 //!
 //! [`ZoomPhoneClient`] is the hand-written client: auth (a bearer token, or the OAuth2
-//! [`ClientCredentials`](telnums_core::ClientCredentials) source with Zoom's
+//! [`ClientCredentials`] source with Zoom's
 //! `account_credentials` grant), retries that honour `Retry-After` in seconds or as a
 //! timestamp, `x-zm-trackingid` in errors, and [`ListPhoneNumbers`] for
-//! `next_page_token` pagination. The generated [`Client`] and [`types`] are re-exported
-//! unchanged; this crate's code is generated from `specs/zoom-phone.yaml` in the
-//! telnums repository by `cargo xtask generate`.
+//! `next_page_token` pagination. The generated client is in [`raw`] and its types in [`types`], both generated
+//! by progenitor from the OpenAPI spec this package carries as `openapi.yaml` (a copy of
+//! the workspace's `specs/zoom-phone.yaml`, written by `cargo xtask generate`).
 #![warn(missing_docs)]
 
 #[allow(
@@ -30,7 +30,17 @@ mod filters;
 pub use filters::FILTERS;
 pub use telnums_core::filter::Filters;
 
-pub use generated::*;
+// The generated client and builders the hand-written layer calls; public in [`raw`].
+pub use generated::types;
+use generated::{builder, Client};
+
+/// What progenitor generated besides [`types`]: the client and its request builders,
+/// for calls the hand-written layer does not wrap (reach the client with `raw()`). Its
+/// `Error` and `ResponseValue` are progenitor's; this crate's [`Error`] is what the
+/// hand-written layer returns.
+pub mod raw {
+    pub use crate::generated::{builder, ByteStream, Client, ClientInfo, Error, ResponseValue};
+}
 
 #[allow(
     clippy::clone_on_copy,
@@ -46,8 +56,13 @@ mod paging;
 #[doc(hidden)]
 pub use paging::next_token;
 pub use paging::{ListPhoneNumbers, PhoneNumbers};
+/// The `reqwest` this crate is built with: give [`ClientBuilder::http_client`] a client
+/// of this version (`telnums_…::reqwest::Client::builder()`) without naming reqwest in
+/// your own `Cargo.toml`.
+pub use telnums_core::reqwest;
 pub use telnums_core::{
-    ClientBuilder, Error, ErrorKind, Items, Limits, Page, Pages, Response, RetryPolicy,
+    ClientBuilder, ClientCredentials, Error, ErrorKind, Items, Limits, Page, Pages, Response,
+    RetryPolicy, Secret,
 };
 
 use telnums_core::{ErrorBody, ProviderInfo};
