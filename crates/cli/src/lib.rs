@@ -142,7 +142,8 @@ struct ListArgs {
     #[arg(long)]
     phone_number: Option<String>,
     /// Output format (default: table when writing to a terminal, ndjson otherwise, and
-    /// always ndjson with --output).
+    /// always ndjson with --output). A table fits the terminal's width, or COLUMNS when
+    /// set.
     #[arg(long, value_enum)]
     format: Option<Format>,
     /// Stop after this many numbers (per provider).
@@ -492,6 +493,22 @@ fn default_format() -> Format {
 /// Size of the output buffer; it is also flushed at the end of every page.
 const OUTPUT_BUFFER: usize = 64 * 1024;
 
+/// The width a table on stdout is fitted to: `COLUMNS` when it is set to a number (so a
+/// pipe or a test can ask for one), else the terminal's; `None` (nothing cut) when
+/// neither says.
+fn table_width() -> Option<usize> {
+    let from_env = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0);
+    from_env.or_else(|| {
+        console::Term::stdout()
+            .size_checked()
+            .map(|(_rows, columns)| usize::from(columns))
+            .filter(|&n| n > 0)
+    })
+}
+
 /// Streams every source's numbers to stdout (or `output`) page by page as they arrive.
 /// Errors are reported on stderr as they happen; the others' numbers still come out.
 /// Exit 1 if any failed.
@@ -511,59 +528,70 @@ async fn emit(
         && std::io::stderr().is_terminal()
         && (output.is_some() || !stdout_is_terminal);
     let progress = progress::Progress::new(show_progress, &sources);
-    let pages = telnums::list_all_pages(sources, query);
-    let outcome = match output {
-        None => {
-            let stdout = std::io::stdout();
-            let out = BufWriter::with_capacity(OUTPUT_BUFFER, stdout.lock());
-            write_pages(pages, out, format, &progress, strict)
-                .await
-                .ended()
-        }
-        Some(path) => {
-            let file = output_file(path)?;
-            let out = BufWriter::with_capacity(OUTPUT_BUFFER, file);
-            let outcome = write_pages(pages, out, format, &progress, strict).await;
-            if let Outcome::Done { failed: 0, out } = outcome {
-                let file = out.into_inner().map_err(|e| io_failure(e.into_error()))?;
-                let persisted = file.persist(path);
-                progress.finish();
-                persisted.map_err(|e| {
-                    Failure::api(format!("cannot write {}: {}", path.display(), e.error))
-                })?;
-                return Ok(());
-            }
-            // The temporary file is removed when dropped; the target is untouched.
-            outcome.ended()
-        }
+    let table = output::TableOptions {
+        // A table in a file is laid out for its contents, not for a screen.
+        width: output.is_none().then(table_width).flatten(),
+        providers: sources.iter().map(Source::provider).collect(),
     };
+    let pages = telnums::list_all_pages(sources, query);
+    let Some(path) = output else {
+        let stdout = std::io::stdout();
+        let out = BufWriter::with_capacity(OUTPUT_BUFFER, stdout.lock());
+        let outcome = write_pages(pages, out, format, table, &progress, strict).await;
+        progress.finish();
+        return match outcome {
+            Outcome::Done { tally, .. } if tally.failed.is_empty() => Ok(()),
+            Outcome::Done { .. } => Err(Failure::reported()),
+            // `telnums list … | head`: the reader has what it wanted.
+            Outcome::Closed { failed: 0 } => Ok(()),
+            Outcome::Closed { .. } => Err(Failure::reported()),
+            Outcome::Io(e) => Err(io_failure(e)),
+        };
+    };
+    let file = output_file(path)?;
+    let out = BufWriter::with_capacity(OUTPUT_BUFFER, file);
+    let outcome = write_pages(pages, out, format, table, &progress, strict).await;
     progress.finish();
     match outcome {
-        Outcome::Done { failed: 0, .. } => Ok(()),
-        Outcome::Done { .. } => Err(Failure::reported()),
-        // `telnums list … | head`: the reader has what it wanted.
-        Outcome::Closed { failed: 0 } => Ok(()),
+        Outcome::Done { tally, out } => {
+            let file = out
+                .into_inner()
+                .map_err(|e| file_failure(path, e.error()))?;
+            if tally.failed.is_empty() {
+                return file
+                    .persist(path)
+                    .map(|_| ())
+                    .map_err(|e| file_failure(path, &e.error));
+            }
+            // The temporary file is removed when dropped; the target is untouched.
+            Err(Failure::reported())
+        }
+        // Files do not close on their reader; an error writing one is reported. The
+        // temporary file is removed when dropped; the target is untouched.
         Outcome::Closed { .. } => Err(Failure::reported()),
-        Outcome::Io(e) => Err(io_failure(e)),
+        Outcome::Io(e) => Err(file_failure(path, &e)),
     }
 }
 
-impl<W> Outcome<W> {
-    /// The same outcome without the writer.
-    fn ended(self) -> Outcome<()> {
-        match self {
-            Outcome::Done { failed, .. } => Outcome::Done { failed, out: () },
-            Outcome::Closed { failed } => Outcome::Closed { failed },
-            Outcome::Io(e) => Outcome::Io(e),
+/// The providers that failed (an error, or a total that did not match under --strict).
+#[derive(Debug, Default)]
+struct Tally {
+    failed: Vec<&'static str>,
+}
+
+impl Tally {
+    fn fail(&mut self, provider: &'static str) {
+        if !self.failed.contains(&provider) {
+            self.failed.push(provider);
         }
     }
 }
 
 /// How writing the listing ended.
 enum Outcome<W> {
-    /// Every page was written; `failed` providers reported an error.
-    Done { failed: usize, out: W },
-    /// The reader went away (broken pipe) after `failed` provider errors.
+    /// Every page was written; `tally` says which providers failed.
+    Done { tally: Tally, out: W },
+    /// The reader went away (broken pipe) after `failed` provider failures.
     Closed { failed: usize },
     /// The output could not be written.
     Io(std::io::Error),
@@ -573,31 +601,51 @@ async fn write_pages<W: Write>(
     mut pages: futures::stream::BoxStream<'static, Result<telnums::Page, telnums::Error>>,
     out: W,
     format: Format,
+    table: output::TableOptions,
     progress: &progress::Progress,
     strict: bool,
 ) -> Outcome<W> {
-    let mut failed = 0usize;
-    let io = |e: std::io::Error, failed| {
+    let mut tally = Tally::default();
+    let io = |e: std::io::Error, tally: &Tally| {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
-            Outcome::Closed { failed }
+            Outcome::Closed {
+                failed: tally.failed.len(),
+            }
         } else {
             Outcome::Io(e)
         }
     };
-    let mut writer = match output::Writer::new(out, format) {
+    let several = table.providers.len() > 1;
+    let keys: Vec<&'static str> = table.providers.iter().map(|p| p.key()).collect();
+    let mut writer = match output::Writer::new(out, format, table) {
         Ok(w) => w,
-        Err(e) => return io(e, failed),
+        Err(e) => return io(e, &tally),
     };
-    while let Some(page) = pages.next().await {
+    let mut held = Vec::new().into_iter();
+    if format == Format::Table && several {
+        let first = first_pages(&mut pages, keys).await;
+        writer.plan(
+            first
+                .iter()
+                .flat_map(|p| p.as_ref().map_or(&[][..], |p| &p.items)),
+        );
+        held = first.into_iter();
+    }
+    loop {
+        let page = match held.next() {
+            Some(page) => page,
+            None => match pages.next().await {
+                Some(page) => page,
+                None => break,
+            },
+        };
         match page {
             Ok(page) => {
-                let written = page
-                    .items
-                    .iter()
-                    .try_for_each(|n| writer.write(n))
-                    .and_then(|()| writer.flush());
-                if let Err(e) = written {
-                    return io(e, failed);
+                if !page.items.is_empty() {
+                    let written = writer.write_page(&page.items).and_then(|()| writer.flush());
+                    if let Err(e) = written {
+                        return io(e, &tally);
+                    }
                 }
                 if let Ok(provider) = page.provider.parse() {
                     progress.page(provider, &page.items);
@@ -605,7 +653,7 @@ async fn write_pages<W: Write>(
                 if let Some(mismatch) = page.total_mismatch() {
                     let line = match strict {
                         true => {
-                            failed += 1;
+                            tally.fail(page.provider);
                             format!("telnums: {}: {mismatch} (--strict)", page.provider)
                         }
                         false => format!("telnums: warning: {}: {mismatch}", page.provider),
@@ -615,15 +663,54 @@ async fn write_pages<W: Write>(
             }
             Err(e) => {
                 // Reported now, while the other providers keep streaming.
-                failed += 1;
+                tally.fail(e.provider());
                 progress.error(e.provider(), &format!("telnums: {e}"));
             }
         }
     }
-    match writer.finish() {
-        Ok(out) => Outcome::Done { failed, out },
-        Err(e) => io(e, failed),
+    match writer.finish(tally.failed.is_empty()) {
+        Ok(out) => Outcome::Done { tally, out },
+        Err(e) => io(e, &tally),
     }
+}
+
+/// How long a table of several providers waits, after the first page with numbers, for
+/// the other providers' first pages before it is laid out without them.
+const LAYOUT_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The pages (and errors) that come until every provider in `keys` has sent a page with
+/// numbers, its last page or an error, or until [`LAYOUT_WAIT`] after the first page
+/// with numbers. A table of several providers is laid out for all of them: one
+/// provider's short ids (or none) would otherwise make the ID column too narrow for the
+/// next one's.
+async fn first_pages(
+    pages: &mut futures::stream::BoxStream<'static, Result<telnums::Page, telnums::Error>>,
+    mut keys: Vec<&'static str>,
+) -> Vec<Result<telnums::Page, telnums::Error>> {
+    let mut held = Vec::new();
+    let mut deadline = None;
+    while !keys.is_empty() {
+        let next = match deadline {
+            None => pages.next().await,
+            Some(at) => match tokio::time::timeout_at(at, pages.next()).await {
+                Ok(next) => next,
+                Err(_) => break,
+            },
+        };
+        let Some(page) = next else { break };
+        let (provider, settled) = match &page {
+            Ok(page) => (page.provider, !page.items.is_empty() || page.is_last()),
+            Err(e) => (e.provider(), true),
+        };
+        if settled {
+            keys.retain(|k| *k != provider);
+        }
+        if deadline.is_none() && page.as_ref().is_ok_and(|p| !p.items.is_empty()) {
+            deadline = Some(tokio::time::Instant::now() + LAYOUT_WAIT);
+        }
+        held.push(page);
+    }
+    held
 }
 
 /// A temporary file beside `path`, to be renamed over it once the listing succeeded.
@@ -645,6 +732,11 @@ fn output_file(path: &Path) -> Result<tempfile::NamedTempFile, Failure> {
     builder
         .tempfile_in(dir)
         .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))
+}
+
+/// An error writing the file the user named with --output.
+fn file_failure(path: &Path, e: &std::io::Error) -> Failure {
+    Failure::api(format!("cannot write {}: {e}", path.display()))
 }
 
 fn io_failure(e: std::io::Error) -> Failure {

@@ -40,7 +40,9 @@ fn telnums_with(args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Run {
         .args(args)
         .env("TELNUMS_TOKEN", TOKEN)
         .env("TELNUMS_ACCOUNT_SID", ACCOUNT)
-        .env_remove("TELNUMS_CLIENT_ID");
+        .env_remove("TELNUMS_CLIENT_ID")
+        // A table is fitted only to a width a test asks for.
+        .env_remove("COLUMNS");
     for (name, value) in env {
         command.env(name, value);
     }
@@ -185,6 +187,106 @@ async fn every_provider_every_format() {
                     assert_eq!(r["provider"], provider);
                 }
             }
+        }
+    }
+}
+
+/// The ids of an ndjson listing, in order.
+fn ids(ndjson: &str) -> Vec<String> {
+    ndjson
+        .lines()
+        .filter_map(|l| {
+            let record: Value = serde_json::from_str(l).expect("json line");
+            record["id"].as_str().map(str::to_owned)
+        })
+        .collect()
+}
+
+/// `telnums` with `COLUMNS=width`, the width a table is fitted to when it is set (a
+/// terminal's own width is used otherwise).
+fn telnums_at(width: usize, args: &[&str]) -> Run {
+    let width = width.to_string();
+    telnums_with(args, &[("COLUMNS", std::ffi::OsStr::new(&width))])
+}
+
+/// Display width of `line` (the test data has no wide characters; `…` is one column).
+fn columns(line: &str) -> usize {
+    line.chars().count()
+}
+
+/// Every provider's table at 80 and 160 columns: each line fits, every id is there
+/// whole, and the exact bytes are kept as snapshots.
+#[tokio::test(flavor = "multi_thread")]
+async fn tables_fit_80_and_160_columns_and_keep_every_id_whole() {
+    let server = demo::start().await;
+    let base = server.uri();
+    for provider in PROVIDERS {
+        let mut args = list_args(provider, &base);
+        args.extend(["--page-size", "2"].map(String::from));
+        let mut ndjson = args.clone();
+        ndjson.extend(["--format", "ndjson"].map(String::from));
+        let listed = tokio::task::block_in_place(|| telnums(&strs(&ndjson)));
+        assert_eq!(listed.code, 0, "{provider}: {}", listed.stderr);
+        let ids = ids(&listed.stdout);
+        args.extend(["--format", "table"].map(String::from));
+        for width in [80, 160] {
+            let run = tokio::task::block_in_place(|| telnums_at(width, &strs(&args)));
+            assert_eq!(run.code, 0, "{provider} at {width}: {}", run.stderr);
+            assert_eq!(
+                run.stdout.lines().count(),
+                4,
+                "{provider}: header and 3 rows"
+            );
+            for line in run.stdout.lines() {
+                assert!(
+                    columns(line) <= width,
+                    "{provider} at {width}:\n{}",
+                    run.stdout
+                );
+            }
+            for id in &ids {
+                assert!(
+                    run.stdout.contains(id.as_str()),
+                    "{provider} at {width}: {id} cut:\n{}",
+                    run.stdout
+                );
+            }
+            insta::assert_snapshot!(format!("{provider}_table_{width}"), run.stdout);
+        }
+    }
+}
+
+/// Several providers in one table: laid out for all their first pages, so the ids of
+/// one do not push the others' columns out of line (rows come in whatever order the
+/// pages arrive, so this checks alignment rather than bytes).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_table_of_several_providers_keeps_its_columns_aligned() {
+    let listed = tokio::task::block_in_place(|| telnums(&["demo", "--format", "ndjson"]));
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    let ids = ids(&listed.stdout);
+    for width in [80, 160] {
+        let run = tokio::task::block_in_place(|| telnums_at(width, &["demo", "--format", "table"]));
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let lines: Vec<&str> = run.stdout.lines().collect();
+        assert_eq!(lines.len(), 16, "header and 15 rows:\n{}", run.stdout);
+        let number_at = lines[0].find("NUMBER").expect("a NUMBER column");
+        for line in &lines {
+            assert!(columns(line) <= width, "at {width}:\n{}", run.stdout);
+        }
+        for line in &lines[1..] {
+            // Every number (all are shown; the demo's start with `+` or `(205)`) starts
+            // where the header says.
+            let n = line.find(" +").or_else(|| line.find(" (205)"));
+            if let Some(at) = n.map(|at| at + 1) {
+                assert_eq!(at, number_at, "at {width}: {line}\n{}", run.stdout);
+            }
+        }
+        for id in &ids {
+            assert!(
+                run.stdout.contains(id.as_str()),
+                "at {width}: {id}:\n{}",
+                run.stdout
+            );
         }
     }
 }
@@ -482,6 +584,62 @@ async fn usage_errors_exit_2() {
             );
         }
     }
+}
+
+/// A failed listing prints its error and nothing else: no table header after it. An
+/// empty listing that succeeded prints the header alone.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_table_prints_no_header() {
+    let server = MockServer::start().await;
+    serve(
+        &server,
+        "zoom-phone",
+        ResponseTemplate::new(401).set_body_json(json!({ "message": "Invalid access token" })),
+    )
+    .await;
+    let base = server.uri();
+    let run = tokio::task::block_in_place(|| {
+        telnums_at(
+            80,
+            &[
+                "list",
+                "zoom-phone",
+                "--base-url",
+                &base,
+                "--format",
+                "table",
+            ],
+        )
+    });
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("401"), "{}", run.stderr);
+    assert_eq!(run.stdout, "", "nothing but the error");
+
+    let empty = MockServer::start().await;
+    serve(
+        &empty,
+        "zoom-phone",
+        ResponseTemplate::new(200)
+            .set_body_json(json!({ "next_page_token": "", "phone_numbers": [] })),
+    )
+    .await;
+    let base = empty.uri();
+    let run = tokio::task::block_in_place(|| {
+        telnums_at(
+            80,
+            &[
+                "list",
+                "zoom-phone",
+                "--base-url",
+                &base,
+                "--format",
+                "table",
+            ],
+        )
+    });
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    assert!(run.stdout.starts_with("PROVIDER"), "{}", run.stdout);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -18,6 +18,7 @@ fn telnums(args: &[&str]) -> Output {
         .args(args)
         .env("TELNUMS_TOKEN", TOKEN)
         .env_remove("RUST_LOG")
+        .env_remove("COLUMNS")
         .output()
         .expect("runs")
 }
@@ -181,6 +182,7 @@ fn on_a_terminal(command: &str) -> Option<String> {
         .args(["-qec", command, "/dev/null"])
         .env("TELNUMS_TOKEN", TOKEN)
         .env_remove("RUST_LOG")
+        .env_remove("COLUMNS")
         .output()
         .ok()?;
     assert!(output.status.success(), "{output:?}");
