@@ -520,14 +520,12 @@ async fn emit(
     progress_allowed: bool,
     strict: bool,
 ) -> Result<(), Failure> {
-    let stdout_is_terminal = std::io::stdout().is_terminal();
-    // Progress goes to a terminal on stderr, and only when the records do not go to
-    // that terminal too (they are the progress then), and no log lines (`-v`) would
-    // interleave with it.
-    let show_progress = progress_allowed
-        && std::io::stderr().is_terminal()
-        && (output.is_some() || !stdout_is_terminal);
-    let progress = progress::Progress::new(show_progress, &sources);
+    let records_on_terminal = output.is_none() && std::io::stdout().is_terminal();
+    // Progress goes to a terminal on stderr, unless log lines (`-v`) would interleave
+    // with it. When the records go to that terminal too, it shows only until they start
+    // (from then on the records are the progress).
+    let show_progress = progress_allowed && std::io::stderr().is_terminal();
+    let progress = progress::Progress::new(show_progress, &sources, records_on_terminal);
     let table = output::TableOptions {
         // A table in a file is laid out for its contents, not for a screen.
         width: output.is_none().then(table_width).flatten(),
@@ -642,6 +640,8 @@ async fn write_pages<W: Write>(
         match page {
             Ok(page) => {
                 if !page.items.is_empty() {
+                    // Records about to reach the terminal clear the waiting lines first.
+                    progress.output_starts();
                     let written = writer.write_page(&page.items).and_then(|()| writer.flush());
                     if let Err(e) = written {
                         return io(e, &tally);
@@ -668,6 +668,7 @@ async fn write_pages<W: Write>(
             }
         }
     }
+    progress.output_starts();
     match writer.finish(tally.failed.is_empty()) {
         Ok(out) => Outcome::Done { tally, out },
         Err(e) => io(e, &tally),

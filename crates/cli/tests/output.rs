@@ -232,3 +232,80 @@ async fn progress_shows_on_a_terminal_and_nowhere_else() {
     );
     assert_eq!(String::from_utf8_lossy(&piped.stdout).lines().count(), 6);
 }
+
+/// `text` without terminal control sequences (CSI `ESC [ … letter`) and carriage
+/// returns: what a line shows.
+fn visible(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => {
+                if chars.next() == Some('[') {
+                    for c in chars.by_ref() {
+                        if c.is_ascii_alphabetic() {
+                            break;
+                        }
+                    }
+                }
+            }
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The table on a terminal: a waiting line shows while the first page is on its way,
+/// and goes when the rows come; the rows fit the terminal's own width (no COLUMNS).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_table_on_a_terminal_waits_visibly_and_fits_the_terminal() {
+    let server = MockServer::start().await;
+    let label = "Reception desk by the main entrance of the building";
+    Mock::given(method("GET"))
+        .and(path("/phone/numbers"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_delay(std::time::Duration::from_millis(1500))
+                .set_body_json(json!({ "next_page_token": "", "phone_numbers": [
+                    { "id": "zn-0123456789abcdef01234567", "number": "+12055550100",
+                      "display_name": label, "status": "available", "number_type": "toll",
+                      "assignee": { "id": "u1", "name": "Jordan Park", "type": "user" },
+                      "site": { "id": "s1", "name": "Main office" } } ] })),
+        )
+        .mount(&server)
+        .await;
+    let bin = assert_cmd::cargo::cargo_bin("telnums");
+    let command = format!(
+        "stty rows 24 cols 80; {} list zoom-phone --base-url {}",
+        bin.display(),
+        server.uri()
+    );
+    let Some(terminal) = tokio::task::block_in_place(|| on_a_terminal(&command)) else {
+        eprintln!("skipped: util-linux `script` is not installed");
+        return;
+    };
+    let waiting = terminal
+        .find("waiting for the first page")
+        .unwrap_or_else(|| panic!("no waiting line: {terminal:?}"));
+    let header = terminal
+        .find("NUMBER")
+        .unwrap_or_else(|| panic!("no table: {terminal:?}"));
+    assert!(waiting < header, "{terminal:?}");
+    // Once the rows start, the progress line is gone: neither the waiting line nor
+    // the counts it would move on to are drawn among them.
+    let after = &terminal[header..];
+    assert!(
+        !after.contains("waiting for the first page") && !after.contains("1 number"),
+        "{terminal:?}"
+    );
+    let rows: Vec<String> = terminal[header..].lines().map(visible).collect();
+    let row = rows
+        .iter()
+        .find(|l| l.contains("zn-0123456789abcdef01234567"))
+        .unwrap_or_else(|| panic!("the id whole: {rows:?}"));
+    for line in &rows {
+        assert!(line.chars().count() <= 80, "{line:?} in {rows:?}");
+    }
+    assert!(row.contains('…'), "the label cut to fit: {row:?}");
+}
