@@ -141,9 +141,9 @@ struct ListArgs {
     /// where it has one.
     #[arg(long)]
     phone_number: Option<String>,
-    /// Output format (default: table when writing to a terminal, ndjson otherwise, and
-    /// always ndjson with --output). A table fits the terminal's width, or COLUMNS when
-    /// set.
+    /// Output format (default: with --output, the file's extension: .json, .ndjson or
+    /// .jsonl, .csv, and ndjson for any other; else table on a terminal, ndjson
+    /// otherwise). A table fits the terminal's width, or COLUMNS when set.
     #[arg(long, value_enum)]
     format: Option<Format>,
     /// Stop after this many numbers (per provider).
@@ -178,7 +178,8 @@ struct ListArgs {
     /// true` in a section.
     #[arg(long)]
     allow_insecure_http: bool,
-    /// Write the listing to FILE instead of standard output. The file is replaced
+    /// Write the listing to FILE instead of standard output, in the format its
+    /// extension names (unless --format says otherwise). The file is replaced
     /// atomically when the listing succeeds (a temporary file beside it is renamed);
     /// on any failure it is left as it was and nothing else is left behind.
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -339,6 +340,22 @@ pub enum Format {
     Csv,
 }
 
+impl Format {
+    /// The format a file's extension names (`.json`, `.csv`, `.ndjson` or `.jsonl`, in
+    /// any case); ndjson for any other.
+    fn for_file(path: &Path) -> Self {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("json") => Format::Json,
+            Some("csv") => Format::Csv,
+            _ => Format::Ndjson,
+        }
+    }
+}
+
 /// A failure and the exit code it maps to.
 #[derive(Debug)]
 pub struct Failure {
@@ -374,9 +391,10 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::List(list) => {
             let (provider, args) = list.target.parts();
-            // A file named by --output is not a terminal, whatever stdout is.
-            let format = args.format.unwrap_or_else(|| match args.output {
-                Some(_) => Format::Ndjson,
+            // A file named by --output is not a terminal, whatever stdout is: its
+            // extension names the format.
+            let format = args.format.unwrap_or_else(|| match &args.output {
+                Some(path) => Format::for_file(path),
                 None => default_format(),
             });
             let mut query = Query::default();
@@ -804,6 +822,18 @@ mod tests {
                 ("owner-type", vec!["PLACE".to_owned()]),
             ]
         );
+    }
+
+    #[test]
+    fn the_extension_names_the_format() {
+        let format = |p: &str| Format::for_file(Path::new(p));
+        assert_eq!(format("a.json"), Format::Json);
+        assert_eq!(format("A.JSON"), Format::Json);
+        assert_eq!(format("a.csv"), Format::Csv);
+        assert_eq!(format("a.ndjson"), Format::Ndjson);
+        assert_eq!(format("a.jsonl"), Format::Ndjson);
+        assert_eq!(format("a.txt"), Format::Ndjson);
+        assert_eq!(format("json"), Format::Ndjson);
     }
 
     #[test]

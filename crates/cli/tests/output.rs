@@ -1,6 +1,6 @@
 //! Where `telnums list` writes: `--output FILE` replaced atomically (only on success,
-//! nothing left behind), and the progress display, which appears on a terminal and
-//! nowhere else.
+//! nothing left behind) in the format its extension names, and the progress display,
+//! which appears on a terminal and nowhere else.
 
 use std::path::Path;
 use std::process::Output;
@@ -173,6 +173,56 @@ async fn a_failed_listing_leaves_the_output_file_as_it_was() {
     assert_eq!(run.status.code(), Some(1));
     assert!(!fresh.exists());
     assert_eq!(names_in(dir.path()), ["numbers.ndjson"]);
+}
+
+/// `-o FILE` writes the format FILE's extension names, in any case; `--format` wins
+/// over it; any other extension is ndjson.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_output_format_follows_the_file_extension() {
+    let server = MockServer::start().await;
+    vonage(&server, 1, None).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = server.uri();
+    let write = |name: &str, extra: &[&str]| {
+        let file = dir.path().join(name);
+        let target = file.to_string_lossy().into_owned();
+        let mut args = vec![
+            "list",
+            "vonage-cc",
+            "--base-url",
+            &base,
+            "--page-size",
+            "2",
+            "-o",
+            &target,
+        ];
+        args.extend_from_slice(extra);
+        let run = tokio::task::block_in_place(|| telnums(&args));
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        std::fs::read_to_string(&file).expect("written")
+    };
+    let json: Value = serde_json::from_str(&write("numbers.json", &[])).expect("a JSON array");
+    assert_eq!(json.as_array().map(Vec::len), Some(2));
+    let upper: Value = serde_json::from_str(&write("NUMBERS.JSON", &[])).expect("a JSON array");
+    assert_eq!(upper, json);
+    assert!(write("numbers.csv", &[]).starts_with("provider,id,number,"));
+    for name in ["numbers.ndjson", "numbers.jsonl", "numbers.txt", "numbers"] {
+        let text = write(name, &[]);
+        assert_eq!(text.lines().count(), 2, "{name}: {text}");
+        for line in text.lines() {
+            let record: Value = serde_json::from_str(line).expect("one JSON object a line");
+            assert_eq!(record["provider"], "vonage-cc", "{name}");
+        }
+    }
+    let csv = write("numbers.json", &["--format", "csv"]);
+    assert!(
+        csv.starts_with("provider,id,number,"),
+        "--format wins: {csv}"
+    );
 }
 
 /// Runs `command` (a shell command line) with a pseudo-terminal as its terminal, through
