@@ -179,9 +179,11 @@ struct ListArgs {
     #[arg(long)]
     allow_insecure_http: bool,
     /// Write the listing to FILE instead of standard output, in the format its
-    /// extension names (unless --format says otherwise). The file is replaced
-    /// atomically when the listing succeeds (a temporary file beside it is renamed);
-    /// on any failure it is left as it was and nothing else is left behind.
+    /// extension names (unless --format says otherwise). FILE is replaced atomically,
+    /// and only when the whole listing succeeded (a temporary file beside it is
+    /// renamed); on a failure it is left as it was, and the numbers that were listed
+    /// (if any) are kept in FILE's `.partial` sibling (numbers.json:
+    /// numbers.partial.json), named on stderr.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
 }
@@ -579,8 +581,14 @@ async fn emit(
                     .map(|_| ())
                     .map_err(|e| file_failure(path, &e.error));
             }
-            // The temporary file is removed when dropped; the target is untouched.
-            Err(Failure::reported())
+            if tally.listed() == 0 {
+                // Nothing to keep: the temporary file is removed when dropped.
+                return Err(Failure::reported());
+            }
+            let partial = partial_path(path);
+            file.persist(&partial)
+                .map_err(|e| file_failure(&partial, &e.error))?;
+            Err(Failure::api(tally.kept_in(path, &partial)))
         }
         // Files do not close on their reader; an error writing one is reported. The
         // temporary file is removed when dropped; the target is untouched.
@@ -589,23 +597,74 @@ async fn emit(
     }
 }
 
-/// The providers that failed (an error, or a total that did not match under --strict).
+/// Where the numbers of a failed listing to `path` are kept: `numbers.json` →
+/// `numbers.partial.json`, `numbers` → `numbers.partial`.
+fn partial_path(path: &Path) -> PathBuf {
+    let stem = path.file_stem().unwrap_or(path.as_os_str());
+    let mut name = stem.to_os_string();
+    name.push(".partial");
+    if let Some(ext) = path.extension() {
+        name.push(".");
+        name.push(ext);
+    }
+    path.with_file_name(name)
+}
+
+/// What a listing wrote: numbers per provider (in the order they first came), and the
+/// providers that failed (an error, or a total that did not match under --strict).
 #[derive(Debug, Default)]
 struct Tally {
+    listed: Vec<(&'static str, u64)>,
     failed: Vec<&'static str>,
 }
 
 impl Tally {
+    fn count(&mut self, provider: &'static str, numbers: usize) {
+        let numbers = numbers as u64;
+        match self.listed.iter_mut().find(|(p, _)| *p == provider) {
+            Some((_, n)) => *n += numbers,
+            None => self.listed.push((provider, numbers)),
+        }
+    }
+
     fn fail(&mut self, provider: &'static str) {
         if !self.failed.contains(&provider) {
             self.failed.push(provider);
         }
     }
+
+    fn listed(&self) -> u64 {
+        self.listed.iter().map(|(_, n)| n).sum()
+    }
+
+    /// The message for a failed listing whose numbers were kept in `partial` while
+    /// `target` was left as it was.
+    fn kept_in(&self, target: &Path, partial: &Path) -> String {
+        let which = self.failed.join(", ");
+        let counts: Vec<String> = self
+            .listed
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(p, n)| match self.failed.contains(p) {
+                true => format!("{p} {n} before it failed"),
+                false => format!("{p} {n}"),
+            })
+            .collect();
+        let total = self.listed();
+        format!(
+            "{which} failed, so {} was left as it was; the {total} {} listed ({}) {} in {}",
+            target.display(),
+            if total == 1 { "number" } else { "numbers" },
+            counts.join(", "),
+            if total == 1 { "is" } else { "are" },
+            partial.display()
+        )
+    }
 }
 
 /// How writing the listing ended.
 enum Outcome<W> {
-    /// Every page was written; `tally` says which providers failed.
+    /// Every page was written; `tally` says what, and which providers failed.
     Done { tally: Tally, out: W },
     /// The reader went away (broken pipe) after `failed` provider failures.
     Closed { failed: usize },
@@ -657,6 +716,7 @@ async fn write_pages<W: Write>(
         };
         match page {
             Ok(page) => {
+                tally.count(page.provider, page.items.len());
                 if !page.items.is_empty() {
                     // Records about to reach the terminal clear the waiting lines first.
                     progress.output_starts();
@@ -822,6 +882,16 @@ mod tests {
                 ("owner-type", vec!["PLACE".to_owned()]),
             ]
         );
+    }
+
+    #[test]
+    fn partial_files_sit_beside_the_target_with_its_extension() {
+        let partial = |p: &str| partial_path(Path::new(p)).display().to_string();
+        assert_eq!(partial("numbers.json"), "numbers.partial.json");
+        assert_eq!(partial("out/numbers.csv"), "out/numbers.partial.csv");
+        assert_eq!(partial("numbers"), "numbers.partial");
+        assert_eq!(partial("/tmp/a.b.ndjson"), "/tmp/a.b.partial.ndjson");
+        assert_eq!(partial(".hidden"), ".hidden.partial");
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! Where `telnums list` writes: `--output FILE` replaced atomically (only on success,
-//! nothing left behind) in the format its extension names, and the progress display,
-//! which appears on a terminal and nowhere else.
+//! Where `telnums list` writes: `--output FILE` replaced atomically (only on success),
+//! in the format its extension names, with what a failed listing had listed kept in
+//! FILE's `.partial` sibling; and the progress display, which appears on a terminal and
+//! nowhere else.
 
 use std::path::Path;
 use std::process::Output;
@@ -119,6 +120,8 @@ async fn output_file_is_written_whole_and_only_on_success() {
     );
 }
 
+/// A listing that fails part-way leaves FILE as it was (or absent), and keeps the
+/// numbers it had listed in FILE's `.partial` sibling, named on stderr.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_failed_listing_leaves_the_output_file_as_it_was() {
     let server = MockServer::start().await;
@@ -152,9 +155,27 @@ async fn a_failed_listing_leaves_the_output_file_as_it_was() {
     );
     assert_eq!(
         names_in(dir.path()),
-        ["numbers.ndjson"],
+        ["numbers.ndjson", "numbers.partial.ndjson"],
         "no temporary file left"
     );
+    let partial = dir.path().join("numbers.partial.ndjson");
+    assert_eq!(
+        std::fs::read_to_string(&partial)
+            .expect("partial")
+            .lines()
+            .count(),
+        4,
+        "pages 1 and 2"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "vonage-cc failed, so {} was left as it was; the 4 numbers listed (vonage-cc 4 before it failed) are in {}",
+            file.display(),
+            partial.display()
+        )),
+        "{stderr}"
+    );
+    std::fs::remove_file(&partial).expect("remove");
     // A file that did not exist is not created either.
     let fresh = dir.path().join("fresh.ndjson");
     let fresh_arg = fresh.to_string_lossy().into_owned();
@@ -172,7 +193,34 @@ async fn a_failed_listing_leaves_the_output_file_as_it_was() {
     });
     assert_eq!(run.status.code(), Some(1));
     assert!(!fresh.exists());
-    assert_eq!(names_in(dir.path()), ["numbers.ndjson"]);
+    assert_eq!(
+        names_in(dir.path()),
+        ["fresh.partial.ndjson", "numbers.ndjson"]
+    );
+    // Nothing listed, nothing kept.
+    let none = MockServer::start().await;
+    vonage(&none, 2, Some(1)).await;
+    let uri = none.uri();
+    let run = tokio::task::block_in_place(|| {
+        telnums(&[
+            "list",
+            "vonage-cc",
+            "--base-url",
+            &uri,
+            "--page-size",
+            "2",
+            "--output",
+            &fresh_arg,
+        ])
+    });
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!stderr.contains("partial"), "{stderr}");
+    assert_eq!(
+        names_in(dir.path()),
+        ["fresh.partial.ndjson", "numbers.ndjson"],
+        "the earlier partial file is left alone, no new one"
+    );
 }
 
 /// `-o FILE` writes the format FILE's extension names, in any case; `--format` wins
@@ -222,6 +270,81 @@ async fn the_output_format_follows_the_file_extension() {
     assert!(
         csv.starts_with("provider,id,number,"),
         "--format wins: {csv}"
+    );
+}
+
+/// `list all -o FILE` with one provider failing: FILE is not written, the numbers the
+/// others listed are in FILE's `.partial` sibling (a whole JSON document, in FILE's
+/// format), and stderr names both files and what failed.
+#[tokio::test(flavor = "multi_thread")]
+async fn list_all_keeps_what_was_listed_in_a_partial_file_when_one_provider_fails() {
+    let good = MockServer::start().await;
+    vonage(&good, 2, None).await;
+    let bad = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/phone/numbers"))
+        .respond_with(
+            ResponseTemplate::new(403).set_body_json(json!({ "message": "No permission" })),
+        )
+        .mount(&bad)
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("telnums.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[vonage-cc]\nbase_url = \"{}\"\ntoken_env = \"TELNUMS_TOKEN\"\n\n[zoom-phone]\nbase_url = \"{}\"\ntoken_env = \"TELNUMS_TOKEN\"\n",
+            good.uri(),
+            bad.uri()
+        ),
+    )
+    .expect("config");
+    let file = dir.path().join("numbers.json");
+    let args = [
+        "list",
+        "all",
+        "--config",
+        &config.to_string_lossy(),
+        "--page-size",
+        "2",
+        "-o",
+        &file.to_string_lossy(),
+    ]
+    .map(|a| a.to_owned());
+    let run = tokio::task::block_in_place(|| {
+        telnums(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    });
+    assert_eq!(run.status.code(), Some(1));
+    assert!(run.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!file.exists(), "no complete-looking file: {stderr}");
+    let partial = dir.path().join("numbers.partial.json");
+    let kept: Value = serde_json::from_str(&std::fs::read_to_string(&partial).expect("partial"))
+        .expect("a whole JSON array");
+    let kept = kept.as_array().expect("array");
+    assert_eq!(kept.len(), 4, "both Vonage pages");
+    assert!(kept.iter().all(|r| r["provider"] == "vonage-cc"));
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        lines.len(),
+        2,
+        "the error, then where the numbers are: {stderr}"
+    );
+    assert!(
+        lines[0].contains("zoom-phone") && lines[0].contains("403"),
+        "{stderr}"
+    );
+    assert_eq!(
+        lines[1],
+        format!(
+            "telnums: zoom-phone failed, so {} was left as it was; the 4 numbers listed (vonage-cc 4) are in {}",
+            file.display(),
+            partial.display()
+        )
+    );
+    assert_eq!(
+        names_in(dir.path()),
+        ["numbers.partial.json", "telnums.toml"]
     );
 }
 
