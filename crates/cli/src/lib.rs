@@ -151,7 +151,7 @@ struct ListArgs {
     max_items: Option<u64>,
     /// Numbers per request, at least 1 (default: the largest each provider allows;
     /// larger values are lowered to each provider's maximum).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "N", value_parser = page_size)]
     page_size: Option<u32>,
     /// Requests in flight at once for providers that page by offset (vonage-cc,
     /// webex-calling, fone-dynamics), 1 to 16 (default 4). Cursor-paged providers ask
@@ -355,6 +355,18 @@ impl Format {
             Some("csv") => Format::Csv,
             _ => Format::Ndjson,
         }
+    }
+}
+
+/// `--page-size`: a whole number, at least 1. Values past `u32::MAX` become `u32::MAX`:
+/// each provider lowers any size to its own maximum anyway.
+fn page_size(text: &str) -> Result<u32, String> {
+    let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    match text.parse::<u64>() {
+        Ok(0) => Err("must be at least 1 (it is how many numbers each request asks for)".into()),
+        Ok(n) => Ok(u32::try_from(n).unwrap_or(u32::MAX)),
+        Err(_) if digits => Ok(u32::MAX),
+        Err(_) => Err("must be a whole number, at least 1".into()),
     }
 }
 
@@ -904,6 +916,20 @@ mod tests {
         assert_eq!(format("a.jsonl"), Format::Ndjson);
         assert_eq!(format("a.txt"), Format::Ndjson);
         assert_eq!(format("json"), Format::Ndjson);
+    }
+
+    #[test]
+    fn page_size_says_what_it_takes() {
+        assert_eq!(page_size("1"), Ok(1));
+        assert_eq!(page_size("4294967295"), Ok(u32::MAX));
+        assert_eq!(page_size("4294967296"), Ok(u32::MAX));
+        assert_eq!(page_size("99999999999999999999999"), Ok(u32::MAX));
+        let zero = page_size("0").expect_err("0");
+        assert!(zero.starts_with("must be at least 1"), "{zero}");
+        for bad in ["", "-1", "1.5", "ten", " 5"] {
+            let err = page_size(bad).expect_err(bad);
+            assert_eq!(err, "must be a whole number, at least 1", "{bad:?}");
+        }
     }
 
     #[test]

@@ -543,7 +543,11 @@ async fn usage_errors_exit_2() {
         ),
         (
             vec!["list", "zoom-phone", "--page-size", "0"],
-            vec!["--page-size"],
+            vec!["--page-size", "must be at least 1"],
+        ),
+        (
+            vec!["list", "zoom-phone", "--page-size", "ten"],
+            vec!["--page-size", "'ten'", "must be a whole number"],
         ),
         (
             vec!["list", "zoom-phone", "--phone-number", "call me"],
@@ -583,7 +587,26 @@ async fn usage_errors_exit_2() {
                 run.stderr
             );
         }
+        // Bounds are said in words, not as clap's `1..=4294967295`.
+        assert!(!run.stderr.contains("..="), "{args:?}: {}", run.stderr);
     }
+    // A page size past what any provider takes is lowered, not refused.
+    let server = demo::start().await;
+    let base = server.uri();
+    let run = tokio::task::block_in_place(|| {
+        telnums(&[
+            "list",
+            "zoom-phone",
+            "--base-url",
+            &base,
+            "--page-size",
+            "99999999999999999999",
+            "--format",
+            "ndjson",
+        ])
+    });
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.lines().count(), 3);
 }
 
 /// A failed listing prints its error and nothing else: no table header after it. An
