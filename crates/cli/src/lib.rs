@@ -193,8 +193,14 @@ struct ListArgs {
 /// `cargo xtask generate`), with the spec's descriptions and values.
 pub fn command() -> clap::Command {
     Cli::command().mut_subcommand("list", |list| {
-        Provider::ALL.into_iter().fold(list, |list, provider| {
+        let list = Provider::ALL.into_iter().fold(list, |list, provider| {
             list.mut_subcommand(provider.key(), |sub| with_filter_flags(sub, provider))
+        });
+        // Apple's caller ids are listed per brand: clap names every missing id at once
+        // and shows them in the usage line.
+        list.mut_subcommand(Provider::AppleBusiness.key(), |sub| {
+            sub.mut_arg("org_id", |a| a.required(true))
+                .mut_arg("brand_id", |a| a.required(true))
         })
     })
 }
@@ -930,6 +936,29 @@ mod tests {
             let err = page_size(bad).expect_err(bad);
             assert_eq!(err, "must be a whole number, at least 1", "{bad:?}");
         }
+    }
+
+    /// clap names every one of Apple's missing ids, and its usage line shows them.
+    #[test]
+    fn apple_business_requires_both_ids() {
+        let err = parse_from(["telnums", "list", "apple-business"]).expect_err("ids");
+        let text = err.to_string();
+        assert!(
+            text.contains("--org-id <ORG_ID>") && text.contains("--brand-id <BRAND_ID>"),
+            "{text}"
+        );
+        assert!(parse_from([
+            "telnums",
+            "list",
+            "apple-business",
+            "--org-id",
+            "o",
+            "--brand-id",
+            "b"
+        ])
+        .is_ok());
+        // Other providers are not affected.
+        assert!(parse_from(["telnums", "list", "webex-calling"]).is_ok());
     }
 
     #[test]

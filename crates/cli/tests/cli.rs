@@ -535,7 +535,15 @@ async fn usage_errors_exit_2() {
             vec!["Usage: telnums list", "zoom-phone", "all"],
         ),
         (vec!["list", "not-a-provider"], vec!["not-a-provider"]),
-        (vec!["list", "apple-business"], vec!["--org-id"]),
+        // Every missing id at once.
+        (
+            vec!["list", "apple-business"],
+            vec!["--org-id", "--brand-id"],
+        ),
+        (
+            vec!["list", "apple-business", "--org-id", ORG],
+            vec!["--brand-id"],
+        ),
         (vec!["list", "all"], vec!["--config"]),
         (
             vec!["list", "zoom-phone", "--format", "xml"],
@@ -590,6 +598,15 @@ async fn usage_errors_exit_2() {
         // Bounds are said in words, not as clap's `1..=4294967295`.
         assert!(!run.stderr.contains("..="), "{args:?}: {}", run.stderr);
     }
+    // With only --brand-id, the message is not about it.
+    let run =
+        tokio::task::block_in_place(|| telnums(&["list", "apple-business", "--brand-id", BRAND]));
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--org-id") && !run.stderr.contains("  --brand-id"),
+        "{}",
+        run.stderr
+    );
     // A page size past what any provider takes is lowered, not refused.
     let server = demo::start().await;
     let base = server.uri();
@@ -607,6 +624,29 @@ async fn usage_errors_exit_2() {
     });
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout.lines().count(), 3);
+}
+
+/// A config section without Apple's ids names every key it lacks, by its name in the
+/// file.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_config_section_names_every_missing_id() {
+    let dir = tempdir("apple-ids");
+    let config = dir.join("telnums.toml");
+    std::fs::write(
+        &config,
+        "[apple-business]\nbase_url = \"http://127.0.0.1:9\"\n",
+    )
+    .expect("write");
+    let cfg = config.display().to_string();
+    let run = tokio::task::block_in_place(|| telnums(&["list", "all", "--config", &cfg]));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("org_id") && run.stderr.contains("brand_id"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("--org-id"), "{}", run.stderr);
 }
 
 /// A failed listing prints its error and nothing else: no table header after it. An
