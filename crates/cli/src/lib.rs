@@ -816,6 +816,16 @@ fn output_file(path: &Path) -> Result<tempfile::NamedTempFile, Failure> {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
+    if let Err(e) = std::fs::metadata(dir) {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => format!("no directory {}", dir.display()),
+            _ => format!("{}: {}", dir.display(), os_message(&e)),
+        };
+        return Err(Failure::usage(format!(
+            "cannot write {}: {why}",
+            path.display()
+        )));
+    }
     let mut builder = tempfile::Builder::new();
     builder.prefix(".telnums-").suffix(".tmp");
     #[cfg(unix)]
@@ -826,14 +836,32 @@ fn output_file(path: &Path) -> Result<tempfile::NamedTempFile, Failure> {
         let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o777);
         builder.permissions(std::fs::Permissions::from_mode(mode));
     }
-    builder
-        .tempfile_in(dir)
-        .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))
+    builder.tempfile_in(dir).map_err(|e| {
+        Failure::usage(format!(
+            "cannot write {}: {}",
+            path.display(),
+            os_message(&e)
+        ))
+    })
+}
+
+/// `e`'s text without the temporary file's name that `tempfile` appends to its errors
+/// (` at path ".telnums-….tmp"`): the user named `--output`'s path, not that one.
+fn os_message(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" at path ") {
+        Some(at) => text[..at].to_owned(),
+        None => text,
+    }
 }
 
 /// An error writing the file the user named with --output.
 fn file_failure(path: &Path, e: &std::io::Error) -> Failure {
-    Failure::api(format!("cannot write {}: {e}", path.display()))
+    Failure::api(format!(
+        "cannot write {}: {}",
+        path.display(),
+        os_message(e)
+    ))
 }
 
 fn io_failure(e: std::io::Error) -> Failure {
@@ -900,6 +928,24 @@ mod tests {
                 ("owner-type", vec!["PLACE".to_owned()]),
             ]
         );
+    }
+
+    /// `tempfile` names its temporary file in its errors; the messages do not.
+    #[test]
+    fn file_errors_do_not_name_the_temporary_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("a-file");
+        std::fs::write(&file, "").expect("write");
+        let err = tempfile::Builder::new()
+            .prefix(".telnums-")
+            .tempfile_in(&file)
+            .expect_err("not a directory");
+        assert!(err.to_string().contains(" at path "), "{err}");
+        let message = os_message(&err);
+        assert!(message.starts_with("Not a directory"), "{message}");
+        assert!(!message.contains(".telnums-"), "{message}");
+        let plain = std::io::Error::from_raw_os_error(2);
+        assert_eq!(os_message(&plain), plain.to_string());
     }
 
     #[test]

@@ -1428,7 +1428,35 @@ async fn output_file_is_untouched_when_the_listing_fails() {
         telnums(&["list", "zoom-phone", "--base-url", &base, "--output", &path])
     });
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("cannot write"), "{}", run.stderr);
+    // The path given and what is wrong with it; not the temporary file beside it.
+    assert_eq!(
+        run.stderr.trim_end(),
+        format!(
+            "telnums: cannot write {path}: no directory {}",
+            dir.join("no-such-dir").display()
+        )
+    );
+    assert!(!missing.parent().expect("dir").exists());
+    // A "directory" that is a file: the OS's reason, still without the temporary
+    // file's name.
+    let file = dir.join("a-file");
+    std::fs::write(&file, "").expect("write");
+    let path = file.join("numbers.json").display().to_string();
+    let run = tokio::task::block_in_place(|| {
+        telnums(&["list", "zoom-phone", "--base-url", &base, "--output", &path])
+    });
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with(&format!("telnums: cannot write {path}: Not a directory")),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains(".telnums-") && !run.stderr.contains("at path"),
+        "{}",
+        run.stderr
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
