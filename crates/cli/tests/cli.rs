@@ -925,6 +925,30 @@ async fn transport_error_exits_1_with_one_line() {
     assert!(line.contains("after 4 attempts"), "{line}");
 }
 
+/// Webex requests carry a `TrackingID` the client makes up; when the connection never
+/// opened, no server received it, so the error does not offer it as a request id.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_connection_names_no_request_id() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let run =
+        tokio::task::block_in_place(|| telnums(&["list", "webex-calling", "--base-url", &base]));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let line = run.stderr.trim_end();
+    assert!(
+        line.starts_with("telnums: webex-calling: connection failed: cannot connect to"),
+        "{line}"
+    );
+    assert!(
+        !line.contains("request id") && !line.contains("telnums_"),
+        "{line}"
+    );
+}
+
 /// A config file that cannot be used is a usage error naming the file and the problem,
 /// and nothing is listed.
 #[tokio::test(flavor = "multi_thread")]
