@@ -95,6 +95,10 @@ pub struct Settings {
     /// Per-request timeout from `--timeout` (not a file setting).
     #[serde(skip)]
     timeout: Option<Duration>,
+    /// Whether these settings come from a config section (messages then name its keys,
+    /// not flags).
+    #[serde(skip)]
+    in_file: bool,
 }
 
 impl Settings {
@@ -109,6 +113,16 @@ impl Settings {
             token_env: None,
             allow_insecure_http: args.allow_insecure_http,
             timeout: args.timeout.map(Duration::from_secs),
+            in_file: false,
+        }
+    }
+
+    /// The setting whose flag is `flag` (`--org-id`) as the user gave it: the flag, or
+    /// in a config section its key (`org_id`).
+    fn name(&self, flag: &str) -> String {
+        match self.in_file {
+            true => format!("`{}`", flag.trim_start_matches("--").replace('-', "_")),
+            false => flag.to_owned(),
         }
     }
 }
@@ -191,6 +205,7 @@ pub(crate) fn sources_from_toml(
         }
         settings.timeout = args.timeout.map(Duration::from_secs);
         settings.allow_insecure_http |= args.allow_insecure_http;
+        settings.in_file = true;
         sources.push(build(provider, &settings, env, sharing)?);
     }
     Ok((sources, query))
@@ -323,8 +338,26 @@ fn configure<P: ClientProvider>(
     builder.build().map_err(|e| Failure::usage(e.to_string()))
 }
 
-fn require<'a>(provider: Provider, value: Option<&'a str>, flag: &str) -> Result<&'a str, Failure> {
-    value.ok_or_else(|| Failure::usage(format!("{provider}: {flag} is required")))
+/// The values of `required` (flag and value), or a usage error naming every one that
+/// is missing.
+fn require<'a, const N: usize>(
+    provider: Provider,
+    s: &Settings,
+    required: [(&str, Option<&'a str>); N],
+) -> Result<[&'a str; N], Failure> {
+    let missing: Vec<String> = required
+        .iter()
+        .filter(|(_, value)| value.is_none())
+        .map(|(flag, _)| s.name(flag))
+        .collect();
+    match missing.as_slice() {
+        [] => Ok(required.map(|(_, value)| value.unwrap_or_default())),
+        [one] => Err(Failure::usage(format!("{provider}: {one} is required"))),
+        [init @ .., last] => Err(Failure::usage(format!(
+            "{provider}: {} and {last} are required",
+            init.join(", ")
+        ))),
+    }
 }
 
 fn build(provider: Provider, s: &Settings, env: &Env, sharing: Sharing) -> Result<Source, Failure> {
@@ -357,7 +390,12 @@ fn build(provider: Provider, s: &Settings, env: &Env, sharing: Sharing) -> Resul
         Provider::FoneDynamics => {
             let from_env = env.get("TELNUMS_ACCOUNT_SID")?;
             let account = s.account_sid.as_deref().or(from_env.as_deref());
-            let account = require(provider, account, "--account-sid or TELNUMS_ACCOUNT_SID")?;
+            let account = account.ok_or_else(|| {
+                Failure::usage(format!(
+                    "{provider}: {} or TELNUMS_ACCOUNT_SID is required",
+                    s.name("--account-sid")
+                ))
+            })?;
             // Without `oauth_allowed`, `credential` only ever finds a token.
             let Credential::Token(token) = credential(provider, s, env, sharing, false)? else {
                 return Err(Failure::usage(format!(
@@ -383,8 +421,15 @@ fn build(provider: Provider, s: &Settings, env: &Env, sharing: Sharing) -> Resul
             Source::FoneDynamics { client, scope }
         }
         Provider::AppleBusiness => {
-            let org_id = require(provider, s.org_id.as_deref(), "--org-id")?.to_owned();
-            let brand_id = require(provider, s.brand_id.as_deref(), "--brand-id")?.to_owned();
+            let [org_id, brand_id] = require(
+                provider,
+                s,
+                [
+                    ("--org-id", s.org_id.as_deref()),
+                    ("--brand-id", s.brand_id.as_deref()),
+                ],
+            )?;
+            let (org_id, brand_id) = (org_id.to_owned(), brand_id.to_owned());
             let client = configure(
                 apple_business::AppleBusinessClient::builder(),
                 s,
@@ -597,6 +642,43 @@ mod tests {
             oauth(Provider::ZoomPhone, "TELNUMS", &partial),
             Ok(None)
         ));
+    }
+
+    /// Apple's ids: every missing one named at once, as flags or as a section's keys.
+    #[test]
+    fn missing_ids_are_all_named() {
+        let env = Env::fixed([("TELNUMS_TOKEN", "t")]);
+        let message =
+            |s: &Settings| match build(Provider::AppleBusiness, s, &env, Sharing::OneProvider) {
+                Ok(_) => panic!("built without ids"),
+                Err(failure) => {
+                    assert_eq!(failure.code, 2);
+                    failure.message
+                }
+            };
+        let mut s = Settings::default();
+        assert_eq!(
+            message(&s),
+            "apple-business: --org-id and --brand-id are required"
+        );
+        s.org_id = Some("o".to_owned());
+        assert_eq!(message(&s), "apple-business: --brand-id is required");
+        let s = Settings {
+            in_file: true,
+            ..Settings::default()
+        };
+        assert_eq!(
+            message(&s),
+            "apple-business: `org_id` and `brand_id` are required"
+        );
+        let fone = match build(Provider::FoneDynamics, &s, &env, Sharing::OneProvider) {
+            Ok(_) => panic!("built without an account"),
+            Err(failure) => failure.message,
+        };
+        assert_eq!(
+            fone,
+            "fone-dynamics: `account_sid` or TELNUMS_ACCOUNT_SID is required"
+        );
     }
 
     #[test]

@@ -141,8 +141,9 @@ struct ListArgs {
     /// where it has one.
     #[arg(long)]
     phone_number: Option<String>,
-    /// Output format (default: table when writing to a terminal, ndjson otherwise, and
-    /// always ndjson with --output).
+    /// Output format (default: with --output, the file's extension: .json, .ndjson or
+    /// .jsonl, .csv, and ndjson for any other; else table on a terminal, ndjson
+    /// otherwise). A table fits the terminal's width, or COLUMNS when set.
     #[arg(long, value_enum)]
     format: Option<Format>,
     /// Stop after this many numbers (per provider).
@@ -150,7 +151,7 @@ struct ListArgs {
     max_items: Option<u64>,
     /// Numbers per request, at least 1 (default: the largest each provider allows;
     /// larger values are lowered to each provider's maximum).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "N", value_parser = page_size)]
     page_size: Option<u32>,
     /// Requests in flight at once for providers that page by offset (vonage-cc,
     /// webex-calling, fone-dynamics), 1 to 16 (default 4). Cursor-paged providers ask
@@ -177,9 +178,12 @@ struct ListArgs {
     /// true` in a section.
     #[arg(long)]
     allow_insecure_http: bool,
-    /// Write the listing to FILE instead of standard output. The file is replaced
-    /// atomically when the listing succeeds (a temporary file beside it is renamed);
-    /// on any failure it is left as it was and nothing else is left behind.
+    /// Write the listing to FILE instead of standard output, in the format its
+    /// extension names (unless --format says otherwise). FILE is replaced atomically,
+    /// and only when the whole listing succeeded (a temporary file beside it is
+    /// renamed); on a failure it is left as it was, and the numbers that were listed
+    /// (if any) are kept in FILE's `.partial` sibling (numbers.json:
+    /// numbers.partial.json), named on stderr.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
 }
@@ -189,8 +193,14 @@ struct ListArgs {
 /// `cargo xtask generate`), with the spec's descriptions and values.
 pub fn command() -> clap::Command {
     Cli::command().mut_subcommand("list", |list| {
-        Provider::ALL.into_iter().fold(list, |list, provider| {
+        let list = Provider::ALL.into_iter().fold(list, |list, provider| {
             list.mut_subcommand(provider.key(), |sub| with_filter_flags(sub, provider))
+        });
+        // Apple's caller ids are listed per brand: clap names every missing id at once
+        // and shows them in the usage line.
+        list.mut_subcommand(Provider::AppleBusiness.key(), |sub| {
+            sub.mut_arg("org_id", |a| a.required(true))
+                .mut_arg("brand_id", |a| a.required(true))
         })
     })
 }
@@ -338,6 +348,34 @@ pub enum Format {
     Csv,
 }
 
+impl Format {
+    /// The format a file's extension names (`.json`, `.csv`, `.ndjson` or `.jsonl`, in
+    /// any case); ndjson for any other.
+    fn for_file(path: &Path) -> Self {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("json") => Format::Json,
+            Some("csv") => Format::Csv,
+            _ => Format::Ndjson,
+        }
+    }
+}
+
+/// `--page-size`: a whole number, at least 1. Values past `u32::MAX` become `u32::MAX`:
+/// each provider lowers any size to its own maximum anyway.
+fn page_size(text: &str) -> Result<u32, String> {
+    let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    match text.parse::<u64>() {
+        Ok(0) => Err("must be at least 1 (it is how many numbers each request asks for)".into()),
+        Ok(n) => Ok(u32::try_from(n).unwrap_or(u32::MAX)),
+        Err(_) if digits => Ok(u32::MAX),
+        Err(_) => Err("must be a whole number, at least 1".into()),
+    }
+}
+
 /// A failure and the exit code it maps to.
 #[derive(Debug)]
 pub struct Failure {
@@ -373,9 +411,10 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::List(list) => {
             let (provider, args) = list.target.parts();
-            // A file named by --output is not a terminal, whatever stdout is.
-            let format = args.format.unwrap_or_else(|| match args.output {
-                Some(_) => Format::Ndjson,
+            // A file named by --output is not a terminal, whatever stdout is: its
+            // extension names the format.
+            let format = args.format.unwrap_or_else(|| match &args.output {
+                Some(path) => Format::for_file(path),
                 None => default_format(),
             });
             let mut query = Query::default();
@@ -492,6 +531,22 @@ fn default_format() -> Format {
 /// Size of the output buffer; it is also flushed at the end of every page.
 const OUTPUT_BUFFER: usize = 64 * 1024;
 
+/// The width a table on stdout is fitted to: `COLUMNS` when it is set to a number (so a
+/// pipe or a test can ask for one), else the terminal's; `None` (nothing cut) when
+/// neither says.
+fn table_width() -> Option<usize> {
+    let from_env = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0);
+    from_env.or_else(|| {
+        console::Term::stdout()
+            .size_checked()
+            .map(|(_rows, columns)| usize::from(columns))
+            .filter(|&n| n > 0)
+    })
+}
+
 /// Streams every source's numbers to stdout (or `output`) page by page as they arrive.
 /// Errors are reported on stderr as they happen; the others' numbers still come out.
 /// Exit 1 if any failed.
@@ -503,67 +558,133 @@ async fn emit(
     progress_allowed: bool,
     strict: bool,
 ) -> Result<(), Failure> {
-    let stdout_is_terminal = std::io::stdout().is_terminal();
-    // Progress goes to a terminal on stderr, and only when the records do not go to
-    // that terminal too (they are the progress then), and no log lines (`-v`) would
-    // interleave with it.
-    let show_progress = progress_allowed
-        && std::io::stderr().is_terminal()
-        && (output.is_some() || !stdout_is_terminal);
-    let progress = progress::Progress::new(show_progress, &sources);
-    let pages = telnums::list_all_pages(sources, query);
-    let outcome = match output {
-        None => {
-            let stdout = std::io::stdout();
-            let out = BufWriter::with_capacity(OUTPUT_BUFFER, stdout.lock());
-            write_pages(pages, out, format, &progress, strict)
-                .await
-                .ended()
-        }
-        Some(path) => {
-            let file = output_file(path)?;
-            let out = BufWriter::with_capacity(OUTPUT_BUFFER, file);
-            let outcome = write_pages(pages, out, format, &progress, strict).await;
-            if let Outcome::Done { failed: 0, out } = outcome {
-                let file = out.into_inner().map_err(|e| io_failure(e.into_error()))?;
-                let persisted = file.persist(path);
-                progress.finish();
-                persisted.map_err(|e| {
-                    Failure::api(format!("cannot write {}: {}", path.display(), e.error))
-                })?;
-                return Ok(());
-            }
-            // The temporary file is removed when dropped; the target is untouched.
-            outcome.ended()
-        }
+    let records_on_terminal = output.is_none() && std::io::stdout().is_terminal();
+    // Progress goes to a terminal on stderr, unless log lines (`-v`) would interleave
+    // with it. When the records go to that terminal too, it shows only until they start
+    // (from then on the records are the progress).
+    let show_progress = progress_allowed && std::io::stderr().is_terminal();
+    let progress = progress::Progress::new(show_progress, &sources, records_on_terminal);
+    let table = output::TableOptions {
+        // A table in a file is laid out for its contents, not for a screen.
+        width: output.is_none().then(table_width).flatten(),
+        providers: sources.iter().map(Source::provider).collect(),
     };
+    let pages = telnums::list_all_pages(sources, query);
+    let Some(path) = output else {
+        let stdout = std::io::stdout();
+        let out = BufWriter::with_capacity(OUTPUT_BUFFER, stdout.lock());
+        let outcome = write_pages(pages, out, format, table, &progress, strict).await;
+        progress.finish();
+        return match outcome {
+            Outcome::Done { tally, .. } if tally.failed.is_empty() => Ok(()),
+            Outcome::Done { .. } => Err(Failure::reported()),
+            // `telnums list … | head`: the reader has what it wanted.
+            Outcome::Closed { failed: 0 } => Ok(()),
+            Outcome::Closed { .. } => Err(Failure::reported()),
+            Outcome::Io(e) => Err(io_failure(e)),
+        };
+    };
+    let file = output_file(path)?;
+    let out = BufWriter::with_capacity(OUTPUT_BUFFER, file);
+    let outcome = write_pages(pages, out, format, table, &progress, strict).await;
     progress.finish();
     match outcome {
-        Outcome::Done { failed: 0, .. } => Ok(()),
-        Outcome::Done { .. } => Err(Failure::reported()),
-        // `telnums list … | head`: the reader has what it wanted.
-        Outcome::Closed { failed: 0 } => Ok(()),
+        Outcome::Done { tally, out } => {
+            let file = out
+                .into_inner()
+                .map_err(|e| file_failure(path, e.error()))?;
+            if tally.failed.is_empty() {
+                return file
+                    .persist(path)
+                    .map(|_| ())
+                    .map_err(|e| file_failure(path, &e.error));
+            }
+            if tally.listed() == 0 {
+                // Nothing to keep: the temporary file is removed when dropped.
+                return Err(Failure::reported());
+            }
+            let partial = partial_path(path);
+            file.persist(&partial)
+                .map_err(|e| file_failure(&partial, &e.error))?;
+            Err(Failure::api(tally.kept_in(path, &partial)))
+        }
+        // Files do not close on their reader; an error writing one is reported. The
+        // temporary file is removed when dropped; the target is untouched.
         Outcome::Closed { .. } => Err(Failure::reported()),
-        Outcome::Io(e) => Err(io_failure(e)),
+        Outcome::Io(e) => Err(file_failure(path, &e)),
     }
 }
 
-impl<W> Outcome<W> {
-    /// The same outcome without the writer.
-    fn ended(self) -> Outcome<()> {
-        match self {
-            Outcome::Done { failed, .. } => Outcome::Done { failed, out: () },
-            Outcome::Closed { failed } => Outcome::Closed { failed },
-            Outcome::Io(e) => Outcome::Io(e),
+/// Where the numbers of a failed listing to `path` are kept: `numbers.json` →
+/// `numbers.partial.json`, `numbers` → `numbers.partial`.
+fn partial_path(path: &Path) -> PathBuf {
+    let stem = path.file_stem().unwrap_or(path.as_os_str());
+    let mut name = stem.to_os_string();
+    name.push(".partial");
+    if let Some(ext) = path.extension() {
+        name.push(".");
+        name.push(ext);
+    }
+    path.with_file_name(name)
+}
+
+/// What a listing wrote: numbers per provider (in the order they first came), and the
+/// providers that failed (an error, or a total that did not match under --strict).
+#[derive(Debug, Default)]
+struct Tally {
+    listed: Vec<(&'static str, u64)>,
+    failed: Vec<&'static str>,
+}
+
+impl Tally {
+    fn count(&mut self, provider: &'static str, numbers: usize) {
+        let numbers = numbers as u64;
+        match self.listed.iter_mut().find(|(p, _)| *p == provider) {
+            Some((_, n)) => *n += numbers,
+            None => self.listed.push((provider, numbers)),
         }
+    }
+
+    fn fail(&mut self, provider: &'static str) {
+        if !self.failed.contains(&provider) {
+            self.failed.push(provider);
+        }
+    }
+
+    fn listed(&self) -> u64 {
+        self.listed.iter().map(|(_, n)| n).sum()
+    }
+
+    /// The message for a failed listing whose numbers were kept in `partial` while
+    /// `target` was left as it was.
+    fn kept_in(&self, target: &Path, partial: &Path) -> String {
+        let which = self.failed.join(", ");
+        let counts: Vec<String> = self
+            .listed
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(p, n)| match self.failed.contains(p) {
+                true => format!("{p} {n} before it failed"),
+                false => format!("{p} {n}"),
+            })
+            .collect();
+        let total = self.listed();
+        format!(
+            "{which} failed, so {} was left as it was; the {total} {} listed ({}) {} in {}",
+            target.display(),
+            if total == 1 { "number" } else { "numbers" },
+            counts.join(", "),
+            if total == 1 { "is" } else { "are" },
+            partial.display()
+        )
     }
 }
 
 /// How writing the listing ended.
 enum Outcome<W> {
-    /// Every page was written; `failed` providers reported an error.
-    Done { failed: usize, out: W },
-    /// The reader went away (broken pipe) after `failed` provider errors.
+    /// Every page was written; `tally` says what, and which providers failed.
+    Done { tally: Tally, out: W },
+    /// The reader went away (broken pipe) after `failed` provider failures.
     Closed { failed: usize },
     /// The output could not be written.
     Io(std::io::Error),
@@ -573,31 +694,54 @@ async fn write_pages<W: Write>(
     mut pages: futures::stream::BoxStream<'static, Result<telnums::Page, telnums::Error>>,
     out: W,
     format: Format,
+    table: output::TableOptions,
     progress: &progress::Progress,
     strict: bool,
 ) -> Outcome<W> {
-    let mut failed = 0usize;
-    let io = |e: std::io::Error, failed| {
+    let mut tally = Tally::default();
+    let io = |e: std::io::Error, tally: &Tally| {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
-            Outcome::Closed { failed }
+            Outcome::Closed {
+                failed: tally.failed.len(),
+            }
         } else {
             Outcome::Io(e)
         }
     };
-    let mut writer = match output::Writer::new(out, format) {
+    let several = table.providers.len() > 1;
+    let keys: Vec<&'static str> = table.providers.iter().map(|p| p.key()).collect();
+    let mut writer = match output::Writer::new(out, format, table) {
         Ok(w) => w,
-        Err(e) => return io(e, failed),
+        Err(e) => return io(e, &tally),
     };
-    while let Some(page) = pages.next().await {
+    let mut held = Vec::new().into_iter();
+    if format == Format::Table && several {
+        let first = first_pages(&mut pages, keys).await;
+        writer.plan(
+            first
+                .iter()
+                .flat_map(|p| p.as_ref().map_or(&[][..], |p| &p.items)),
+        );
+        held = first.into_iter();
+    }
+    loop {
+        let page = match held.next() {
+            Some(page) => page,
+            None => match pages.next().await {
+                Some(page) => page,
+                None => break,
+            },
+        };
         match page {
             Ok(page) => {
-                let written = page
-                    .items
-                    .iter()
-                    .try_for_each(|n| writer.write(n))
-                    .and_then(|()| writer.flush());
-                if let Err(e) = written {
-                    return io(e, failed);
+                tally.count(page.provider, page.items.len());
+                if !page.items.is_empty() {
+                    // Records about to reach the terminal clear the waiting lines first.
+                    progress.output_starts();
+                    let written = writer.write_page(&page.items).and_then(|()| writer.flush());
+                    if let Err(e) = written {
+                        return io(e, &tally);
+                    }
                 }
                 if let Ok(provider) = page.provider.parse() {
                     progress.page(provider, &page.items);
@@ -605,7 +749,7 @@ async fn write_pages<W: Write>(
                 if let Some(mismatch) = page.total_mismatch() {
                     let line = match strict {
                         true => {
-                            failed += 1;
+                            tally.fail(page.provider);
                             format!("telnums: {}: {mismatch} (--strict)", page.provider)
                         }
                         false => format!("telnums: warning: {}: {mismatch}", page.provider),
@@ -615,14 +759,66 @@ async fn write_pages<W: Write>(
             }
             Err(e) => {
                 // Reported now, while the other providers keep streaming.
-                failed += 1;
-                progress.error(e.provider(), &format!("telnums: {e}"));
+                tally.fail(e.provider());
+                progress.error(e.provider(), &format!("telnums: {}", describe(&e)));
             }
         }
     }
-    match writer.finish() {
-        Ok(out) => Outcome::Done { failed, out },
-        Err(e) => io(e, failed),
+    progress.output_starts();
+    match writer.finish(tally.failed.is_empty()) {
+        Ok(out) => Outcome::Done { tally, out },
+        Err(e) => io(e, &tally),
+    }
+}
+
+/// How long a table of several providers waits, after the first page with numbers, for
+/// the other providers' first pages before it is laid out without them.
+const LAYOUT_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The pages (and errors) that come until every provider in `keys` has sent a page with
+/// numbers, its last page or an error, or until [`LAYOUT_WAIT`] after the first page
+/// with numbers. A table of several providers is laid out for all of them: one
+/// provider's short ids (or none) would otherwise make the ID column too narrow for the
+/// next one's.
+async fn first_pages(
+    pages: &mut futures::stream::BoxStream<'static, Result<telnums::Page, telnums::Error>>,
+    mut keys: Vec<&'static str>,
+) -> Vec<Result<telnums::Page, telnums::Error>> {
+    let mut held = Vec::new();
+    let mut deadline = None;
+    while !keys.is_empty() {
+        let next = match deadline {
+            None => pages.next().await,
+            Some(at) => match tokio::time::timeout_at(at, pages.next()).await {
+                Ok(next) => next,
+                Err(_) => break,
+            },
+        };
+        let Some(page) = next else { break };
+        let (provider, settled) = match &page {
+            Ok(page) => (page.provider, !page.items.is_empty() || page.is_last()),
+            Err(e) => (e.provider(), true),
+        };
+        if settled {
+            keys.retain(|k| *k != provider);
+        }
+        if deadline.is_none() && page.as_ref().is_ok_and(|p| !p.items.is_empty()) {
+            deadline = Some(tokio::time::Instant::now() + LAYOUT_WAIT);
+        }
+        held.push(page);
+    }
+    held
+}
+
+/// An error as one line: its `Display`, without the request id when no response came.
+/// Such an id is one the client made up for its request (Webex's `TrackingID`), which
+/// no server ever received when the connection failed, so it would send whoever reads
+/// it looking for a request that does not exist.
+fn describe(e: &telnums::Error) -> String {
+    let text = e.to_string();
+    match (e.status(), e.request_id()) {
+        (None, Some(id)) => text.replacen(&format!(", request id {id}"), "", 1),
+        _ => text,
     }
 }
 
@@ -632,6 +828,16 @@ fn output_file(path: &Path) -> Result<tempfile::NamedTempFile, Failure> {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
+    if let Err(e) = std::fs::metadata(dir) {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => format!("no directory {}", dir.display()),
+            _ => format!("{}: {}", dir.display(), os_message(&e)),
+        };
+        return Err(Failure::usage(format!(
+            "cannot write {}: {why}",
+            path.display()
+        )));
+    }
     let mut builder = tempfile::Builder::new();
     builder.prefix(".telnums-").suffix(".tmp");
     #[cfg(unix)]
@@ -642,9 +848,32 @@ fn output_file(path: &Path) -> Result<tempfile::NamedTempFile, Failure> {
         let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o777);
         builder.permissions(std::fs::Permissions::from_mode(mode));
     }
-    builder
-        .tempfile_in(dir)
-        .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))
+    builder.tempfile_in(dir).map_err(|e| {
+        Failure::usage(format!(
+            "cannot write {}: {}",
+            path.display(),
+            os_message(&e)
+        ))
+    })
+}
+
+/// `e`'s text without the temporary file's name that `tempfile` appends to its errors
+/// (` at path ".telnums-….tmp"`): the user named `--output`'s path, not that one.
+fn os_message(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" at path ") {
+        Some(at) => text[..at].to_owned(),
+        None => text,
+    }
+}
+
+/// An error writing the file the user named with --output.
+fn file_failure(path: &Path, e: &std::io::Error) -> Failure {
+    Failure::api(format!(
+        "cannot write {}: {}",
+        path.display(),
+        os_message(e)
+    ))
 }
 
 fn io_failure(e: std::io::Error) -> Failure {
@@ -711,6 +940,104 @@ mod tests {
                 ("owner-type", vec!["PLACE".to_owned()]),
             ]
         );
+    }
+
+    /// An id on an error without a response is one the client made up: left out. With
+    /// a response it is the server's (or one the server received): kept.
+    #[test]
+    fn describe_names_a_request_id_only_when_a_response_came() {
+        use telnums::ErrorKind;
+        let id = Some("telnums_0e6f_3".to_owned());
+        let refused = telnums::Error::new("webex-calling", ErrorKind::Transport)
+            .with_request_id(id.clone())
+            .with_message("cannot connect to http://127.0.0.1:9");
+        assert!(refused.to_string().contains("request id telnums_0e6f_3"));
+        assert_eq!(
+            describe(&refused),
+            "webex-calling: connection failed: cannot connect to http://127.0.0.1:9"
+        );
+        let answered = telnums::Error::new("webex-calling", ErrorKind::Api)
+            .with_status(telnums::core::reqwest::StatusCode::UNAUTHORIZED)
+            .with_request_id(id);
+        assert_eq!(describe(&answered), answered.to_string());
+        assert!(describe(&answered).contains("request id telnums_0e6f_3"));
+    }
+
+    /// `tempfile` names its temporary file in its errors; the messages do not.
+    #[test]
+    fn file_errors_do_not_name_the_temporary_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("a-file");
+        std::fs::write(&file, "").expect("write");
+        let err = tempfile::Builder::new()
+            .prefix(".telnums-")
+            .tempfile_in(&file)
+            .expect_err("not a directory");
+        assert!(err.to_string().contains(" at path "), "{err}");
+        let message = os_message(&err);
+        assert!(message.starts_with("Not a directory"), "{message}");
+        assert!(!message.contains(".telnums-"), "{message}");
+        let plain = std::io::Error::from_raw_os_error(2);
+        assert_eq!(os_message(&plain), plain.to_string());
+    }
+
+    #[test]
+    fn partial_files_sit_beside_the_target_with_its_extension() {
+        let partial = |p: &str| partial_path(Path::new(p)).display().to_string();
+        assert_eq!(partial("numbers.json"), "numbers.partial.json");
+        assert_eq!(partial("out/numbers.csv"), "out/numbers.partial.csv");
+        assert_eq!(partial("numbers"), "numbers.partial");
+        assert_eq!(partial("/tmp/a.b.ndjson"), "/tmp/a.b.partial.ndjson");
+        assert_eq!(partial(".hidden"), ".hidden.partial");
+    }
+
+    #[test]
+    fn the_extension_names_the_format() {
+        let format = |p: &str| Format::for_file(Path::new(p));
+        assert_eq!(format("a.json"), Format::Json);
+        assert_eq!(format("A.JSON"), Format::Json);
+        assert_eq!(format("a.csv"), Format::Csv);
+        assert_eq!(format("a.ndjson"), Format::Ndjson);
+        assert_eq!(format("a.jsonl"), Format::Ndjson);
+        assert_eq!(format("a.txt"), Format::Ndjson);
+        assert_eq!(format("json"), Format::Ndjson);
+    }
+
+    #[test]
+    fn page_size_says_what_it_takes() {
+        assert_eq!(page_size("1"), Ok(1));
+        assert_eq!(page_size("4294967295"), Ok(u32::MAX));
+        assert_eq!(page_size("4294967296"), Ok(u32::MAX));
+        assert_eq!(page_size("99999999999999999999999"), Ok(u32::MAX));
+        let zero = page_size("0").expect_err("0");
+        assert!(zero.starts_with("must be at least 1"), "{zero}");
+        for bad in ["", "-1", "1.5", "ten", " 5"] {
+            let err = page_size(bad).expect_err(bad);
+            assert_eq!(err, "must be a whole number, at least 1", "{bad:?}");
+        }
+    }
+
+    /// clap names every one of Apple's missing ids, and its usage line shows them.
+    #[test]
+    fn apple_business_requires_both_ids() {
+        let err = parse_from(["telnums", "list", "apple-business"]).expect_err("ids");
+        let text = err.to_string();
+        assert!(
+            text.contains("--org-id <ORG_ID>") && text.contains("--brand-id <BRAND_ID>"),
+            "{text}"
+        );
+        assert!(parse_from([
+            "telnums",
+            "list",
+            "apple-business",
+            "--org-id",
+            "o",
+            "--brand-id",
+            "b"
+        ])
+        .is_ok());
+        // Other providers are not affected.
+        assert!(parse_from(["telnums", "list", "webex-calling"]).is_ok());
     }
 
     #[test]

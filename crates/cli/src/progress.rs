@@ -1,6 +1,9 @@
-//! Progress on a terminal: one line per provider with its pages, numbers and rate,
-//! drawn on stderr by `indicatif`. When progress is off (stderr is not a terminal, or
-//! the records themselves go to the terminal), nothing extra is printed and errors are
+//! Progress on a terminal: one line per provider with its pages, numbers and rate
+//! ("waiting for the first page" until one arrives), drawn on stderr by `indicatif`.
+//! When the records go to the same terminal, the lines show only until the first
+//! records are written and are then cleared for good: from there on the records are
+//! the progress, and the lines would only get in their way. When progress is off
+//! (stderr is not a terminal, or `-v` logs), nothing extra is printed and errors are
 //! plain lines on stderr.
 
 use std::cell::Cell;
@@ -13,6 +16,10 @@ use telnums::{PhoneNumber, Provider, Source};
 pub struct Progress {
     multi: Option<MultiProgress>,
     bars: Vec<Bar>,
+    /// The records go to the same terminal: the lines are cleared when they start.
+    transient: bool,
+    /// Set once a transient display has been cleared.
+    cleared: Cell<bool>,
 }
 
 struct Bar {
@@ -24,12 +31,16 @@ struct Bar {
 }
 
 impl Progress {
-    /// A line per source when `show`, otherwise nothing.
-    pub fn new(show: bool, sources: &[Source]) -> Self {
+    /// A line per source when `show`, otherwise nothing. `transient`: the records go to
+    /// the same terminal, so the lines are cleared once they start
+    /// ([`Progress::output_starts`]).
+    pub fn new(show: bool, sources: &[Source], transient: bool) -> Self {
         if !show {
             return Self {
                 multi: None,
                 bars: Vec::new(),
+                transient,
+                cleared: Cell::new(false),
             };
         }
         let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
@@ -40,7 +51,7 @@ impl Progress {
             .map(|source| {
                 let bar = multi.add(ProgressBar::new_spinner().with_style(style.clone()));
                 bar.set_prefix(source.provider().key());
-                bar.set_message(counts(0, 0, 0.0));
+                bar.set_message("waiting for the first page");
                 bar.enable_steady_tick(Duration::from_millis(120));
                 Bar {
                     provider: source.provider(),
@@ -54,7 +65,30 @@ impl Progress {
         Self {
             multi: Some(multi),
             bars,
+            transient,
+            cleared: Cell::new(false),
         }
+    }
+
+    /// The display while it is drawn: `None` when off or cleared.
+    fn live(&self) -> Option<&MultiProgress> {
+        self.multi.as_ref().filter(|_| !self.cleared.get())
+    }
+
+    /// Records are about to be written. A transient display is cleared for good; any
+    /// other is left as it is.
+    pub fn output_starts(&self) {
+        if !self.transient {
+            return;
+        }
+        let Some(multi) = self.live() else {
+            return;
+        };
+        for bar in &self.bars {
+            bar.bar.finish_and_clear();
+        }
+        let _ = multi.clear();
+        self.cleared.set(true);
     }
 
     fn bar(&self, provider: Provider) -> Option<&Bar> {
@@ -63,7 +97,7 @@ impl Progress {
 
     /// Counts one page of `provider`'s numbers.
     pub fn page(&self, provider: Provider, numbers: &[PhoneNumber]) {
-        let Some(bar) = self.bar(provider) else {
+        let Some(bar) = self.bar(provider).filter(|_| !self.cleared.get()) else {
             return;
         };
         bar.pages.set(bar.pages.get() + 1);
@@ -79,12 +113,17 @@ impl Progress {
     }
 
     /// Prints `message` on its own line (above the progress lines, when shown) and stops
-    /// the provider's line.
+    /// the provider's line (removing it, when the display is transient).
     pub fn error(&self, provider: &str, message: &str) {
-        match &self.multi {
+        match self.live() {
             Some(multi) => {
                 if let Some(bar) = self.bars.iter().find(|b| b.provider.key() == provider) {
-                    bar.bar.abandon();
+                    if self.transient {
+                        bar.bar.finish_and_clear();
+                        multi.remove(&bar.bar);
+                    } else {
+                        bar.bar.abandon();
+                    }
                 }
                 if multi.println(message).is_err() {
                     eprintln!("{message}");
@@ -94,8 +133,13 @@ impl Progress {
         }
     }
 
-    /// Stops every line, leaving its final counts on the terminal.
+    /// Stops every line, leaving its final counts on the terminal (or, when transient,
+    /// clearing it).
     pub fn finish(&self) {
+        if self.transient {
+            self.output_starts();
+            return;
+        }
         for bar in &self.bars {
             if !bar.bar.is_finished() {
                 bar.bar.finish();
@@ -166,7 +210,7 @@ mod tests {
     #[test]
     fn each_provider_counts_its_own_pages_and_numbers() {
         let sources = [source(Provider::ZoomPhone), source(Provider::WebexCalling)];
-        let progress = Progress::new(true, &sources);
+        let progress = Progress::new(true, &sources, false);
         progress.page(Provider::ZoomPhone, &numbers(Provider::ZoomPhone, 3));
         progress.page(Provider::ZoomPhone, &numbers(Provider::ZoomPhone, 2));
         // An empty last page is a page too.
@@ -198,9 +242,37 @@ mod tests {
         );
     }
 
+    /// Records on the same terminal: the lines wait for them, then go for good.
+    #[test]
+    fn a_transient_display_is_cleared_when_output_starts() {
+        let sources = [source(Provider::ZoomPhone), source(Provider::WebexCalling)];
+        let progress = Progress::new(true, &sources, true);
+        let message = |p| progress.bar(p).expect("line").bar.message();
+        assert_eq!(message(Provider::ZoomPhone), "waiting for the first page");
+        // An empty page is no output.
+        progress.page(Provider::ZoomPhone, &[]);
+        assert_eq!(line(&progress, Provider::ZoomPhone), (0, 1, false));
+        progress.output_starts();
+        assert!(progress.live().is_none());
+        for provider in [Provider::ZoomPhone, Provider::WebexCalling] {
+            assert!(line(&progress, provider).2, "{provider} stopped");
+        }
+        // Nothing is counted or drawn after that.
+        progress.page(Provider::WebexCalling, &numbers(Provider::WebexCalling, 2));
+        assert_eq!(line(&progress, Provider::WebexCalling), (0, 0, true));
+        progress.error("webex-calling", "telnums: webex-calling: API error");
+        progress.finish();
+        // A display that is not transient stays until the end.
+        let progress = Progress::new(true, &sources, false);
+        progress.output_starts();
+        assert!(progress.live().is_some());
+        assert!(!line(&progress, Provider::ZoomPhone).2);
+        progress.finish();
+    }
+
     #[test]
     fn off_means_no_lines() {
-        let progress = Progress::new(false, &[source(Provider::ZoomPhone)]);
+        let progress = Progress::new(false, &[source(Provider::ZoomPhone)], false);
         assert!(progress.bar(Provider::ZoomPhone).is_none());
         progress.page(Provider::ZoomPhone, &numbers(Provider::ZoomPhone, 1));
         progress.finish();

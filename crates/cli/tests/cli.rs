@@ -40,7 +40,9 @@ fn telnums_with(args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Run {
         .args(args)
         .env("TELNUMS_TOKEN", TOKEN)
         .env("TELNUMS_ACCOUNT_SID", ACCOUNT)
-        .env_remove("TELNUMS_CLIENT_ID");
+        .env_remove("TELNUMS_CLIENT_ID")
+        // A table is fitted only to a width a test asks for.
+        .env_remove("COLUMNS");
     for (name, value) in env {
         command.env(name, value);
     }
@@ -185,6 +187,106 @@ async fn every_provider_every_format() {
                     assert_eq!(r["provider"], provider);
                 }
             }
+        }
+    }
+}
+
+/// The ids of an ndjson listing, in order.
+fn ids(ndjson: &str) -> Vec<String> {
+    ndjson
+        .lines()
+        .filter_map(|l| {
+            let record: Value = serde_json::from_str(l).expect("json line");
+            record["id"].as_str().map(str::to_owned)
+        })
+        .collect()
+}
+
+/// `telnums` with `COLUMNS=width`, the width a table is fitted to when it is set (a
+/// terminal's own width is used otherwise).
+fn telnums_at(width: usize, args: &[&str]) -> Run {
+    let width = width.to_string();
+    telnums_with(args, &[("COLUMNS", std::ffi::OsStr::new(&width))])
+}
+
+/// Display width of `line` (the test data has no wide characters; `…` is one column).
+fn columns(line: &str) -> usize {
+    line.chars().count()
+}
+
+/// Every provider's table at 80 and 160 columns: each line fits, every id is there
+/// whole, and the exact bytes are kept as snapshots.
+#[tokio::test(flavor = "multi_thread")]
+async fn tables_fit_80_and_160_columns_and_keep_every_id_whole() {
+    let server = demo::start().await;
+    let base = server.uri();
+    for provider in PROVIDERS {
+        let mut args = list_args(provider, &base);
+        args.extend(["--page-size", "2"].map(String::from));
+        let mut ndjson = args.clone();
+        ndjson.extend(["--format", "ndjson"].map(String::from));
+        let listed = tokio::task::block_in_place(|| telnums(&strs(&ndjson)));
+        assert_eq!(listed.code, 0, "{provider}: {}", listed.stderr);
+        let ids = ids(&listed.stdout);
+        args.extend(["--format", "table"].map(String::from));
+        for width in [80, 160] {
+            let run = tokio::task::block_in_place(|| telnums_at(width, &strs(&args)));
+            assert_eq!(run.code, 0, "{provider} at {width}: {}", run.stderr);
+            assert_eq!(
+                run.stdout.lines().count(),
+                4,
+                "{provider}: header and 3 rows"
+            );
+            for line in run.stdout.lines() {
+                assert!(
+                    columns(line) <= width,
+                    "{provider} at {width}:\n{}",
+                    run.stdout
+                );
+            }
+            for id in &ids {
+                assert!(
+                    run.stdout.contains(id.as_str()),
+                    "{provider} at {width}: {id} cut:\n{}",
+                    run.stdout
+                );
+            }
+            insta::assert_snapshot!(format!("{provider}_table_{width}"), run.stdout);
+        }
+    }
+}
+
+/// Several providers in one table: laid out for all their first pages, so the ids of
+/// one do not push the others' columns out of line (rows come in whatever order the
+/// pages arrive, so this checks alignment rather than bytes).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_table_of_several_providers_keeps_its_columns_aligned() {
+    let listed = tokio::task::block_in_place(|| telnums(&["demo", "--format", "ndjson"]));
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    let ids = ids(&listed.stdout);
+    for width in [80, 160] {
+        let run = tokio::task::block_in_place(|| telnums_at(width, &["demo", "--format", "table"]));
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let lines: Vec<&str> = run.stdout.lines().collect();
+        assert_eq!(lines.len(), 16, "header and 15 rows:\n{}", run.stdout);
+        let number_at = lines[0].find("NUMBER").expect("a NUMBER column");
+        for line in &lines {
+            assert!(columns(line) <= width, "at {width}:\n{}", run.stdout);
+        }
+        for line in &lines[1..] {
+            // Every number (all are shown; the demo's start with `+` or `(205)`) starts
+            // where the header says.
+            let n = line.find(" +").or_else(|| line.find(" (205)"));
+            if let Some(at) = n.map(|at| at + 1) {
+                assert_eq!(at, number_at, "at {width}: {line}\n{}", run.stdout);
+            }
+        }
+        for id in &ids {
+            assert!(
+                run.stdout.contains(id.as_str()),
+                "at {width}: {id}:\n{}",
+                run.stdout
+            );
         }
     }
 }
@@ -433,7 +535,15 @@ async fn usage_errors_exit_2() {
             vec!["Usage: telnums list", "zoom-phone", "all"],
         ),
         (vec!["list", "not-a-provider"], vec!["not-a-provider"]),
-        (vec!["list", "apple-business"], vec!["--org-id"]),
+        // Every missing id at once.
+        (
+            vec!["list", "apple-business"],
+            vec!["--org-id", "--brand-id"],
+        ),
+        (
+            vec!["list", "apple-business", "--org-id", ORG],
+            vec!["--brand-id"],
+        ),
         (vec!["list", "all"], vec!["--config"]),
         (
             vec!["list", "zoom-phone", "--format", "xml"],
@@ -441,7 +551,11 @@ async fn usage_errors_exit_2() {
         ),
         (
             vec!["list", "zoom-phone", "--page-size", "0"],
-            vec!["--page-size"],
+            vec!["--page-size", "must be at least 1"],
+        ),
+        (
+            vec!["list", "zoom-phone", "--page-size", "ten"],
+            vec!["--page-size", "'ten'", "must be a whole number"],
         ),
         (
             vec!["list", "zoom-phone", "--phone-number", "call me"],
@@ -481,7 +595,114 @@ async fn usage_errors_exit_2() {
                 run.stderr
             );
         }
+        // Bounds are said in words, not as clap's `1..=4294967295`.
+        assert!(!run.stderr.contains("..="), "{args:?}: {}", run.stderr);
     }
+    // With only --brand-id, the message is not about it.
+    let run =
+        tokio::task::block_in_place(|| telnums(&["list", "apple-business", "--brand-id", BRAND]));
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--org-id") && !run.stderr.contains("  --brand-id"),
+        "{}",
+        run.stderr
+    );
+    // A page size past what any provider takes is lowered, not refused.
+    let server = demo::start().await;
+    let base = server.uri();
+    let run = tokio::task::block_in_place(|| {
+        telnums(&[
+            "list",
+            "zoom-phone",
+            "--base-url",
+            &base,
+            "--page-size",
+            "99999999999999999999",
+            "--format",
+            "ndjson",
+        ])
+    });
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.lines().count(), 3);
+}
+
+/// A config section without Apple's ids names every key it lacks, by its name in the
+/// file.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_config_section_names_every_missing_id() {
+    let dir = tempdir("apple-ids");
+    let config = dir.join("telnums.toml");
+    std::fs::write(
+        &config,
+        "[apple-business]\nbase_url = \"http://127.0.0.1:9\"\n",
+    )
+    .expect("write");
+    let cfg = config.display().to_string();
+    let run = tokio::task::block_in_place(|| telnums(&["list", "all", "--config", &cfg]));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("org_id") && run.stderr.contains("brand_id"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("--org-id"), "{}", run.stderr);
+}
+
+/// A failed listing prints its error and nothing else: no table header after it. An
+/// empty listing that succeeded prints the header alone.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_table_prints_no_header() {
+    let server = MockServer::start().await;
+    serve(
+        &server,
+        "zoom-phone",
+        ResponseTemplate::new(401).set_body_json(json!({ "message": "Invalid access token" })),
+    )
+    .await;
+    let base = server.uri();
+    let run = tokio::task::block_in_place(|| {
+        telnums_at(
+            80,
+            &[
+                "list",
+                "zoom-phone",
+                "--base-url",
+                &base,
+                "--format",
+                "table",
+            ],
+        )
+    });
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("401"), "{}", run.stderr);
+    assert_eq!(run.stdout, "", "nothing but the error");
+
+    let empty = MockServer::start().await;
+    serve(
+        &empty,
+        "zoom-phone",
+        ResponseTemplate::new(200)
+            .set_body_json(json!({ "next_page_token": "", "phone_numbers": [] })),
+    )
+    .await;
+    let base = empty.uri();
+    let run = tokio::task::block_in_place(|| {
+        telnums_at(
+            80,
+            &[
+                "list",
+                "zoom-phone",
+                "--base-url",
+                &base,
+                "--format",
+                "table",
+            ],
+        )
+    });
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    assert!(run.stdout.starts_with("PROVIDER"), "{}", run.stdout);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -702,6 +923,30 @@ async fn transport_error_exits_1_with_one_line() {
         "{line}"
     );
     assert!(line.contains("after 4 attempts"), "{line}");
+}
+
+/// Webex requests carry a `TrackingID` the client makes up; when the connection never
+/// opened, no server received it, so the error does not offer it as a request id.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_connection_names_no_request_id() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let run =
+        tokio::task::block_in_place(|| telnums(&["list", "webex-calling", "--base-url", &base]));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let line = run.stderr.trim_end();
+    assert!(
+        line.starts_with("telnums: webex-calling: connection failed: cannot connect to"),
+        "{line}"
+    );
+    assert!(
+        !line.contains("request id") && !line.contains("telnums_"),
+        "{line}"
+    );
 }
 
 /// A config file that cannot be used is a usage error naming the file and the problem,
@@ -1207,7 +1452,35 @@ async fn output_file_is_untouched_when_the_listing_fails() {
         telnums(&["list", "zoom-phone", "--base-url", &base, "--output", &path])
     });
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("cannot write"), "{}", run.stderr);
+    // The path given and what is wrong with it; not the temporary file beside it.
+    assert_eq!(
+        run.stderr.trim_end(),
+        format!(
+            "telnums: cannot write {path}: no directory {}",
+            dir.join("no-such-dir").display()
+        )
+    );
+    assert!(!missing.parent().expect("dir").exists());
+    // A "directory" that is a file: the OS's reason, still without the temporary
+    // file's name.
+    let file = dir.join("a-file");
+    std::fs::write(&file, "").expect("write");
+    let path = file.join("numbers.json").display().to_string();
+    let run = tokio::task::block_in_place(|| {
+        telnums(&["list", "zoom-phone", "--base-url", &base, "--output", &path])
+    });
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with(&format!("telnums: cannot write {path}: Not a directory")),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains(".telnums-") && !run.stderr.contains("at path"),
+        "{}",
+        run.stderr
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

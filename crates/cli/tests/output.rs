@@ -1,5 +1,6 @@
-//! Where `telnums list` writes: `--output FILE` replaced atomically (only on success,
-//! nothing left behind), and the progress display, which appears on a terminal and
+//! Where `telnums list` writes: `--output FILE` replaced atomically (only on success),
+//! in the format its extension names, with what a failed listing had listed kept in
+//! FILE's `.partial` sibling; and the progress display, which appears on a terminal and
 //! nowhere else.
 
 use std::path::Path;
@@ -18,6 +19,7 @@ fn telnums(args: &[&str]) -> Output {
         .args(args)
         .env("TELNUMS_TOKEN", TOKEN)
         .env_remove("RUST_LOG")
+        .env_remove("COLUMNS")
         .output()
         .expect("runs")
 }
@@ -118,6 +120,8 @@ async fn output_file_is_written_whole_and_only_on_success() {
     );
 }
 
+/// A listing that fails part-way leaves FILE as it was (or absent), and keeps the
+/// numbers it had listed in FILE's `.partial` sibling, named on stderr.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_failed_listing_leaves_the_output_file_as_it_was() {
     let server = MockServer::start().await;
@@ -151,9 +155,27 @@ async fn a_failed_listing_leaves_the_output_file_as_it_was() {
     );
     assert_eq!(
         names_in(dir.path()),
-        ["numbers.ndjson"],
+        ["numbers.ndjson", "numbers.partial.ndjson"],
         "no temporary file left"
     );
+    let partial = dir.path().join("numbers.partial.ndjson");
+    assert_eq!(
+        std::fs::read_to_string(&partial)
+            .expect("partial")
+            .lines()
+            .count(),
+        4,
+        "pages 1 and 2"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "vonage-cc failed, so {} was left as it was; the 4 numbers listed (vonage-cc 4 before it failed) are in {}",
+            file.display(),
+            partial.display()
+        )),
+        "{stderr}"
+    );
+    std::fs::remove_file(&partial).expect("remove");
     // A file that did not exist is not created either.
     let fresh = dir.path().join("fresh.ndjson");
     let fresh_arg = fresh.to_string_lossy().into_owned();
@@ -171,7 +193,159 @@ async fn a_failed_listing_leaves_the_output_file_as_it_was() {
     });
     assert_eq!(run.status.code(), Some(1));
     assert!(!fresh.exists());
-    assert_eq!(names_in(dir.path()), ["numbers.ndjson"]);
+    assert_eq!(
+        names_in(dir.path()),
+        ["fresh.partial.ndjson", "numbers.ndjson"]
+    );
+    // Nothing listed, nothing kept.
+    let none = MockServer::start().await;
+    vonage(&none, 2, Some(1)).await;
+    let uri = none.uri();
+    let run = tokio::task::block_in_place(|| {
+        telnums(&[
+            "list",
+            "vonage-cc",
+            "--base-url",
+            &uri,
+            "--page-size",
+            "2",
+            "--output",
+            &fresh_arg,
+        ])
+    });
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!stderr.contains("partial"), "{stderr}");
+    assert_eq!(
+        names_in(dir.path()),
+        ["fresh.partial.ndjson", "numbers.ndjson"],
+        "the earlier partial file is left alone, no new one"
+    );
+}
+
+/// `-o FILE` writes the format FILE's extension names, in any case; `--format` wins
+/// over it; any other extension is ndjson.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_output_format_follows_the_file_extension() {
+    let server = MockServer::start().await;
+    vonage(&server, 1, None).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = server.uri();
+    let write = |name: &str, extra: &[&str]| {
+        let file = dir.path().join(name);
+        let target = file.to_string_lossy().into_owned();
+        let mut args = vec![
+            "list",
+            "vonage-cc",
+            "--base-url",
+            &base,
+            "--page-size",
+            "2",
+            "-o",
+            &target,
+        ];
+        args.extend_from_slice(extra);
+        let run = tokio::task::block_in_place(|| telnums(&args));
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        std::fs::read_to_string(&file).expect("written")
+    };
+    let json: Value = serde_json::from_str(&write("numbers.json", &[])).expect("a JSON array");
+    assert_eq!(json.as_array().map(Vec::len), Some(2));
+    let upper: Value = serde_json::from_str(&write("NUMBERS.JSON", &[])).expect("a JSON array");
+    assert_eq!(upper, json);
+    assert!(write("numbers.csv", &[]).starts_with("provider,id,number,"));
+    for name in ["numbers.ndjson", "numbers.jsonl", "numbers.txt", "numbers"] {
+        let text = write(name, &[]);
+        assert_eq!(text.lines().count(), 2, "{name}: {text}");
+        for line in text.lines() {
+            let record: Value = serde_json::from_str(line).expect("one JSON object a line");
+            assert_eq!(record["provider"], "vonage-cc", "{name}");
+        }
+    }
+    let csv = write("numbers.json", &["--format", "csv"]);
+    assert!(
+        csv.starts_with("provider,id,number,"),
+        "--format wins: {csv}"
+    );
+}
+
+/// `list all -o FILE` with one provider failing: FILE is not written, the numbers the
+/// others listed are in FILE's `.partial` sibling (a whole JSON document, in FILE's
+/// format), and stderr names both files and what failed.
+#[tokio::test(flavor = "multi_thread")]
+async fn list_all_keeps_what_was_listed_in_a_partial_file_when_one_provider_fails() {
+    let good = MockServer::start().await;
+    vonage(&good, 2, None).await;
+    let bad = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/phone/numbers"))
+        .respond_with(
+            ResponseTemplate::new(403).set_body_json(json!({ "message": "No permission" })),
+        )
+        .mount(&bad)
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("telnums.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[vonage-cc]\nbase_url = \"{}\"\ntoken_env = \"TELNUMS_TOKEN\"\n\n[zoom-phone]\nbase_url = \"{}\"\ntoken_env = \"TELNUMS_TOKEN\"\n",
+            good.uri(),
+            bad.uri()
+        ),
+    )
+    .expect("config");
+    let file = dir.path().join("numbers.json");
+    let args = [
+        "list",
+        "all",
+        "--config",
+        &config.to_string_lossy(),
+        "--page-size",
+        "2",
+        "-o",
+        &file.to_string_lossy(),
+    ]
+    .map(|a| a.to_owned());
+    let run = tokio::task::block_in_place(|| {
+        telnums(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    });
+    assert_eq!(run.status.code(), Some(1));
+    assert!(run.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!file.exists(), "no complete-looking file: {stderr}");
+    let partial = dir.path().join("numbers.partial.json");
+    let kept: Value = serde_json::from_str(&std::fs::read_to_string(&partial).expect("partial"))
+        .expect("a whole JSON array");
+    let kept = kept.as_array().expect("array");
+    assert_eq!(kept.len(), 4, "both Vonage pages");
+    assert!(kept.iter().all(|r| r["provider"] == "vonage-cc"));
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        lines.len(),
+        2,
+        "the error, then where the numbers are: {stderr}"
+    );
+    assert!(
+        lines[0].contains("zoom-phone") && lines[0].contains("403"),
+        "{stderr}"
+    );
+    assert_eq!(
+        lines[1],
+        format!(
+            "telnums: zoom-phone failed, so {} was left as it was; the 4 numbers listed (vonage-cc 4) are in {}",
+            file.display(),
+            partial.display()
+        )
+    );
+    assert_eq!(
+        names_in(dir.path()),
+        ["numbers.partial.json", "telnums.toml"]
+    );
 }
 
 /// Runs `command` (a shell command line) with a pseudo-terminal as its terminal, through
@@ -181,6 +355,7 @@ fn on_a_terminal(command: &str) -> Option<String> {
         .args(["-qec", command, "/dev/null"])
         .env("TELNUMS_TOKEN", TOKEN)
         .env_remove("RUST_LOG")
+        .env_remove("COLUMNS")
         .output()
         .ok()?;
     assert!(output.status.success(), "{output:?}");
@@ -229,4 +404,81 @@ async fn progress_shows_on_a_terminal_and_nowhere_else() {
         String::from_utf8_lossy(&piped.stderr)
     );
     assert_eq!(String::from_utf8_lossy(&piped.stdout).lines().count(), 6);
+}
+
+/// `text` without terminal control sequences (CSI `ESC [ … letter`) and carriage
+/// returns: what a line shows.
+fn visible(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => {
+                if chars.next() == Some('[') {
+                    for c in chars.by_ref() {
+                        if c.is_ascii_alphabetic() {
+                            break;
+                        }
+                    }
+                }
+            }
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The table on a terminal: a waiting line shows while the first page is on its way,
+/// and goes when the rows come; the rows fit the terminal's own width (no COLUMNS).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_table_on_a_terminal_waits_visibly_and_fits_the_terminal() {
+    let server = MockServer::start().await;
+    let label = "Reception desk by the main entrance of the building";
+    Mock::given(method("GET"))
+        .and(path("/phone/numbers"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_delay(std::time::Duration::from_millis(1500))
+                .set_body_json(json!({ "next_page_token": "", "phone_numbers": [
+                    { "id": "zn-0123456789abcdef01234567", "number": "+12055550100",
+                      "display_name": label, "status": "available", "number_type": "toll",
+                      "assignee": { "id": "u1", "name": "Jordan Park", "type": "user" },
+                      "site": { "id": "s1", "name": "Main office" } } ] })),
+        )
+        .mount(&server)
+        .await;
+    let bin = assert_cmd::cargo::cargo_bin("telnums");
+    let command = format!(
+        "stty rows 24 cols 80; {} list zoom-phone --base-url {}",
+        bin.display(),
+        server.uri()
+    );
+    let Some(terminal) = tokio::task::block_in_place(|| on_a_terminal(&command)) else {
+        eprintln!("skipped: util-linux `script` is not installed");
+        return;
+    };
+    let waiting = terminal
+        .find("waiting for the first page")
+        .unwrap_or_else(|| panic!("no waiting line: {terminal:?}"));
+    let header = terminal
+        .find("NUMBER")
+        .unwrap_or_else(|| panic!("no table: {terminal:?}"));
+    assert!(waiting < header, "{terminal:?}");
+    // Once the rows start, the progress line is gone: neither the waiting line nor
+    // the counts it would move on to are drawn among them.
+    let after = &terminal[header..];
+    assert!(
+        !after.contains("waiting for the first page") && !after.contains("1 number"),
+        "{terminal:?}"
+    );
+    let rows: Vec<String> = terminal[header..].lines().map(visible).collect();
+    let row = rows
+        .iter()
+        .find(|l| l.contains("zn-0123456789abcdef01234567"))
+        .unwrap_or_else(|| panic!("the id whole: {rows:?}"));
+    for line in &rows {
+        assert!(line.chars().count() <= 80, "{line:?} in {rows:?}");
+    }
+    assert!(row.contains('…'), "the label cut to fit: {row:?}");
 }
