@@ -1155,6 +1155,29 @@ async fn connection_refused_names_cause_and_origin() {
     .await;
 }
 
+/// A request that never reached a server has no request id, even for Webex, whose
+/// client sends a `TrackingID` of its own: no server ever saw it.
+#[tokio::test]
+async fn a_refused_connection_has_no_request_id() {
+    bounded(Duration::from_secs(30), async {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .expect("bind")
+            .local_addr()
+            .expect("addr")
+            .port();
+        let base = format!("http://127.0.0.1:{port}");
+        let tune = Tune {
+            retry: RetryPolicy::never(),
+            ..Tune::default()
+        };
+        let err = list(Prov::Webex, &base, &tune).await.expect_err("refused");
+        assert_eq!(err.kind(), &ErrorKind::Transport);
+        assert_eq!(err.request_id(), None, "{err}");
+        assert!(!err.to_string().contains("request id"), "{err}");
+    })
+    .await;
+}
+
 /// TLS to a server that does not speak it names the connect phase and the TLS cause,
 /// not just "error sending request".
 #[tokio::test]

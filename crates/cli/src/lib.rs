@@ -760,7 +760,7 @@ async fn write_pages<W: Write>(
             Err(e) => {
                 // Reported now, while the other providers keep streaming.
                 tally.fail(e.provider());
-                progress.error(e.provider(), &format!("telnums: {}", describe(&e)));
+                progress.error(e.provider(), &format!("telnums: {e}"));
             }
         }
     }
@@ -808,18 +808,6 @@ async fn first_pages(
         held.push(page);
     }
     held
-}
-
-/// An error as one line: its `Display`, without the request id when no response came.
-/// Such an id is one the client made up for its request (Webex's `TrackingID`), which
-/// no server ever received when the connection failed, so it would send whoever reads
-/// it looking for a request that does not exist.
-fn describe(e: &telnums::Error) -> String {
-    let text = e.to_string();
-    match (e.status(), e.request_id()) {
-        (None, Some(id)) => text.replacen(&format!(", request id {id}"), "", 1),
-        _ => text,
-    }
 }
 
 /// A temporary file beside `path`, to be renamed over it once the listing succeeded.
@@ -940,27 +928,6 @@ mod tests {
                 ("owner-type", vec!["PLACE".to_owned()]),
             ]
         );
-    }
-
-    /// An id on an error without a response is one the client made up: left out. With
-    /// a response it is the server's (or one the server received): kept.
-    #[test]
-    fn describe_names_a_request_id_only_when_a_response_came() {
-        use telnums::ErrorKind;
-        let id = Some("telnums_0e6f_3".to_owned());
-        let refused = telnums::Error::new("webex-calling", ErrorKind::Transport)
-            .with_request_id(id.clone())
-            .with_message("cannot connect to http://127.0.0.1:9");
-        assert!(refused.to_string().contains("request id telnums_0e6f_3"));
-        assert_eq!(
-            describe(&refused),
-            "webex-calling: connection failed: cannot connect to http://127.0.0.1:9"
-        );
-        let answered = telnums::Error::new("webex-calling", ErrorKind::Api)
-            .with_status(telnums::core::reqwest::StatusCode::UNAUTHORIZED)
-            .with_request_id(id);
-        assert_eq!(describe(&answered), answered.to_string());
-        assert!(describe(&answered).contains("request id telnums_0e6f_3"));
     }
 
     /// `tempfile` names its temporary file in its errors; the messages do not.

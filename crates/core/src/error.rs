@@ -140,7 +140,8 @@ impl Error {
         self.inner.status
     }
     /// The provider's request id, when the response carried one (or, for Webex, the
-    /// `TrackingID` the client sent).
+    /// `TrackingID` the client sent, once a response shows the server received it; a
+    /// request that never reached a server has none).
     pub fn request_id(&self) -> Option<&str> {
         self.inner.request_id.as_deref()
     }

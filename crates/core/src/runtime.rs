@@ -401,7 +401,7 @@ impl Runtime {
             .headers
             .as_ref()
             .and_then(|h| self.request_id(h))
-            .or_else(|| state.sent_request_id.clone());
+            .or_else(|| state.status.and(state.sent_request_id.clone()));
         match err {
             P::InvalidRequest(message) => {
                 self.error(ErrorKind::InvalidRequest).with_message(message)
@@ -463,7 +463,7 @@ impl Runtime {
             .headers
             .as_ref()
             .and_then(|h| self.request_id(h))
-            .or_else(|| state.sent_request_id.clone());
+            .or_else(|| state.status.and(state.sent_request_id.clone()));
         if err.request_id().is_none() {
             err.with_request_id(id)
         } else {
