@@ -1,7 +1,8 @@
 //! A reviewable summary of a generated file's public API: the types with their fields or
 //! variants, and the public methods of the client and the operation builders with their
-//! signatures, printed as Rust without attributes, docs or bodies. Trait impls, private
-//! items and the `types::builder` helpers are left out.
+//! signatures, and the public re-exports, printed as Rust without attributes (but
+//! `#[doc(hidden)]`), docs or bodies. Trait impls, private items and the
+//! `types::builder` helpers are left out.
 
 use syn::{parse_quote, Fields, ImplItem, Item, Visibility};
 
@@ -57,6 +58,15 @@ fn skeleton(items: &[Item], path: &str) -> Vec<Item> {
                     v.attrs.clear();
                 }
                 out.push(Item::Enum(e));
+            }
+            // Re-exports, with `#[doc(hidden)]` kept so hidden ones show as such.
+            Item::Use(u) if is_pub(&u.vis) => {
+                let mut u = u.clone();
+                u.attrs.retain(|a| {
+                    a.path().is_ident("doc")
+                        && a.parse_args::<syn::Ident>().is_ok_and(|i| i == "hidden")
+                });
+                out.push(Item::Use(u));
             }
             Item::Impl(i) if i.trait_.is_none() => {
                 let mut i = i.clone();

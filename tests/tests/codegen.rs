@@ -35,6 +35,21 @@ fn public_api_snapshots() {
     }
 }
 
+/// What each provider crate's root offers (its `lib.rs`: the hand-written client and
+/// listing, the re-exports, the `raw` module), for review when it changes.
+#[test]
+fn crate_root_snapshots() {
+    let root = root();
+    for key in xtask::PROVIDERS {
+        let lib = root.join("crates").join(key).join("src").join("lib.rs");
+        let source = std::fs::read_to_string(lib).expect("read");
+        insta::assert_snapshot!(
+            format!("crate_root_{}", key.replace('-', "_")),
+            api::summarize(&source)
+        );
+    }
+}
+
 /// Adding a property to a spec without regenerating is caught, and the message says how
 /// to fix it. Runs the real check against a scratch copy of the workspace layout.
 #[test]
