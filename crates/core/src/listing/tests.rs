@@ -38,6 +38,8 @@ struct Fake {
 #[derive(Default)]
 struct Log {
     requested: Vec<u64>,
+    /// Requests in flight as each one started (itself included).
+    in_flight_at_start: Vec<usize>,
     now: usize,
     peak: usize,
     guesses: usize,
@@ -97,7 +99,9 @@ impl Paging for Fake {
             assert!(log.requested.len() < MAX_REQUESTS, "runaway requests");
             log.requested.push(*at);
             log.now += 1;
-            log.peak = log.peak.max(log.now);
+            let now = log.now;
+            log.in_flight_at_start.push(now);
+            log.peak = log.peak.max(now);
         }
         // Counts the request out when it ends or is dropped (cancelled).
         struct InFlight<'a>(&'a Mutex<Log>);
@@ -223,6 +227,18 @@ fn after_a_shorter_page_only_its_continuation_is_requested() {
             .collect();
         assert_eq!(after_short, [620], "{concurrency}: {:?}", fake.requested());
     }
+}
+
+#[test]
+fn pages_of_one_length_keep_the_window_full_to_the_end() {
+    // 40 pages of 10: a page as long as the one before is no sign of the end, so
+    // requests keep overlapping after the first pages too.
+    let fake = capped(400, 10);
+    let (pages, err) = run(Listing::new(fake.clone()).page_size(10).concurrency(4));
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(items(&pages).len(), 400);
+    let late = fake.log.lock().expect("lock").in_flight_at_start[20..].to_vec();
+    assert!(late.iter().any(|n| *n >= 3), "{late:?}");
 }
 
 #[test]
