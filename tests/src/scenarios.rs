@@ -636,6 +636,7 @@ pub async fn repeated_cursor_stops<C: Case>() {
         matches!(err.kind(), ErrorKind::PaginationLoop { .. }),
         "{err:?}"
     );
+    assert_eq!(err.provider(), C::KEY, "{err}");
     assert!(results.len() < 10, "stopped promptly");
 }
 

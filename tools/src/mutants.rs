@@ -37,6 +37,15 @@ pub struct Args {
     /// The row's tests-run column names the package, so the narrower run shows.
     #[arg(long)]
     own_tests: bool,
+    /// With `--own-tests`, the tests of this package too (repeatable), e.g.
+    /// `--also telnums-tests`.
+    #[arg(long, value_name = "PACKAGE", requires = "own_tests")]
+    also: Vec<String>,
+    /// Of the packages whose tests run, only the unit tests and these integration-test
+    /// targets (repeatable); `{provider}` stands for the file's provider crate in snake
+    /// case, e.g. `--test-target runtime_{provider}`.
+    #[arg(long, value_name = "TARGET")]
+    test_target: Vec<String>,
     /// Print the files and the packages whose tests each one runs; run nothing.
     #[arg(long)]
     list: bool,
@@ -47,11 +56,13 @@ pub struct Args {
     report_only: bool,
 }
 
-/// A file and the packages whose tests run for its mutants (its own first).
+/// A file and the packages whose tests run for its mutants (its own first), and when
+/// only some test targets run, which (besides the unit tests).
 #[derive(Debug, Clone, PartialEq)]
 struct Scope {
     file: String,
     packages: Vec<String>,
+    targets: Vec<String>,
 }
 
 /// A workspace package: its name, its directory relative to the workspace root, and the
@@ -122,6 +133,7 @@ fn scope(file: &str, packages: &[Package]) -> Result<Scope> {
     Ok(Scope {
         file: file.to_owned(),
         packages: packages.map(str::to_owned).collect(),
+        targets: Vec::new(),
     })
 }
 
@@ -178,10 +190,19 @@ pub fn main(root: &Path, args: &Args) -> Result<bool> {
         .iter()
         .map(|f| scope(f, &packages))
         .collect::<Result<_>>()?;
-    if args.own_tests {
-        for scope in &mut scopes {
+    for scope in &mut scopes {
+        if args.own_tests {
             scope.packages.truncate(1);
+            scope.packages.extend(args.also.iter().cloned());
         }
+        let provider = scope.packages[0]
+            .trim_start_matches("telnums-")
+            .replace('-', "_");
+        scope.targets = args
+            .test_target
+            .iter()
+            .map(|t| t.replace("{provider}", &provider))
+            .collect();
     }
     if args.list {
         for scope in &scopes {
@@ -205,12 +226,13 @@ pub fn main(root: &Path, args: &Args) -> Result<bool> {
         let mut scope = scope.clone();
         if !args.report_only {
             run_one(root, &scope, &out, args.in_place)?;
-            std::fs::write(&ran, scope.packages.join("\n"))
+            std::fs::write(&ran, tests_column(&scope))
                 .with_context(|| format!("writing {}", ran.display()))?;
         } else if args.files.is_empty() && !outcomes.is_file() {
             continue;
         } else if let Ok(text) = std::fs::read_to_string(&ran) {
-            scope.packages = text.lines().map(str::to_owned).collect();
+            scope.packages = vec![text.trim().to_owned()];
+            scope.targets.clear();
         }
         let scope = &scope;
         let counts = Counts::read(&outcomes, &scope.file)?;
@@ -268,6 +290,13 @@ fn run_one(root: &Path, scope: &Scope, out: &Path, in_place: bool) -> Result<()>
         .args(["--build-timeout", "600", "--output"])
         .arg(out)
         .args(scope.packages.iter().map(|p| format!("--test-package={p}")));
+    if !scope.targets.is_empty() {
+        cmd.arg("--cargo-test-arg=--lib");
+        for target in &scope.targets {
+            cmd.arg("--cargo-test-arg=--test")
+                .arg(format!("--cargo-test-arg={target}"));
+        }
+    }
     // In place there is one tree, so one mutant at a time anyway; in a copy, one at a
     // time too: each build already uses every core.
     if in_place {
@@ -346,7 +375,7 @@ impl Counts {
     fn row(&self, scope: &Scope) -> Row {
         Row {
             file: scope.file.to_owned(),
-            tests: scope.packages.join(", "),
+            tests: tests_column(scope),
             tested: self.tested(),
             caught: self.caught,
             missed: self.missed.clone(),
@@ -354,6 +383,16 @@ impl Counts {
             timeouts: self.timeouts.clone(),
             run: format!("{}, cargo-mutants {}", self.when, self.version),
         }
+    }
+}
+
+/// The tests-run column of a row: the packages, and the targets when only some ran.
+fn tests_column(scope: &Scope) -> String {
+    let packages = scope.packages.join(", ");
+    if scope.targets.is_empty() {
+        packages
+    } else {
+        format!("{packages} (unit tests and {})", scope.targets.join(", "))
     }
 }
 
