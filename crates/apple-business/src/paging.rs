@@ -178,3 +178,83 @@ impl Paging for CallerIds {
         Fetched::new(page.data, next_cursor(page.pagination)).reported_total(total)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use wiremock::matchers::{path, query_param, query_param_is_missing};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    fn pagination(
+        after: Option<&str>,
+        next: Option<&str>,
+    ) -> Option<types::AppleCallerIdPagination> {
+        serde_json::from_value(json!({ "cursors": { "after": after }, "next": next })).ok()
+    }
+
+    #[test]
+    fn the_cursor_comes_from_after_then_next_and_blank_is_absent() {
+        assert_eq!(next_cursor(None), None);
+        assert_eq!(
+            next_cursor(pagination(Some("c2"), Some("/x?after=c2"))),
+            Some(Cursor::After("c2".into()))
+        );
+        assert_eq!(
+            next_cursor(pagination(Some(" "), Some("/x?after=c3"))),
+            Some(Cursor::Next("/x?after=c3".into()))
+        );
+        assert_eq!(next_cursor(pagination(None, Some(""))), None);
+        assert_eq!(next_cursor(pagination(None, None)), None);
+    }
+
+    /// The first page without a cursor (and the typed `ql`), the next at the
+    /// `cursors.after` it named, until a page names none; pages name the provider and
+    /// carry `total`. Any other request gets the mock's 404 and fails the listing.
+    #[tokio::test]
+    async fn pages_follow_the_cursor() {
+        let server = MockServer::start().await;
+        let list = "/api/v1/orgs/O1/brands/B1/caller-ids";
+        let page = |ids: &[&str], after: Option<&str>| {
+            ResponseTemplate::new(200).set_body_json(json!({
+                "data": ids.iter().map(|id| json!({
+                    "orgId": "O1", "brandId": "B1", "id": id,
+                    "createdDate": "2026-10-02T11:41:00Z", "updatedDate": "2026-10-11T18:34:00Z",
+                    "state": "PUBLISHED", "etag": "e",
+                    "callerIdDetails": { "phoneNumber": "+18005550100" }
+                })).collect::<Vec<_>>(),
+                "pagination": { "cursors": { "after": after } },
+                "total": 3
+            }))
+        };
+        Mock::given(path(list))
+            .and(query_param("ql", "state==PUBLISHED"))
+            .and(query_param("after", "c2"))
+            .respond_with(page(&["c-3"], None))
+            .mount(&server)
+            .await;
+        Mock::given(path(list))
+            .and(query_param("ql", "state==PUBLISHED"))
+            .and(query_param_is_missing("after"))
+            .respond_with(page(&["c-1", "c-2"], Some("c2")))
+            .mount(&server)
+            .await;
+        let client = AppleBusinessClient::builder()
+            .base_url(format!("{}/api/v1", server.uri()))
+            .bearer_token("t")
+            .build()
+            .expect("client");
+        let mut pages = client
+            .list_caller_ids("O1", "B1")
+            .query(|q| q.ql(crate::Ql::new().eq(crate::QlField::State, "PUBLISHED")))
+            .pages();
+        let mut ids = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.expect("page");
+            assert_eq!(page.provider, "apple-business");
+            assert_eq!(page.reported_total, Some(3));
+            ids.extend(page.items.into_iter().map(|c| c.id));
+        }
+        assert_eq!(ids, ["c-1", "c-2", "c-3"]);
+    }
+}

@@ -172,3 +172,118 @@ mod tests {
         assert_eq!(next_skip(u32::MAX, 1), None);
     }
 }
+
+#[cfg(test)]
+mod listing_tests {
+    use std::time::Duration;
+
+    use super::*;
+    use serde_json::json;
+    use telnums_core::ErrorKind;
+    use wiremock::matchers::{path, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    fn client(base: &str) -> FoneDynamicsClient {
+        FoneDynamicsClient::builder()
+            .base_url(base)
+            .basic_auth("AC1", "t")
+            .build()
+            .expect("client")
+    }
+
+    fn numbers(numbers: &[&str]) -> Vec<serde_json::Value> {
+        numbers.iter().map(|n| json!({ "Number": n })).collect()
+    }
+
+    #[test]
+    fn offsets_start_at_zero_and_are_guessed_from_the_step() {
+        let paging = Numbers::new(client("http://127.0.0.1:9"), Scope::Account("AC1".into()));
+        assert_eq!(paging.provider(), "fone-dynamics");
+        assert_eq!(paging.first(), 0);
+        assert_eq!(paging.after(&0, &50), Some(100));
+        assert_eq!(paging.after(&100, &150), Some(200));
+        assert_eq!(paging.after(&50, &50), None);
+        assert_eq!(paging.after(&0, &u32::MAX), None);
+    }
+
+    /// Pages by `Results_Skip` from 0, wrapped and bare bodies alike, a page shorter
+    /// than asked, and the empty page that ends it; any other request gets the mock's
+    /// 404.
+    #[tokio::test]
+    async fn pages_are_read_by_offset_until_an_empty_page() {
+        let server = MockServer::start().await;
+        let list = "/v2/Accounts/AC1/Numbers";
+        let at = |skip: &str| Mock::given(path(list)).and(query_param("Results_Skip", skip));
+        at("0")
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(
+                    json!({ "Numbers": numbers(&["+61255500001", "+61255500002"]) }),
+                ),
+            )
+            .mount(&server)
+            .await;
+        at("2")
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(json!(numbers(&["+61255500003"]))),
+            )
+            .mount(&server)
+            .await;
+        at("3")
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "Numbers": [] })))
+            .mount(&server)
+            .await;
+        let mut pages = client(&server.uri())
+            .list_account_numbers("AC1")
+            .page_size(2)
+            .pages();
+        let mut got = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.expect("page");
+            assert_eq!(page.provider, "fone-dynamics");
+            got.extend(page.items.into_iter().filter_map(|n| n.number));
+        }
+        assert_eq!(got, ["+61255500001", "+61255500002", "+61255500003"]);
+    }
+
+    /// A server that answers every offset with the same page: the loop guard stops it.
+    #[tokio::test]
+    async fn a_server_that_ignores_the_offset_is_a_loop_error() {
+        let server = MockServer::start().await;
+        Mock::given(path("/v2/Accounts/AC1/Numbers"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "Numbers": numbers(&["+61255500001", "+61255500002"])
+            })))
+            .mount(&server)
+            .await;
+        let mut items = client(&server.uri())
+            .list_account_numbers("AC1")
+            .page_size(2)
+            .items();
+        let err = tokio::time::timeout(Duration::from_secs(10), async move {
+            loop {
+                match items.next().await {
+                    Some(Ok(_)) => continue,
+                    Some(Err(e)) => return e,
+                    None => panic!("a listing that never ends ended"),
+                }
+            }
+        })
+        .await
+        .expect("the guard ends the listing");
+        assert!(
+            matches!(err.kind(), ErrorKind::PaginationLoop { .. }),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn single_number_bodies_wrapped_or_bare() {
+        let wrapped: types::FoneNumberResponse =
+            serde_json::from_value(json!({ "Number": { "Number": "+61255500001" } }))
+                .expect("wrapped");
+        assert_eq!(single(wrapped).number.as_deref(), Some("+61255500001"));
+        let bare: types::FoneNumberResponse =
+            serde_json::from_value(json!({ "Number": "+61255500002" })).expect("bare");
+        assert_eq!(single(bare).number.as_deref(), Some("+61255500002"));
+    }
+}

@@ -164,3 +164,100 @@ mod tests {
         assert_eq!(pages_left(Some(2), &meta(Some(1), None)), None);
     }
 }
+
+#[cfg(test)]
+mod listing_tests {
+    use std::time::Duration;
+
+    use super::*;
+    use serde_json::json;
+    use telnums_core::ErrorKind;
+    use wiremock::matchers::{path, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    fn client(base: &str) -> VonageCcClient {
+        VonageCcClient::builder()
+            .base_url(base)
+            .bearer_token("t")
+            .build()
+            .expect("client")
+    }
+
+    fn page(page: u32, ids: &[&str], page_count: Option<u32>) -> ResponseTemplate {
+        ResponseTemplate::new(200).set_body_json(json!({
+            "meta": { "page": page, "count": ids.len(), "pageCount": page_count, "totalCount": 5 },
+            "callbackNumbers": ids.iter().map(|id| json!({ "callbackNumberId": id })).collect::<Vec<_>>()
+        }))
+    }
+
+    #[test]
+    fn pages_are_numbered_from_one_and_guessed_one_ahead() {
+        let paging = CallbackNumbers::new(client("http://127.0.0.1:9"));
+        assert_eq!(paging.provider(), "vonage-cc");
+        assert_eq!(paging.first(), 1);
+        assert_eq!(paging.after(&1, &2), Some(3));
+        assert_eq!(paging.after(&4, &9), Some(10));
+        assert_eq!(paging.after(&1, &u32::MAX), None);
+    }
+
+    /// Every page by number up to `meta.pageCount`, two in flight, each naming the
+    /// provider and the reported total; any other request gets the mock's 404.
+    #[tokio::test]
+    async fn pages_are_read_by_number_to_the_page_count() {
+        let server = MockServer::start().await;
+        let ids = [["a", "b"], ["c", "d"], ["e", "f"]];
+        for (i, ids) in ids.iter().enumerate() {
+            let n = i as u32 + 1;
+            Mock::given(path("/useradmin/callbackNumbers"))
+                .and(query_param("page", n.to_string()))
+                .respond_with(page(n, ids, Some(3)))
+                .mount(&server)
+                .await;
+        }
+        let mut pages = client(&server.uri())
+            .list_callback_numbers()
+            .concurrency(2)
+            .pages();
+        let mut got = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.expect("page");
+            assert_eq!(page.provider, "vonage-cc");
+            assert_eq!(page.reported_total, Some(5));
+            got.extend(page.items.into_iter().filter_map(|n| n.callback_number_id));
+        }
+        assert_eq!(got, ["a", "b", "c", "d", "e", "f"]);
+    }
+
+    /// A server that answers every page number with the same page: the loop guard
+    /// stops it (the pages' identity), within a few requests.
+    #[tokio::test]
+    async fn a_server_that_ignores_the_page_number_is_a_loop_error() {
+        let server = MockServer::start().await;
+        Mock::given(path("/useradmin/callbackNumbers"))
+            .respond_with(page(1, &["a", "b"], None))
+            .mount(&server)
+            .await;
+        let listing = client(&server.uri()).list_callback_numbers().items();
+        let collected = tokio::time::timeout(Duration::from_secs(10), async move {
+            let mut items = listing;
+            let mut seen = 0;
+            while let Some(item) = items.next().await {
+                match item {
+                    Ok(_) => seen += 1,
+                    Err(e) => return (seen, Some(e)),
+                }
+            }
+            (seen, None)
+        })
+        .await
+        .expect("the guard ends the listing");
+        let (seen, err) = collected;
+        let err = err.expect("a loop error");
+        assert!(
+            matches!(err.kind(), ErrorKind::PaginationLoop { .. }),
+            "{err}"
+        );
+        assert_eq!(err.provider(), "vonage-cc");
+        assert_eq!(seen, 2, "the first page, then the error");
+    }
+}

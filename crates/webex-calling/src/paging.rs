@@ -309,3 +309,131 @@ mod tests {
         assert_eq!(next_start(&none, &base(), u32::MAX, 1), None);
     }
 }
+
+#[cfg(test)]
+mod listing_tests {
+    use std::time::Duration;
+
+    use super::*;
+    use serde_json::json;
+    use telnums_core::ErrorKind;
+    use wiremock::matchers::{path, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    const LIST: &str = "/v1/telephony/config/numbers";
+
+    fn client(base: &str) -> WebexClient {
+        WebexClient::builder()
+            .base_url(base)
+            .bearer_token("t")
+            .build()
+            .expect("client")
+    }
+
+    fn page(numbers: &[&str]) -> ResponseTemplate {
+        ResponseTemplate::new(200).set_body_json(json!({
+            "phoneNumbers": numbers.iter().map(|n| json!({ "phoneNumber": n })).collect::<Vec<_>>(),
+            "count": { "total": 3 }
+        }))
+    }
+
+    async fn list(server: &MockServer) -> Result<Vec<String>, Error> {
+        let mut pages = client(&server.uri()).list_numbers().concurrency(2).pages();
+        let mut got = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page?;
+            assert_eq!(page.provider, "webex-calling");
+            assert_eq!(page.reported_total, Some(3));
+            got.extend(page.items.into_iter().filter_map(|n| n.phone_number));
+        }
+        Ok(got)
+    }
+
+    #[test]
+    fn offsets_start_at_zero_and_are_guessed_from_the_step() {
+        let paging = Numbers::new(client("http://127.0.0.1:9"));
+        assert_eq!(paging.provider(), "webex-calling");
+        assert_eq!(paging.first(), 0.into());
+        let at = |start, linked| Start { start, linked };
+        assert_eq!(
+            paging.after(&at(0, false), &at(9, false)),
+            Some(at(18, false))
+        );
+        assert_eq!(paging.after(&at(0, true), &at(9, true)), Some(at(18, true)));
+        assert_eq!(paging.after(&at(9, false), &at(9, false)), None);
+        assert_eq!(paging.after(&at(0, false), &at(u32::MAX, false)), None);
+    }
+
+    /// Once the server sends `Link` headers, the next page is at the link's `start`,
+    /// and a page without a link is the last: nothing past it is asked for (the mock
+    /// answers 404 to anything else).
+    #[tokio::test]
+    async fn with_links_the_link_decides_and_no_link_is_the_end() {
+        let server = MockServer::start().await;
+        let link = format!("<{}{LIST}?start=2&max=2000>; rel=\"next\"", server.uri());
+        Mock::given(path(LIST))
+            .and(query_param("start", "0"))
+            .respond_with(
+                page(&["+1205550001", "+1205550002"]).insert_header("Link", link.as_str()),
+            )
+            .mount(&server)
+            .await;
+        Mock::given(path(LIST))
+            .and(query_param("start", "2"))
+            .respond_with(page(&["+1205550003"]))
+            .mount(&server)
+            .await;
+        let got = list(&server).await.expect("listing");
+        assert_eq!(got, ["+1205550001", "+1205550002", "+1205550003"]);
+    }
+
+    /// Without `Link` headers, pages by offset until an empty page.
+    #[tokio::test]
+    async fn without_links_offsets_until_an_empty_page() {
+        let server = MockServer::start().await;
+        for (start, numbers) in [
+            ("0", &["+1205550001", "+1205550002"][..]),
+            ("2", &["+1205550003"]),
+            ("3", &[]),
+        ] {
+            Mock::given(path(LIST))
+                .and(query_param("start", start))
+                .respond_with(page(numbers))
+                .mount(&server)
+                .await;
+        }
+        let got = list(&server).await.expect("listing");
+        assert_eq!(got, ["+1205550001", "+1205550002", "+1205550003"]);
+    }
+
+    /// A server that answers every offset with the same page: the loop guard stops it.
+    #[tokio::test]
+    async fn a_server_that_ignores_the_offset_is_a_loop_error() {
+        let server = MockServer::start().await;
+        Mock::given(path(LIST))
+            .respond_with(page(&["+1205550001", "+1205550002"]))
+            .mount(&server)
+            .await;
+        let err = tokio::time::timeout(Duration::from_secs(10), list(&server))
+            .await
+            .expect("the guard ends the listing")
+            .expect_err("a loop error");
+        assert!(
+            matches!(err.kind(), ErrorKind::PaginationLoop { .. }),
+            "{err}"
+        );
+    }
+
+    /// A backslash escapes the next character inside a quoted value only.
+    #[test]
+    fn escapes_count_inside_quotes_only() {
+        assert_eq!(
+            split_links(r#"<a>; title="x\", y"; rel=next, <b>; rel=prev"#),
+            vec![("a", r#"; title="x\", y"; rel=next"#), ("b", "; rel=prev")]
+        );
+        assert_eq!(
+            split_links(r"<a>; x=a\, <b>; rel=next"),
+            vec![("a", r"; x=a\"), ("b", "; rel=next")]
+        );
+    }
+}

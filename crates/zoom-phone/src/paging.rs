@@ -99,3 +99,58 @@ impl Paging for PhoneNumbers {
 pub fn next_token(next_page_token: Option<String>) -> Option<String> {
     next_page_token.filter(|t| !t.trim().is_empty())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use wiremock::matchers::{path, query_param, query_param_is_missing};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    #[test]
+    fn a_blank_or_missing_token_is_the_end() {
+        assert_eq!(next_token(Some("p2".into())), Some("p2".into()));
+        assert_eq!(next_token(Some(" ".into())), None);
+        assert_eq!(next_token(Some(String::new())), None);
+        assert_eq!(next_token(None), None);
+    }
+
+    /// The first page without a token, the next with the one it named, until a blank
+    /// one; pages name the provider and carry `total_records`. Any other request gets
+    /// the mock's 404 and fails the listing.
+    #[tokio::test]
+    async fn pages_follow_next_page_token() {
+        let server = MockServer::start().await;
+        let page = |numbers: &[&str], next: &str| {
+            ResponseTemplate::new(200).set_body_json(json!({
+                "phone_numbers": numbers.iter().map(|n| json!({ "id": n, "number": n })).collect::<Vec<_>>(),
+                "next_page_token": next,
+                "total_records": 3
+            }))
+        };
+        Mock::given(path("/phone/numbers"))
+            .and(query_param("next_page_token", "p2"))
+            .respond_with(page(&["+12055550103"], ""))
+            .mount(&server)
+            .await;
+        Mock::given(path("/phone/numbers"))
+            .and(query_param_is_missing("next_page_token"))
+            .respond_with(page(&["+12055550101", "+12055550102"], "p2"))
+            .mount(&server)
+            .await;
+        let client = ZoomPhoneClient::builder()
+            .base_url(server.uri())
+            .bearer_token("t")
+            .build()
+            .expect("client");
+        let mut pages = client.list_phone_numbers().pages();
+        let mut numbers = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.expect("page");
+            assert_eq!(page.provider, "zoom-phone");
+            assert_eq!(page.reported_total, Some(3));
+            numbers.extend(page.items.into_iter().filter_map(|n| n.number));
+        }
+        assert_eq!(numbers, ["+12055550101", "+12055550102", "+12055550103"]);
+    }
+}
