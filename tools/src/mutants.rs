@@ -248,6 +248,8 @@ pub fn main(root: &Path, args: &Args) -> Result<bool> {
         );
         rows.insert(scope.file.clone(), counts.row(scope));
     }
+    // A file that is gone keeps no row.
+    rows.retain(|file, _| all.contains(file));
     let exclusions = read_exclusions(&root.join(".cargo").join("mutants.toml"))?;
     write_report(root, "TESTING.md", &render(&all, &rows, &exclusions))?;
     if !clean {
@@ -634,6 +636,7 @@ The table is written by `cargo tools mutants` from cargo-mutants' `outcomes.json
 cargo install --locked cargo-mutants      # once
 cargo tools mutants --list                # the files and the tests each one runs
 cargo tools mutants --file crates/core/src/retry.rs
+cargo tools mutants --file crates/core/src/listing/engine.rs --in-place --own-tests
 cargo tools mutants                       # every file (many hours on 2 cores)
 cargo tools mutants --report-only         # TESTING.md from the outcomes under target/
 ```
@@ -644,7 +647,10 @@ own package and every workspace package that depends on it, directly or not (the
 run* column), one mutant at a time (`-j 1`). cargo-mutants first runs those tests
 unmutated; each mutant's tests may then take four times as long, at least a minute.
 `--in-place` mutates the working tree instead of a copy and reuses its target directory
-(much faster; leave the tree alone while it runs). Generated code (`generated.rs`,
+(much faster; leave the tree alone while it runs). `--own-tests` runs only the tests of
+the file's own package (`--also P` adds package P's, `--test-target T` keeps only
+integration target T besides the unit tests): a row made that way names just those in
+its *tests run* column. Generated code (`generated.rs`,
 `filters.rs`) is not mutated: it is progenitor's and the xtask's output, checked byte for
 byte by `cargo xtask check`.
 
