@@ -32,8 +32,19 @@ fn query(request: &Request, key: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// Items on page `p` (zero-based): full pages, the last one short by one so that the
-/// offset-paged providers stop there; nothing past the end.
+/// The page an offset names, as a real server answers it: the page starting there, or
+/// the empty page `last` for an offset at or past the end (the one after the short last
+/// page, where the offset-paged providers learn that the listing ended).
+fn page_at(offset: u64, last: usize) -> usize {
+    if offset.is_multiple_of(SIZE) {
+        ((offset / SIZE) as usize).min(last)
+    } else {
+        last
+    }
+}
+
+/// Items on page `p` (zero-based): full pages, the last one short by one; nothing past
+/// the end.
 fn items_on(p: u64) -> usize {
     match p {
         p if p + 1 < PAGES => SIZE as usize,
@@ -101,14 +112,14 @@ fn concurrency(c: &mut Criterion) {
             .await;
         Mock::given(path(WEBEX_PATH))
             .respond_with(move |r: &Request| {
-                let p = (query(r, "start") / SIZE) as usize;
+                let p = page_at(query(r, "start"), last);
                 respond(webex[p.min(last)].clone())
             })
             .mount(&server)
             .await;
         Mock::given(path(fone_path()))
             .respond_with(move |r: &Request| {
-                let p = (query(r, "Results_Skip") / SIZE) as usize;
+                let p = page_at(query(r, "Results_Skip"), last);
                 respond(fone[p.min(last)].clone())
             })
             .mount(&server)

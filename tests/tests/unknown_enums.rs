@@ -133,3 +133,26 @@ fn fone_keeps_unknown_values() {
     );
     assert!(matches!(&first.type_, Some(FoneNumberType::Other(s)) if s == "Mobile"));
 }
+
+/// Open enums compare with `==` and print as their value: a listed one as its variant,
+/// another as `Other("…")`, not wrapped in `Known(…)`.
+#[test]
+fn open_enums_compare_and_print_as_their_value() {
+    use telnums_zoom_phone::types::{ZoomPhoneNumberStatus, ZoomPhoneNumberStatusKnown};
+    let page: telnums_zoom_phone::types::ZoomPhoneNumberList = serde_json::from_value(json!({
+        "phone_numbers": [{ "status": "available" }, { "status": "porting" }]
+    }))
+    .expect("decodes");
+    let statuses: Vec<_> = page.phone_numbers.iter().map(|n| n.status.clone()).collect();
+    assert_eq!(
+        statuses,
+        [
+            Some(ZoomPhoneNumberStatus::Known(ZoomPhoneNumberStatusKnown::Available)),
+            Some(ZoomPhoneNumberStatus::Other("porting".into())),
+        ]
+    );
+    assert_eq!(
+        format!("{statuses:?}"),
+        r#"[Some(Available), Some(Other("porting"))]"#
+    );
+}

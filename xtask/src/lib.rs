@@ -119,6 +119,7 @@ pub fn generate_source(root: &Path, key: &str) -> Result<String> {
     // Every body read goes through the runtime's limited reader (see postprocess.rs).
     postprocess::route_body_reads(&mut file)
         .with_context(|| format!("post-processing the code generated from {}", path.display()))?;
+    postprocess::open_enum_debug(&mut file);
 
     let mut out = String::new();
     out.push_str(&format!(

@@ -1,5 +1,6 @@
 //! Post-processing of progenitor's output: every response body read goes through the
-//! runtime's limited reader.
+//! runtime's limited reader ([`route_body_reads`]), and open enums print as their value
+//! ([`open_enum_debug`]).
 //!
 //! progenitor's generated operations read bodies with the support crate's
 //! `ResponseValue::from_response(response)`, which buffers the whole body before anything
@@ -100,9 +101,84 @@ impl VisitMut for Router {
     }
 }
 
+/// Gives every open enum (the preprocessing's `Known(…)` / `Other(String)` pair) a
+/// `Debug` that shows the value rather than the wrapper: `Available` for a listed value,
+/// `Other("porting")` for another, where the derived one reads `Known(Available)`.
+/// Returns how many enums it changed.
+pub fn open_enum_debug(file: &mut syn::File) -> usize {
+    let mut changed = 0;
+    for item in &mut file.items {
+        let syn::Item::Mod(module) = item else {
+            continue;
+        };
+        let Some((_, items)) = &mut module.content else {
+            continue;
+        };
+        let mut impls = Vec::new();
+        for item in items.iter_mut() {
+            let syn::Item::Enum(e) = item else {
+                continue;
+            };
+            let names: Vec<String> = e.variants.iter().map(|v| v.ident.to_string()).collect();
+            if names != ["Known", "Other"] {
+                continue;
+            }
+            let mut had_debug = false;
+            for attr in &mut e.attrs {
+                if !attr.path().is_ident("derive") {
+                    continue;
+                }
+                let Ok(paths) = attr.parse_args_with(
+                    syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+                ) else {
+                    continue;
+                };
+                let kept: Vec<&syn::Path> = paths.iter().filter(|p| !p.is_ident("Debug")).collect();
+                had_debug |= kept.len() != paths.len();
+                *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+            }
+            if !had_debug {
+                continue;
+            }
+            let name = &e.ident;
+            impls.push(syn::parse_quote! {
+                impl ::std::fmt::Debug for #name {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        match self {
+                            Self::Known(value) => ::std::fmt::Debug::fmt(value, f),
+                            Self::Other(value) => f.debug_tuple("Other").field(value).finish(),
+                        }
+                    }
+                }
+            });
+            changed += 1;
+        }
+        items.extend(impls.into_iter().map(syn::Item::Impl));
+    }
+    changed
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn open_enums_get_a_debug_that_shows_the_value() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                #[derive(Clone, Debug, PartialEq)]
+                pub enum Status { Known(StatusKnown), Other(::std::string::String) }
+                #[derive(Clone, Debug)]
+                pub enum StatusKnown { Available }
+            }
+        };
+        assert_eq!(open_enum_debug(&mut file), 1);
+        let text = prettyplease::unparse(&file);
+        assert!(text.contains("#[derive(Clone, PartialEq)]"), "{text}");
+        assert!(text.contains("impl ::std::fmt::Debug for Status"), "{text}");
+        assert!(!text.contains("Debug for StatusKnown"), "{text}");
+        assert_eq!(text.matches("derive(Clone, Debug)").count(), 1, "{text}");
+    }
 
     #[test]
     fn rewrites_success_and_error_reads() {

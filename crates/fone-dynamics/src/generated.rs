@@ -266,7 +266,6 @@ only value it gives; expect others.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Debug,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -375,7 +374,6 @@ only value it gives; expect others.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Debug,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -457,7 +455,6 @@ only value it gives; expect others.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Debug,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -543,7 +540,6 @@ only value it gives; expect others.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Debug,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -1241,6 +1237,38 @@ only value it gives; expect others.
         impl From<String> for ConversionError {
             fn from(value: String) -> Self {
                 Self(value.into())
+            }
+        }
+    }
+    impl ::std::fmt::Debug for FoneNumberRecording {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Known(value) => ::std::fmt::Debug::fmt(value, f),
+                Self::Other(value) => f.debug_tuple("Other").field(value).finish(),
+            }
+        }
+    }
+    impl ::std::fmt::Debug for FoneNumberRoutingMethod {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Known(value) => ::std::fmt::Debug::fmt(value, f),
+                Self::Other(value) => f.debug_tuple("Other").field(value).finish(),
+            }
+        }
+    }
+    impl ::std::fmt::Debug for FoneNumberStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Known(value) => ::std::fmt::Debug::fmt(value, f),
+                Self::Other(value) => f.debug_tuple("Other").field(value).finish(),
+            }
+        }
+    }
+    impl ::std::fmt::Debug for FoneNumberType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Known(value) => ::std::fmt::Debug::fmt(value, f),
+                Self::Other(value) => f.debug_tuple("Other").field(value).finish(),
             }
         }
     }

@@ -596,7 +596,6 @@ when the request sets `details=true`.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Debug,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -808,7 +807,6 @@ published spec gives no `format`, so none is declared here.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Debug,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -949,7 +947,6 @@ published spec gives no `format`, so none is declared here.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Debug,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -1048,7 +1045,6 @@ published spec gives no `format`, so none is declared here.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Debug,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -2137,6 +2133,38 @@ published spec gives no `format`, so none is declared here.
         impl From<String> for ConversionError {
             fn from(value: String) -> Self {
                 Self(value.into())
+            }
+        }
+    }
+    impl ::std::fmt::Debug for WebexNumberIncludedTelephonyTypes {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Known(value) => ::std::fmt::Debug::fmt(value, f),
+                Self::Other(value) => f.debug_tuple("Other").field(value).finish(),
+            }
+        }
+    }
+    impl ::std::fmt::Debug for WebexNumberOwnerType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Known(value) => ::std::fmt::Debug::fmt(value, f),
+                Self::Other(value) => f.debug_tuple("Other").field(value).finish(),
+            }
+        }
+    }
+    impl ::std::fmt::Debug for WebexNumberPhoneNumberType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Known(value) => ::std::fmt::Debug::fmt(value, f),
+                Self::Other(value) => f.debug_tuple("Other").field(value).finish(),
+            }
+        }
+    }
+    impl ::std::fmt::Debug for WebexNumberState {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Known(value) => ::std::fmt::Debug::fmt(value, f),
+                Self::Other(value) => f.debug_tuple("Other").field(value).finish(),
             }
         }
     }

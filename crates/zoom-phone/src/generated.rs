@@ -338,7 +338,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Debug,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -548,7 +547,6 @@ minutes.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Debug,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -636,7 +634,6 @@ minutes.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Debug,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -722,7 +719,6 @@ minutes.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Debug,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -1807,6 +1803,38 @@ minutes.
         impl From<String> for ConversionError {
             fn from(value: String) -> Self {
                 Self(value.into())
+            }
+        }
+    }
+    impl ::std::fmt::Debug for ZoomNumberAssigneeType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Known(value) => ::std::fmt::Debug::fmt(value, f),
+                Self::Other(value) => f.debug_tuple("Other").field(value).finish(),
+            }
+        }
+    }
+    impl ::std::fmt::Debug for ZoomPhoneNumberNumberType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Known(value) => ::std::fmt::Debug::fmt(value, f),
+                Self::Other(value) => f.debug_tuple("Other").field(value).finish(),
+            }
+        }
+    }
+    impl ::std::fmt::Debug for ZoomPhoneNumberSource {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Known(value) => ::std::fmt::Debug::fmt(value, f),
+                Self::Other(value) => f.debug_tuple("Other").field(value).finish(),
+            }
+        }
+    }
+    impl ::std::fmt::Debug for ZoomPhoneNumberStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Known(value) => ::std::fmt::Debug::fmt(value, f),
+                Self::Other(value) => f.debug_tuple("Other").field(value).finish(),
             }
         }
     }
