@@ -143,11 +143,17 @@ fn open_enums_compare_and_print_as_their_value() {
         "phone_numbers": [{ "status": "available" }, { "status": "porting" }]
     }))
     .expect("decodes");
-    let statuses: Vec<_> = page.phone_numbers.iter().map(|n| n.status.clone()).collect();
+    let statuses: Vec<_> = page
+        .phone_numbers
+        .iter()
+        .map(|n| n.status.clone())
+        .collect();
     assert_eq!(
         statuses,
         [
-            Some(ZoomPhoneNumberStatus::Known(ZoomPhoneNumberStatusKnown::Available)),
+            Some(ZoomPhoneNumberStatus::Known(
+                ZoomPhoneNumberStatusKnown::Available
+            )),
             Some(ZoomPhoneNumberStatus::Other("porting".into())),
         ]
     );
