@@ -1128,16 +1128,22 @@ async fn token_with_crlf_is_refused() {
     .await;
 }
 
+/// The base URL of a port nothing listens on (bound, then let go): connecting is
+/// refused at once.
+fn refused_base() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    format!("http://127.0.0.1:{port}")
+}
+
 /// A refused connection names the cause and the origin, not the path or query.
 #[tokio::test]
 async fn connection_refused_names_cause_and_origin() {
     bounded(Duration::from_secs(30), async {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .expect("bind")
-            .local_addr()
-            .expect("addr")
-            .port();
-        let base = format!("http://127.0.0.1:{port}");
+        let base = refused_base();
         let err = list(Prov::Zoom, &base, &Tune::default())
             .await
             .expect_err("refused");
@@ -1160,12 +1166,7 @@ async fn connection_refused_names_cause_and_origin() {
 #[tokio::test]
 async fn a_refused_connection_has_no_request_id() {
     bounded(Duration::from_secs(30), async {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .expect("bind")
-            .local_addr()
-            .expect("addr")
-            .port();
-        let base = format!("http://127.0.0.1:{port}");
+        let base = refused_base();
         let tune = Tune {
             retry: RetryPolicy::never(),
             ..Tune::default()
