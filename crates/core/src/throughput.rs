@@ -214,6 +214,33 @@ mod tests {
         assert_eq!(meter.next_check(at(t0, 5000)), at(t0, 5250));
     }
 
+    /// A sample replaces the newest one while it is less than SPACING after the one
+    /// before that, so kept samples stand about SPACING apart.
+    #[test]
+    fn samples_are_kept_about_a_spacing_apart() {
+        let t0 = Instant::now();
+        let at = |ms: u64| t0 + Duration::from_millis(ms);
+        let kept = |meter: &Meter| -> Vec<u128> {
+            meter
+                .samples
+                .iter()
+                .map(|(t, _)| t.duration_since(t0).as_millis())
+                .collect()
+        };
+        let mut meter = Meter::new(MinThroughput::DEFAULT, t0);
+        for ms in (0..=1000).step_by(100) {
+            meter.record(at(ms), 1);
+        }
+        assert_eq!(kept(&meter), [0, 200, 400, 600, 800, 1000]);
+        assert_eq!(meter.samples.back().map(|s| s.1), Some(11));
+        // Exactly SPACING after the sample before the newest: a new sample.
+        let mut meter = Meter::new(MinThroughput::DEFAULT, t0);
+        for ms in [0, 100, 250] {
+            meter.record(at(ms), 1);
+        }
+        assert_eq!(kept(&meter), [0, 100, 250]);
+    }
+
     #[test]
     fn a_slow_transfer_above_the_floor_never_stalls() {
         let t0 = Instant::now();
