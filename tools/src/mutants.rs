@@ -221,20 +221,18 @@ pub fn main(root: &Path, args: &Args) -> Result<bool> {
     for scope in &scopes {
         let out = out_root.join(scope.file.trim_end_matches(".rs").replace(['/', '.'], "-"));
         let outcomes = out.join("mutants.out").join("outcomes.json");
-        // The packages whose tests ran, kept beside the outcomes for `--report-only`.
-        let ran = out.join("packages.txt");
-        let mut scope = scope.clone();
+        // Which tests ran (the row's column), kept beside the outcomes for
+        // `--report-only`, whose own options may differ from the run's.
+        let ran = out.join("tests-run.txt");
+        let mut tests = tests_column(scope);
         if !args.report_only {
-            run_one(root, &scope, &out, args.in_place)?;
-            std::fs::write(&ran, tests_column(&scope))
-                .with_context(|| format!("writing {}", ran.display()))?;
+            run_one(root, scope, &out, args.in_place)?;
+            std::fs::write(&ran, &tests).with_context(|| format!("writing {}", ran.display()))?;
         } else if args.files.is_empty() && !outcomes.is_file() {
             continue;
         } else if let Ok(text) = std::fs::read_to_string(&ran) {
-            scope.packages = vec![text.trim().to_owned()];
-            scope.targets.clear();
+            tests = text.trim().to_owned();
         }
-        let scope = &scope;
         let counts = Counts::read(&outcomes, &scope.file)?;
         clean &= counts.missed.is_empty() && counts.timeouts.is_empty();
         eprintln!(
@@ -246,7 +244,7 @@ pub fn main(root: &Path, args: &Args) -> Result<bool> {
             counts.unviable,
             counts.timeouts.len()
         );
-        rows.insert(scope.file.clone(), counts.row(scope));
+        rows.insert(scope.file.clone(), counts.row(scope, tests));
     }
     // A file that is gone keeps no row.
     rows.retain(|file, _| all.contains(file));
@@ -374,10 +372,10 @@ impl Counts {
         self.caught + self.unviable + self.missed.len() + self.timeouts.len()
     }
 
-    fn row(&self, scope: &Scope) -> Row {
+    fn row(&self, scope: &Scope, tests: String) -> Row {
         Row {
             file: scope.file.to_owned(),
-            tests: tests_column(scope),
+            tests,
             tested: self.tested(),
             caught: self.caught,
             missed: self.missed.clone(),
