@@ -86,10 +86,10 @@ fn object_at<'a>(doc: &'a mut Value, pointer: &str) -> Option<&'a mut Map<String
 /// Step 0, everywhere in the document but in examples (which are data). `doc` is the
 /// unchanged document, against which `$ref`s are resolved.
 fn close_written_open_enums(doc: &Value, value: &mut Value) {
+    let known = spec::open_enum(doc, value).cloned();
     match value {
         Value::Object(map) => {
-            if let Some(known) = spec::open_enum(doc, &Value::Object(map.clone())) {
-                let known = known.clone();
+            if let Some(known) = known {
                 map.remove("anyOf");
                 if known.get("$ref").is_some() {
                     // A `$ref` replaces its siblings in OpenAPI 3.0: the referenced
