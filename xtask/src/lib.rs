@@ -104,8 +104,9 @@ pub fn generate_source(root: &Path, key: &str) -> Result<String> {
         .with_derive("schemars::JsonSchema")
         .with_derive("PartialEq")
         .with_inner_type(tokens("::telnums_core::Runtime"))
-        .with_pre_hook_async(tokens("::telnums_core::hooks::pre_request"))
-        .with_post_hook_async(tokens("::telnums_core::hooks::post_response"));
+        // Each provider crate implements `ClientHooks` for the generated client
+        // (`telnums_core::define_client!`), so every operation runs the runtime's hooks.
+        .with_hooks(progenitor::HooksMode::Expected);
     for (provider, schema, replacement) in REPLACEMENTS {
         if *provider == key {
             settings.with_replacement(schema, replacement, std::iter::empty());

@@ -8,7 +8,7 @@
 //! bound. Its settings have no seam for this (the hooks see only the response head), so
 //! after generation the token stream, parsed as a `syn::File`, is walked once and each
 //! `ResponseValue::from_response(response)` becomes
-//! `::telnums_core::wire::read_json(&client.inner, response)`: the same types in and out
+//! `::telnums_core::progenitor::read_json(&client.inner, response)`: the same types in and out
 //! (`Result<ResponseValue<T>, progenitor_client::Error<E>>`), with the client's runtime
 //! (`client.inner`, as the hooks already receive it) supplying the body limit. Success
 //! bodies and documented error bodies alike are rewritten.
@@ -22,7 +22,7 @@ use anyhow::{bail, Result};
 use syn::visit_mut::{self, VisitMut};
 
 /// The runtime function generated operations call to read and decode a body.
-pub const BODY_READER: &str = "::telnums_core::wire::read_json";
+pub const BODY_READER: &str = "::telnums_core::progenitor::read_json";
 
 /// Rewrites every body read in `file` into a call of [`BODY_READER`]. Returns how many
 /// calls were rewritten.
@@ -78,7 +78,7 @@ impl VisitMut for Router {
                     ("from_response", 1) => {
                         let response = &call.args[0];
                         *expr = syn::parse_quote!(
-                            ::telnums_core::wire::read_json(&client.inner, #response)
+                            ::telnums_core::progenitor::read_json(&client.inner, #response)
                         );
                         self.rewritten += 1;
                     }
@@ -194,7 +194,7 @@ mod tests {
         assert_eq!(route_body_reads(&mut file).expect("routes"), 2);
         let text = prettyplease::unparse(&file);
         assert_eq!(
-            text.matches("::telnums_core::wire::read_json(&client.inner, response)")
+            text.matches("::telnums_core::progenitor::read_json(&client.inner, response)")
                 .count(),
             2,
             "{text}"

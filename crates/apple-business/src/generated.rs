@@ -891,7 +891,13 @@ impl ClientInfo<::telnums_core::Runtime> for Client {
         &self.inner
     }
 }
-impl ClientHooks<::telnums_core::Runtime> for &Client {}
+const _: () = {
+    #[allow(dead_code)]
+    fn assert_client_hooks()
+    where
+        Client: ClientHooks<::telnums_core::Runtime>,
+    {}
+};
 impl Client {
     /**Get caller ID resources
 
@@ -1080,25 +1086,21 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_caller_ids",
             };
-            match (::telnums_core::hooks::pre_request)(&client.inner, &mut request).await
-            {
-                Ok(_) => {}
-                Err(e) => return Err(Error::Custom(e.to_string())),
-            }
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
-            match (::telnums_core::hooks::post_response)(&client.inner, &result).await {
-                Ok(_) => {}
-                Err(e) => return Err(Error::Custom(e.to_string())),
-            }
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::telnums_core::wire::read_json(&client.inner, response).await,
+                200u16 => {
+                    ::telnums_core::progenitor::read_json(&client.inner, response).await
+                }
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ::telnums_core::wire::read_json(&client.inner, response)
+                            ::telnums_core::progenitor::read_json(
+                                    &client.inner,
+                                    response,
+                                )
                                 .await?,
                         ),
                     )
@@ -1106,7 +1108,10 @@ pub mod builder {
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ::telnums_core::wire::read_json(&client.inner, response)
+                            ::telnums_core::progenitor::read_json(
+                                    &client.inner,
+                                    response,
+                                )
                                 .await?,
                         ),
                     )
@@ -1114,7 +1119,10 @@ pub mod builder {
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ::telnums_core::wire::read_json(&client.inner, response)
+                            ::telnums_core::progenitor::read_json(
+                                    &client.inner,
+                                    response,
+                                )
                                 .await?,
                         ),
                     )
@@ -1122,7 +1130,10 @@ pub mod builder {
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ::telnums_core::wire::read_json(&client.inner, response)
+                            ::telnums_core::progenitor::read_json(
+                                    &client.inner,
+                                    response,
+                                )
                                 .await?,
                         ),
                     )
@@ -1130,7 +1141,10 @@ pub mod builder {
                 429u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ::telnums_core::wire::read_json(&client.inner, response)
+                            ::telnums_core::progenitor::read_json(
+                                    &client.inner,
+                                    response,
+                                )
                                 .await?,
                         ),
                     )
@@ -1138,7 +1152,10 @@ pub mod builder {
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ::telnums_core::wire::read_json(&client.inner, response)
+                            ::telnums_core::progenitor::read_json(
+                                    &client.inner,
+                                    response,
+                                )
                                 .await?,
                         ),
                     )
@@ -1146,7 +1163,10 @@ pub mod builder {
                 503u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ::telnums_core::wire::read_json(&client.inner, response)
+                            ::telnums_core::progenitor::read_json(
+                                    &client.inner,
+                                    response,
+                                )
                                 .await?,
                         ),
                     )

@@ -7,8 +7,9 @@ use std::time::Duration;
 use crate::auth::{BasicAuth, BearerToken, Credentials};
 use crate::cleartext;
 use crate::error::{Error, ErrorKind};
+use crate::info::ProviderInfo;
 use crate::retry::RetryPolicy;
-use crate::runtime::{ProviderInfo, Runtime};
+use crate::runtime::Runtime;
 use crate::throughput::MinThroughput;
 use crate::wire::{self, Timeouts};
 use crate::Secret;
@@ -282,7 +283,7 @@ mod tests {
     }
 
     fn authorization(probe: &Probe) -> String {
-        let credentials = probe.runtime.credentials().expect("credentials");
+        let credentials = probe.runtime.hooks().credentials().expect("credentials");
         let header = tokio::runtime::Builder::new_current_thread()
             .build()
             .expect("runtime")
@@ -299,7 +300,7 @@ mod tests {
         assert_eq!(probe.runtime.timeout(), Duration::from_secs(30));
         assert_eq!(probe.runtime.max_body_bytes(), 64 * 1024 * 1024);
         assert_eq!(probe.runtime.retry_policy(), &RetryPolicy::default());
-        assert!(probe.runtime.credentials().is_none());
+        assert!(probe.runtime.hooks().credentials().is_none());
         let debug = format!("{:?}", probe.runtime);
         assert!(
             debug.contains("connect: 10s") && debug.contains("read: 10s"),

@@ -1,41 +1,201 @@
-//! The functions generated code calls around every request (wired in by the xtask with
-//! progenitor's `with_pre_hook_async` / `with_post_hook_async`).
+//! The per-call record and the hooks that fill it.
+//!
+//! Around every request, generated or hand-written, the runtime runs
+//! `Hooks::pre_request` (drop the generator's `api-version` header, set the provider's
+//! `Accept`, `Authorization` and, for Webex, a fresh `TrackingID`) and
+//! `Hooks::post_response` (note the status and headers, refuse a declared body over the
+//! limit). What they learn goes into a `CallState` kept in a task-local for the
+//! attempt's duration (`capture`), so concurrent calls on one client never mix their
+//! records and an error that has to travel through generated code as text
+//! (`stash`) comes out typed on the other side.
 
-use reqwest::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION};
+use std::cell::RefCell;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
 
-use crate::runtime::{stash, HookError, CALL};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION};
+use reqwest::StatusCode;
+
+use crate::auth::Credentials;
+use crate::error::{Error, ErrorKind};
+use crate::info::ProviderInfo;
 
 /// The header progenitor adds to every request (`api-version: <info.version>`), which
 /// no provider should see.
 const API_VERSION: HeaderName = HeaderName::from_static("api-version");
-use crate::Runtime;
 
-/// Before sending: drop the generator's `api-version` header, set the provider's
-/// `Accept`, the `Authorization` header and (Webex) a fresh `TrackingID`.
-pub async fn pre_request(rt: &Runtime, request: &mut reqwest::Request) -> Result<(), HookError> {
-    let provider = rt.provider();
-    let headers = request.headers_mut();
-    headers.remove(API_VERSION);
-    if let Some(accept) = rt.accept_header() {
-        headers.insert(ACCEPT, accept.clone());
+/// What the hooks of one client need, parsed once when the client is built.
+pub(crate) struct Hooks {
+    provider: ProviderInfo,
+    credentials: Option<Arc<dyn Credentials>>,
+    max_body_bytes: u64,
+    accept: Option<HeaderValue>,
+    request_id_header: Option<HeaderName>,
+    /// [`ProviderInfo::request_id_headers`], parsed once: looking a header up by `&str`
+    /// parses and lower-cases the name on every response.
+    response_id_headers: Vec<HeaderName>,
+}
+
+impl Hooks {
+    pub(crate) fn new(
+        provider: ProviderInfo,
+        credentials: Option<Arc<dyn Credentials>>,
+        max_body_bytes: u64,
+    ) -> Self {
+        let header = |name: &str| HeaderName::from_bytes(name.as_bytes()).ok();
+        Self {
+            accept: provider.accept.and_then(|v| HeaderValue::from_str(v).ok()),
+            request_id_header: provider.send_request_id.and_then(header),
+            response_id_headers: provider
+                .request_id_headers
+                .iter()
+                .filter_map(|name| header(name))
+                .collect(),
+            provider,
+            credentials,
+            max_body_bytes,
+        }
     }
-    if let Some(credentials) = rt.credentials() {
-        match credentials.authorization().await {
-            Ok(value) => {
-                request.headers_mut().insert(AUTHORIZATION, value);
+
+    pub(crate) fn provider(&self) -> &ProviderInfo {
+        &self.provider
+    }
+
+    pub(crate) fn credentials(&self) -> Option<&Arc<dyn Credentials>> {
+        self.credentials.as_ref()
+    }
+
+    pub(crate) fn max_body_bytes(&self) -> u64 {
+        self.max_body_bytes
+    }
+
+    /// A typed error of this provider.
+    pub(crate) fn error(&self, kind: ErrorKind) -> Error {
+        Error::new(self.provider.key, kind)
+    }
+
+    /// The provider's request id in `headers`, if any.
+    pub(crate) fn request_id(&self, headers: &HeaderMap) -> Option<String> {
+        self.response_id_headers
+            .iter()
+            .find_map(|name| headers.get(name))
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    }
+
+    /// The error for a body over `limit` (or declared so).
+    pub(crate) fn too_large(&self, limit: u64, status: StatusCode, headers: &HeaderMap) -> Error {
+        self.error(ErrorKind::BodyTooLarge { limit })
+            .with_status(status)
+            .with_request_id(self.request_id(headers))
+    }
+
+    /// Before sending: drop the generator's `api-version` header, set the provider's
+    /// `Accept`, the `Authorization` header and (Webex) a fresh `TrackingID`.
+    pub(crate) async fn pre_request(&self, request: &mut reqwest::Request) -> Result<(), Error> {
+        let headers = request.headers_mut();
+        headers.remove(API_VERSION);
+        if let Some(accept) = &self.accept {
+            headers.insert(ACCEPT, accept.clone());
+        }
+        if let Some(credentials) = &self.credentials {
+            let value = credentials
+                .authorization()
+                .await
+                .map_err(|e| e.into_error(self.provider.key))?;
+            request.headers_mut().insert(AUTHORIZATION, value);
+        }
+        if let Some(name) = &self.request_id_header {
+            let id = tracking_id();
+            if let Ok(value) = HeaderValue::from_str(&id) {
+                request.headers_mut().insert(name.clone(), value);
             }
-            Err(e) => return Err(stash(e.into_error(provider.key))),
+            let _ = CALL.try_with(|s| s.borrow_mut().sent_request_id = Some(id));
+        }
+        record_request(request);
+        Ok(())
+    }
+
+    /// After the response head arrives: record status and headers for error reporting
+    /// and retries, and refuse a body whose declared length exceeds the limit.
+    pub(crate) fn post_response(
+        &self,
+        result: &reqwest::Result<reqwest::Response>,
+    ) -> Result<(), Error> {
+        let Ok(response) = result else {
+            return Ok(());
+        };
+        let _ = CALL.try_with(|s| {
+            let mut s = s.borrow_mut();
+            s.status = Some(response.status());
+            s.headers = Some(response.headers().clone());
+        });
+        let limit = self.max_body_bytes;
+        if response.content_length().is_some_and(|len| len > limit) {
+            return Err(self.too_large(limit, response.status(), response.headers()));
+        }
+        Ok(())
+    }
+}
+
+/// What the hooks learn about one attempt.
+#[derive(Default)]
+pub(crate) struct CallState {
+    pub(crate) status: Option<StatusCode>,
+    pub(crate) headers: Option<HeaderMap>,
+    pub(crate) sent_request_id: Option<String>,
+    pub(crate) hook_error: Option<Error>,
+}
+
+impl CallState {
+    /// The request id to report: the provider's, from the response head, or else the
+    /// one the client sent, but only when a response came (an id the server never saw
+    /// helps no one find the request in its logs).
+    pub(crate) fn request_id(&self, hooks: &Hooks) -> Option<String> {
+        self.headers
+            .as_ref()
+            .and_then(|h| hooks.request_id(h))
+            .or_else(|| self.status.and(self.sent_request_id.clone()))
+    }
+
+    /// `err` with the request id of this attempt, unless it names one already.
+    pub(crate) fn finish(&self, err: Error, hooks: &Hooks) -> Error {
+        if err.request_id().is_none() {
+            err.with_request_id(self.request_id(hooks))
+        } else {
+            err
         }
     }
-    if let Some(name) = rt.request_id_header() {
-        let id = tracking_id();
-        if let Ok(value) = HeaderValue::from_str(&id) {
-            request.headers_mut().insert(name.clone(), value);
-        }
-        let _ = CALL.try_with(|s| s.borrow_mut().sent_request_id = Some(id));
-    }
-    record_request(request);
-    Ok(())
+}
+
+tokio::task_local! {
+    static CALL: RefCell<CallState>;
+}
+
+/// Runs one attempt with a fresh call record, stopping it after `limit` (`None` then).
+/// The record is returned either way, so a timed-out attempt still reports the status
+/// and request id of a response head that did arrive.
+pub(crate) async fn capture<R>(
+    call: impl Future<Output = R>,
+    limit: Duration,
+) -> (Option<R>, CallState) {
+    CALL.scope(RefCell::new(CallState::default()), async {
+        let result = tokio::time::timeout(limit, call).await.ok();
+        let state = CALL.with(|s| std::mem::take(&mut *s.borrow_mut()));
+        (result, state)
+    })
+    .await
+}
+
+/// Puts `err` in the current call's record, for the runtime to pick up once the
+/// generated code has passed it on as text, and returns that text. Outside a telnums
+/// call (someone driving the generated client without the runtime's retry loop) there
+/// is no record to fill, and the text is all that travels.
+pub(crate) fn stash(err: Error) -> String {
+    let text = err.to_string();
+    let _ = CALL.try_with(|s| s.borrow_mut().hook_error = Some(err));
+    text
 }
 
 /// A fresh request id for providers that take one from the client (Webex `TrackingID`):
@@ -115,31 +275,6 @@ fn redact_query(query: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("&")
-}
-
-/// After the response head arrives: record status and headers for error reporting and
-/// retries, and refuse a body whose declared length exceeds the limit.
-pub async fn post_response(
-    rt: &Runtime,
-    result: &reqwest::Result<reqwest::Response>,
-) -> Result<(), HookError> {
-    let Ok(response) = result else {
-        return Ok(());
-    };
-    let _ = CALL.try_with(|s| {
-        let mut s = s.borrow_mut();
-        s.status = Some(response.status());
-        s.headers = Some(response.headers().clone());
-    });
-    let limit = rt.max_body_bytes();
-    if response.content_length().is_some_and(|len| len > limit) {
-        return Err(stash(rt.too_large(
-            limit,
-            response.status(),
-            response.headers(),
-        )));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -14,10 +14,11 @@
 //! * [`prefetch`]: a stream run ahead of its consumer;
 //! * [`filter`]: the query filters each provider crate generates from its spec, and
 //!   values checked against them;
-//! * [`hooks`]: the functions generated code calls before and after each request;
-//! * [`wire`]: the one limited body reader every response goes through (generated code
-//!   reaches it via [`wire::read_json`]), timeouts, gzip, redirects and the description of
-//!   transport failures.
+//! * [`progenitor`]: the seam to the generated code, the one module that knows
+//!   progenitor's types;
+//! * [`hooks`]: the per-call record and the hooks run around each request;
+//! * [`wire`]: the one limited body reader every response goes through, timeouts, gzip,
+//!   redirects and the description of transport failures.
 #![warn(missing_docs)]
 
 pub mod auth;
@@ -26,9 +27,12 @@ mod config;
 mod error;
 pub mod filter;
 pub mod hooks;
+mod info;
 pub mod listing;
 mod macros;
 pub mod prefetch;
+pub mod progenitor;
+mod response;
 pub mod retry;
 mod runtime;
 mod secret;
@@ -38,12 +42,20 @@ pub mod wire;
 pub use auth::{AuthError, BasicAuth, BearerToken, ClientCredentials, Credentials};
 pub use config::{ClientBuilder, Provider};
 pub use error::{Error, ErrorBody, ErrorKind};
+pub use info::ProviderInfo;
 pub use listing::{Items, Limits, Listing, Page, Pages, Paging, TotalMismatch};
+pub use response::Response;
 pub use retry::RetryPolicy;
-pub use runtime::{HookError, ProviderInfo, Response, Runtime};
+pub use runtime::Runtime;
 pub use secret::Secret;
 pub use throughput::MinThroughput;
 
 /// Re-exported so provider crates and users agree on one version.
 pub use futures::Stream;
 pub use reqwest;
+
+/// What [`define_client!`] expands to needs; not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use progenitor_client;
+}

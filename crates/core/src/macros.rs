@@ -1,7 +1,8 @@
 //! Boilerplate shared by the provider crates' hand-written layers.
 
 /// Defines a provider's client type around the generated `Client` in scope: the struct,
-/// its [`Provider`](crate::Provider) impl, and `builder()`, `raw()` and `runtime()`.
+/// its [`Provider`](crate::Provider) impl, the progenitor hooks that run the
+/// runtime around every request, and `builder()`, `raw()` and `runtime()`.
 #[macro_export]
 macro_rules! define_client {
     ($(#[$meta:meta])* $name:ident, $info:expr) => {
@@ -24,6 +25,27 @@ macro_rules! define_client {
                     raw: Client::new_with_client(base_url, http, runtime.clone()),
                     runtime,
                 }
+            }
+        }
+
+        // The runtime's hooks, run by every generated operation around its request.
+        impl $crate::__private::progenitor_client::ClientHooks<$crate::Runtime> for Client {
+            async fn pre<E>(
+                &self,
+                request: &mut $crate::reqwest::Request,
+                _: &$crate::__private::progenitor_client::OperationInfo,
+            ) -> ::std::result::Result<(), $crate::__private::progenitor_client::Error<E>> {
+                let runtime = $crate::__private::progenitor_client::ClientInfo::inner(self);
+                $crate::progenitor::pre_request(runtime, request).await
+            }
+
+            async fn post<E>(
+                &self,
+                result: &$crate::reqwest::Result<$crate::reqwest::Response>,
+                _: &$crate::__private::progenitor_client::OperationInfo,
+            ) -> ::std::result::Result<(), $crate::__private::progenitor_client::Error<E>> {
+                let runtime = $crate::__private::progenitor_client::ClientInfo::inner(self);
+                $crate::progenitor::post_response(runtime, result).await
             }
         }
 

@@ -552,7 +552,13 @@ impl ClientInfo<::telnums_core::Runtime> for Client {
         &self.inner
     }
 }
-impl ClientHooks<::telnums_core::Runtime> for &Client {}
+const _: () = {
+    #[allow(dead_code)]
+    fn assert_client_hooks()
+    where
+        Client: ClientHooks<::telnums_core::Runtime>,
+    {}
+};
 impl Client {
     /**Get all callback numbers
 
@@ -665,25 +671,21 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_callback_numbers",
             };
-            match (::telnums_core::hooks::pre_request)(&client.inner, &mut request).await
-            {
-                Ok(_) => {}
-                Err(e) => return Err(Error::Custom(e.to_string())),
-            }
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
-            match (::telnums_core::hooks::post_response)(&client.inner, &result).await {
-                Ok(_) => {}
-                Err(e) => return Err(Error::Custom(e.to_string())),
-            }
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::telnums_core::wire::read_json(&client.inner, response).await,
+                200u16 => {
+                    ::telnums_core::progenitor::read_json(&client.inner, response).await
+                }
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ::telnums_core::wire::read_json(&client.inner, response)
+                            ::telnums_core::progenitor::read_json(
+                                    &client.inner,
+                                    response,
+                                )
                                 .await?,
                         ),
                     )
@@ -691,7 +693,10 @@ pub mod builder {
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ::telnums_core::wire::read_json(&client.inner, response)
+                            ::telnums_core::progenitor::read_json(
+                                    &client.inner,
+                                    response,
+                                )
                                 .await?,
                         ),
                     )
@@ -699,7 +704,10 @@ pub mod builder {
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ::telnums_core::wire::read_json(&client.inner, response)
+                            ::telnums_core::progenitor::read_json(
+                                    &client.inner,
+                                    response,
+                                )
                                 .await?,
                         ),
                     )
@@ -707,7 +715,10 @@ pub mod builder {
                 406u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ::telnums_core::wire::read_json(&client.inner, response)
+                            ::telnums_core::progenitor::read_json(
+                                    &client.inner,
+                                    response,
+                                )
                                 .await?,
                         ),
                     )
@@ -715,7 +726,10 @@ pub mod builder {
                 429u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ::telnums_core::wire::read_json(&client.inner, response)
+                            ::telnums_core::progenitor::read_json(
+                                    &client.inner,
+                                    response,
+                                )
                                 .await?,
                         ),
                     )
@@ -723,7 +737,10 @@ pub mod builder {
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ::telnums_core::wire::read_json(&client.inner, response)
+                            ::telnums_core::progenitor::read_json(
+                                    &client.inner,
+                                    response,
+                                )
                                 .await?,
                         ),
                     )
@@ -731,7 +748,10 @@ pub mod builder {
                 503u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ::telnums_core::wire::read_json(&client.inner, response)
+                            ::telnums_core::progenitor::read_json(
+                                    &client.inner,
+                                    response,
+                                )
                                 .await?,
                         ),
                     )

@@ -2249,7 +2249,13 @@ impl ClientInfo<::telnums_core::Runtime> for Client {
         &self.inner
     }
 }
-impl ClientHooks<::telnums_core::Runtime> for &Client {}
+const _: () = {
+    #[allow(dead_code)]
+    fn assert_client_hooks()
+    where
+        Client: ClientHooks<::telnums_core::Runtime>,
+    {}
+};
 impl Client {
     /**List the phone numbers of an organization
 
@@ -2848,25 +2854,21 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_numbers",
             };
-            match (::telnums_core::hooks::pre_request)(&client.inner, &mut request).await
-            {
-                Ok(_) => {}
-                Err(e) => return Err(Error::Custom(e.to_string())),
-            }
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
-            match (::telnums_core::hooks::post_response)(&client.inner, &result).await {
-                Ok(_) => {}
-                Err(e) => return Err(Error::Custom(e.to_string())),
-            }
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::telnums_core::wire::read_json(&client.inner, response).await,
+                200u16 => {
+                    ::telnums_core::progenitor::read_json(&client.inner, response).await
+                }
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ::telnums_core::wire::read_json(&client.inner, response)
+                            ::telnums_core::progenitor::read_json(
+                                    &client.inner,
+                                    response,
+                                )
                                 .await?,
                         ),
                     )
@@ -2874,7 +2876,10 @@ pub mod builder {
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ::telnums_core::wire::read_json(&client.inner, response)
+                            ::telnums_core::progenitor::read_json(
+                                    &client.inner,
+                                    response,
+                                )
                                 .await?,
                         ),
                     )
@@ -2882,7 +2887,10 @@ pub mod builder {
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ::telnums_core::wire::read_json(&client.inner, response)
+                            ::telnums_core::progenitor::read_json(
+                                    &client.inner,
+                                    response,
+                                )
                                 .await?,
                         ),
                     )
@@ -2890,7 +2898,10 @@ pub mod builder {
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ::telnums_core::wire::read_json(&client.inner, response)
+                            ::telnums_core::progenitor::read_json(
+                                    &client.inner,
+                                    response,
+                                )
                                 .await?,
                         ),
                     )
@@ -2898,7 +2909,10 @@ pub mod builder {
                 405u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ::telnums_core::wire::read_json(&client.inner, response)
+                            ::telnums_core::progenitor::read_json(
+                                    &client.inner,
+                                    response,
+                                )
                                 .await?,
                         ),
                     )
@@ -2906,7 +2920,10 @@ pub mod builder {
                 409u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ::telnums_core::wire::read_json(&client.inner, response)
+                            ::telnums_core::progenitor::read_json(
+                                    &client.inner,
+                                    response,
+                                )
                                 .await?,
                         ),
                     )
@@ -2914,7 +2931,10 @@ pub mod builder {
                 410u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ::telnums_core::wire::read_json(&client.inner, response)
+                            ::telnums_core::progenitor::read_json(
+                                    &client.inner,
+                                    response,
+                                )
                                 .await?,
                         ),
                     )
@@ -2922,7 +2942,10 @@ pub mod builder {
                 415u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ::telnums_core::wire::read_json(&client.inner, response)
+                            ::telnums_core::progenitor::read_json(
+                                    &client.inner,
+                                    response,
+                                )
                                 .await?,
                         ),
                     )
@@ -2930,7 +2953,10 @@ pub mod builder {
                 423u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ::telnums_core::wire::read_json(&client.inner, response)
+                            ::telnums_core::progenitor::read_json(
+                                    &client.inner,
+                                    response,
+                                )
                                 .await?,
                         ),
                     )
@@ -2938,7 +2964,10 @@ pub mod builder {
                 428u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ::telnums_core::wire::read_json(&client.inner, response)
+                            ::telnums_core::progenitor::read_json(
+                                    &client.inner,
+                                    response,
+                                )
                                 .await?,
                         ),
                     )
@@ -2946,7 +2975,10 @@ pub mod builder {
                 429u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ::telnums_core::wire::read_json(&client.inner, response)
+                            ::telnums_core::progenitor::read_json(
+                                    &client.inner,
+                                    response,
+                                )
                                 .await?,
                         ),
                     )
@@ -2954,7 +2986,10 @@ pub mod builder {
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ::telnums_core::wire::read_json(&client.inner, response)
+                            ::telnums_core::progenitor::read_json(
+                                    &client.inner,
+                                    response,
+                                )
                                 .await?,
                         ),
                     )
@@ -2962,7 +2997,10 @@ pub mod builder {
                 502u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ::telnums_core::wire::read_json(&client.inner, response)
+                            ::telnums_core::progenitor::read_json(
+                                    &client.inner,
+                                    response,
+                                )
                                 .await?,
                         ),
                     )
@@ -2970,7 +3008,10 @@ pub mod builder {
                 503u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ::telnums_core::wire::read_json(&client.inner, response)
+                            ::telnums_core::progenitor::read_json(
+                                    &client.inner,
+                                    response,
+                                )
                                 .await?,
                         ),
                     )
@@ -2978,7 +3019,10 @@ pub mod builder {
                 504u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ::telnums_core::wire::read_json(&client.inner, response)
+                            ::telnums_core::progenitor::read_json(
+                                    &client.inner,
+                                    response,
+                                )
                                 .await?,
                         ),
                     )

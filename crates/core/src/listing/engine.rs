@@ -21,7 +21,7 @@ use futures::stream::{FuturesOrdered, Stream, StreamExt};
 use super::{End, Fetched, Listing, Page, PageRequest, Paging};
 use crate::error::{Error, ErrorKind};
 use crate::filter::Filters;
-use crate::runtime::Response;
+use crate::response::Response;
 
 /// How many pages in a row may be empty while still naming a next page before the
 /// listing gives up: a server that keeps minting fresh cursors for nothing would

@@ -30,7 +30,7 @@ use futures::stream::{BoxStream, Stream, StreamExt, TryStreamExt};
 
 use crate::error::Error;
 use crate::filter::{FilterError, FilterTable, Filters};
-use crate::runtime::Response;
+use crate::response::Response;
 
 /// Optional caps on a listing.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
