@@ -107,7 +107,7 @@ pub trait Case {
 }
 
 /// Builds any provider client from scenario settings.
-pub fn build<P: telnums_core::Provider>(s: Settings) -> P {
+pub fn build<P: telnums_core::ProviderClient>(s: Settings) -> P {
     telnums_core::ClientBuilder::<P>::new()
         .base_url(s.base_url)
         .retry(s.retry)

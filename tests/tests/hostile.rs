@@ -14,7 +14,9 @@ use std::time::{Duration, Instant};
 use futures::{StreamExt, TryStreamExt};
 use serde_json::json;
 use telnums_apple_business::AppleBusinessClient;
-use telnums_core::{ClientBuilder, ClientCredentials, Error, ErrorKind, Provider, RetryPolicy};
+use telnums_core::{
+    ClientBuilder, ClientCredentials, Error, ErrorKind, ProviderClient, RetryPolicy,
+};
 use telnums_fone_dynamics::FoneDynamicsClient;
 use telnums_tests::raw::{self, RawRequest, RawServer};
 use telnums_vonage_cc::VonageCcClient;
@@ -100,7 +102,7 @@ fn fast_retries(attempts: u32) -> RetryPolicy {
         .with_max_attempts(attempts)
 }
 
-fn builder<P: Provider>(base: &str, t: &Tune) -> ClientBuilder<P> {
+fn builder<P: ProviderClient>(base: &str, t: &Tune) -> ClientBuilder<P> {
     ClientBuilder::<P>::new()
         .base_url(base)
         .max_body_bytes(t.limit)
@@ -109,7 +111,7 @@ fn builder<P: Provider>(base: &str, t: &Tune) -> ClientBuilder<P> {
         .timeout(t.total)
 }
 
-fn client<P: Provider>(base: &str, t: &Tune) -> P {
+fn client<P: ProviderClient>(base: &str, t: &Tune) -> P {
     builder::<P>(base, t)
         .bearer_token(TOKEN)
         .build()

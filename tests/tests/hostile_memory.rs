@@ -12,7 +12,9 @@ use std::time::Duration;
 use futures::TryStreamExt;
 use serde_json::json;
 use telnums_apple_business::AppleBusinessClient;
-use telnums_core::{ClientBuilder, ClientCredentials, Error, ErrorKind, Provider, RetryPolicy};
+use telnums_core::{
+    ClientBuilder, ClientCredentials, Error, ErrorKind, ProviderClient, RetryPolicy,
+};
 use telnums_tests::raw::{self, RawRequest, RawServer};
 use telnums_zoom_phone::ZoomPhoneClient;
 use tokio::net::TcpStream;
@@ -24,7 +26,7 @@ const BOMB_MIB: usize = 64;
 const ORG: &str = "o1";
 const BRAND: &str = "b1";
 
-fn builder<P: Provider>(base: &str) -> ClientBuilder<P> {
+fn builder<P: ProviderClient>(base: &str) -> ClientBuilder<P> {
     ClientBuilder::<P>::new()
         .base_url(base)
         .max_body_bytes(LIMIT)

@@ -19,7 +19,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use serde::Deserialize;
-use telnums::core::{ClientBuilder, Provider as ClientProvider};
+use telnums::core::{ClientBuilder, ProviderClient};
 use telnums::{ClientCredentials, Provider, Query, Secret, Source};
 
 use crate::{Failure, ListArgs};
@@ -313,7 +313,7 @@ enum Credential {
     OAuth(Box<ClientCredentials>),
 }
 
-fn configure<P: ClientProvider>(
+fn configure<P: ProviderClient>(
     mut builder: ClientBuilder<P>,
     s: &Settings,
     base_url: Option<&str>,

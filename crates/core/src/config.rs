@@ -14,9 +14,9 @@ use crate::throughput::MinThroughput;
 use crate::wire::{self, Timeouts};
 use crate::Secret;
 
-/// Implemented by each provider crate's client type so that [`ClientBuilder`] can
+/// The client type of a provider crate (its `define_client!`), so that [`ClientBuilder`] can
 /// assemble it.
-pub trait Provider: Sized {
+pub trait ProviderClient: Sized {
     /// Facts about the provider.
     const INFO: ProviderInfo;
     /// Builds the client from its parts.
@@ -62,7 +62,7 @@ impl<P> std::fmt::Debug for ClientBuilder<P> {
     }
 }
 
-impl<P: Provider> Default for ClientBuilder<P> {
+impl<P: ProviderClient> Default for ClientBuilder<P> {
     fn default() -> Self {
         Self {
             base_url: None,
@@ -81,7 +81,7 @@ impl<P: Provider> Default for ClientBuilder<P> {
     }
 }
 
-impl<P: Provider> ClientBuilder<P> {
+impl<P: ProviderClient> ClientBuilder<P> {
     /// A builder with the defaults.
     pub fn new() -> Self {
         Self::default()
@@ -265,7 +265,7 @@ mod tests {
         runtime: Runtime,
     }
 
-    impl Provider for Probe {
+    impl ProviderClient for Probe {
         const INFO: ProviderInfo = ProviderInfo {
             key: "probe",
             default_base_url: "https://probe.example/api/",

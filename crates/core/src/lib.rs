@@ -40,7 +40,7 @@ mod throughput;
 pub mod wire;
 
 pub use auth::{AuthError, BasicAuth, BearerToken, ClientCredentials, Credentials};
-pub use config::{ClientBuilder, Provider};
+pub use config::{ClientBuilder, ProviderClient};
 pub use error::{Error, ErrorBody, ErrorKind};
 pub use info::ProviderInfo;
 pub use listing::{Items, Limits, Listing, Page, Pages, Paging, TotalMismatch};

@@ -1,7 +1,7 @@
 //! Boilerplate shared by the provider crates' hand-written layers.
 
 /// Defines a provider's client type around the generated `Client` in scope: the struct,
-/// its [`Provider`](crate::Provider) impl, the progenitor hooks that run the
+/// its [`ProviderClient`](crate::ProviderClient) impl, the progenitor hooks that run the
 /// runtime around every request, and `builder()`, `raw()` and `runtime()`.
 #[macro_export]
 macro_rules! define_client {
@@ -13,7 +13,7 @@ macro_rules! define_client {
             runtime: $crate::Runtime,
         }
 
-        impl $crate::Provider for $name {
+        impl $crate::ProviderClient for $name {
             const INFO: $crate::ProviderInfo = $info;
 
             fn assemble(

@@ -6,7 +6,7 @@
 
 use telnums_core::filter::FilterTable;
 use telnums_core::listing::{Fetched, PageRequest, PageSizes, Paging};
-use telnums_core::{Error, Listing, Provider, Response};
+use telnums_core::{Error, Listing, ProviderClient, Response};
 
 use crate::{filters, query, types, FoneDynamicsClient};
 

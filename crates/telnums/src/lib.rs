@@ -54,111 +54,53 @@ pub use telnums_core::{ClientCredentials, Error, ErrorKind, RetryPolicy, Secret}
 /// ([`list_pages`], [`list_all_pages`]).
 pub type Page = telnums_core::Page<PhoneNumber>;
 
-#[cfg(feature = "apple-business")]
-pub use telnums_apple_business as apple_business;
-#[cfg(feature = "fone-dynamics")]
-pub use telnums_fone_dynamics as fone_dynamics;
-#[cfg(feature = "vonage-cc")]
-pub use telnums_vonage_cc as vonage_cc;
-#[cfg(feature = "webex-calling")]
-pub use telnums_webex_calling as webex_calling;
-#[cfg(feature = "zoom-phone")]
-pub use telnums_zoom_phone as zoom_phone;
-
 mod convert;
 
 pub use convert::{normalize_e164, strict_e164};
 
-/// The per-provider conversions to [`PhoneNumber`], for the fuzz targets in `fuzz/`.
-#[doc(hidden)]
-pub mod fuzzing {
-    #[cfg(feature = "apple-business")]
-    pub use crate::convert::from_apple;
-    #[cfg(feature = "fone-dynamics")]
-    pub use crate::convert::from_fone;
-    #[cfg(feature = "vonage-cc")]
-    pub use crate::convert::from_vonage;
-    #[cfg(feature = "webex-calling")]
-    pub use crate::convert::from_webex;
-    #[cfg(feature = "zoom-phone")]
-    pub use crate::convert::from_zoom;
-}
+#[macro_use]
+mod registry;
 
-/// A provider, named by its key (`vonage-cc`, `webex-calling`, …).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Provider {
+providers! {
     /// Vonage Contact Center callback numbers.
-    VonageCc,
+    VonageCc {
+        key: "vonage-cc",
+        module: vonage_cc,
+        krate: telnums_vonage_cc,
+        client: VonageCcClient,
+        convert: from_vonage,
+    }
     /// Webex Calling numbers.
-    WebexCalling,
+    WebexCalling {
+        key: "webex-calling",
+        module: webex_calling,
+        krate: telnums_webex_calling,
+        client: WebexClient,
+        convert: from_webex,
+    }
     /// Fone Dynamics numbers.
-    FoneDynamics,
+    FoneDynamics {
+        key: "fone-dynamics",
+        module: fone_dynamics,
+        krate: telnums_fone_dynamics,
+        client: FoneDynamicsClient,
+        convert: from_fone,
+    }
     /// Apple Business Connect caller IDs.
-    AppleBusiness,
+    AppleBusiness {
+        key: "apple-business",
+        module: apple_business,
+        krate: telnums_apple_business,
+        client: AppleBusinessClient,
+        convert: from_apple,
+    }
     /// Zoom Phone numbers.
-    ZoomPhone,
-}
-
-impl Provider {
-    /// Every provider, in the project's order.
-    pub const ALL: [Provider; 5] = [
-        Provider::VonageCc,
-        Provider::WebexCalling,
-        Provider::FoneDynamics,
-        Provider::AppleBusiness,
-        Provider::ZoomPhone,
-    ];
-
-    /// The provider key.
-    pub fn key(self) -> &'static str {
-        match self {
-            Provider::VonageCc => "vonage-cc",
-            Provider::WebexCalling => "webex-calling",
-            Provider::FoneDynamics => "fone-dynamics",
-            Provider::AppleBusiness => "apple-business",
-            Provider::ZoomPhone => "zoom-phone",
-        }
-    }
-
-    /// The provider's query filters, generated from its spec: every documented query
-    /// parameter of its list operations that the client does not set itself (paging,
-    /// organisation, phone number). Empty for Vonage CC, which has none, and for a
-    /// provider whose cargo feature is off.
-    pub fn filters(self) -> &'static FilterTable {
-        macro_rules! table {
-            ($feature:literal, $table:path) => {{
-                #[cfg(feature = $feature)]
-                let table = &$table;
-                #[cfg(not(feature = $feature))]
-                let table = {
-                    static NONE: FilterTable = FilterTable {
-                        provider: $feature,
-                        params: &[],
-                    };
-                    &NONE
-                };
-                table
-            }};
-        }
-        match self {
-            Provider::VonageCc => table!("vonage-cc", vonage_cc::FILTERS),
-            Provider::WebexCalling => table!("webex-calling", webex_calling::FILTERS),
-            Provider::FoneDynamics => table!("fone-dynamics", fone_dynamics::FILTERS),
-            Provider::AppleBusiness => table!("apple-business", apple_business::FILTERS),
-            Provider::ZoomPhone => table!("zoom-phone", zoom_phone::FILTERS),
-        }
-    }
-
-    /// Whether this build includes the provider's crate (its cargo feature is on).
-    pub fn is_enabled(self) -> bool {
-        match self {
-            Provider::VonageCc => cfg!(feature = "vonage-cc"),
-            Provider::WebexCalling => cfg!(feature = "webex-calling"),
-            Provider::FoneDynamics => cfg!(feature = "fone-dynamics"),
-            Provider::AppleBusiness => cfg!(feature = "apple-business"),
-            Provider::ZoomPhone => cfg!(feature = "zoom-phone"),
-        }
+    ZoomPhone {
+        key: "zoom-phone",
+        module: zoom_phone,
+        krate: telnums_zoom_phone,
+        client: ZoomPhoneClient,
+        convert: from_zoom,
     }
 }
 

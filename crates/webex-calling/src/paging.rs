@@ -7,7 +7,7 @@
 use reqwest::header::{HeaderMap, LINK};
 use telnums_core::filter::FilterTable;
 use telnums_core::listing::{Fetched, PageRequest, PageSizes, Paging};
-use telnums_core::{Error, Listing, Provider, Response};
+use telnums_core::{Error, Listing, ProviderClient, Response};
 
 use crate::{filters, query, types, WebexClient};
 
