@@ -127,9 +127,8 @@ fn parse_retry_after_uncapped(value: &str, now: SystemTime) -> Option<Duration> 
         return Some(Duration::from_secs(secs));
     }
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        // Delay-seconds too large for a u64 (or, past about 309 digits, for an f64,
-        // which made it `None`: found by the `retry_after` fuzz target) is still a
-        // delay, and longer than a day.
+        // Delay-seconds too large for a u64 (or, past about 309 digits, for an f64, which
+        // would parse it as infinite) is still a delay, and longer than a day.
         return Some(MAX_RETRY_AFTER);
     }
     if let Ok(secs) = value.parse::<f64>() {

@@ -277,17 +277,15 @@ impl Query {
 }
 
 /// Requests in flight at once, per offset-paged provider, unless
-/// [`Query::concurrency`] says otherwise. Chosen by measurement (BENCHMARKS.md, pages
-/// in flight): the release CLI listing 1,000,000 Vonage numbers took 4.91 s with 1 in
-/// flight, 2.46 s with 2, 1.25 s with 4 and 0.74 s with 8 at 20 ms per request, and
-/// 0.99 / 0.63 / 0.56 / 0.56 s without added latency; peak RSS was 18 / 20 / 23 / 33 MiB
-/// at 20 ms (19 / 21 / 28 / 36 MiB without). 4 is the most that keeps a million-number
-/// listing under 32 MiB; callers facing slower servers can raise it.
+/// [`Query::concurrency`] says otherwise. 4 is the most that keeps a million-number
+/// listing under 32 MiB of peak RSS, and against a server 20 ms away it is about four
+/// times as fast as one request at a time (BENCHMARKS.md, "pages in flight"); callers
+/// facing slower servers can raise it.
 pub const DEFAULT_CONCURRENCY: usize = 4;
 
 /// Pages converted and buffered ahead of the consumer, per source (see [`list_pages`]).
-/// One is enough for the producer and the consumer to overlap; a second one measured
-/// about 4 MiB more peak RSS listing 1,000,000 Vonage numbers and no faster.
+/// One is enough for the producer and the consumer to overlap; a second one costs
+/// memory and buys no speed.
 pub const PREFETCH_PAGES: usize = 1;
 
 /// A configured provider to list numbers from.

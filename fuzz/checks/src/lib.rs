@@ -105,8 +105,8 @@ pub fn link_header(data: &[u8]) {
     // checked for fields whose brackets are balanced on their own (a `<` in one line and
     // its `>` in the next is not a link either way).
     // Nor for a field with an unterminated quoted string in a link's parameters, which per
-    // RFC 8288 swallows the rest of the value, a joined-on link included (found by the
-    // second and third runs; a `"` inside `<…>` is not even a URI character).
+    // RFC 8288 swallows the rest of the value, a joined-on link included (a `"` inside
+    // `<…>` is not even a URI character).
     let balanced = fields.iter().all(|f| {
         let opens = f.matches('<').count();
         opens == f.matches('>').count()
@@ -505,10 +505,10 @@ pub fn fone_envelope(data: &[u8]) {
     // What the untagged enum accepts, it accepts with the same value. (Not the
     // converse: the untagged enum buffers the body and so also validates strings in
     // fields nobody reads, e.g. invalid UTF-8, which direct decoding skips like every
-    // other generated type does; the first fuzz run found that difference.)
+    // other generated type does.)
     // Only where the variant it chose matches the first token: serde also reads a struct
-    // from a sequence, so the untagged enum takes `[[]]` for an envelope (found by the
-    // second run), which the hand-written decoder rightly refuses.
+    // from a sequence, so the untagged enum takes `[[]]` for an envelope, which the
+    // hand-written decoder rightly refuses.
     let same_shape = match &spec {
         Ok(Generated::Envelope(_)) => first == Some(&b'{'),
         Ok(Generated::Array(_)) => first == Some(&b'['),
@@ -880,8 +880,8 @@ pub fn cli_config(data: &[u8]) {
         }
         Err(failure) => {
             assert_eq!(failure.code, 2, "a config problem is a usage error");
-            // A value the file itself contains may be quoted back (the first run found
-            // its own text echoed in "unknown field"); one only in the environment never.
+            // A value the file itself contains may be quoted back (serde echoes an unknown
+            // field's text); one only in the environment never.
             for (_, secret) in SECRETS.iter().filter(|(_, v)| !text.contains(v)) {
                 assert!(
                     !failure.message.contains(secret),

@@ -194,8 +194,8 @@ pub fn decode_error<T: DeserializeOwned>(
     source: serde_json::Error,
 ) -> Error {
     // The path holds the body's own keys and the message may quote its values: both are
-    // server data, so control characters are escaped and the length capped (found by the
-    // `page_*` fuzz targets: a key with a newline made a two-line error).
+    // server data, so control characters are escaped (a key with a newline must not make
+    // a two-line error) and the length capped.
     let path = decode_path::<T>(body).map_or_else(|| ".".to_owned(), |p| printable(&p, 200));
     Error::new(provider, ErrorKind::Decode { path })
         .with_message(printable(&source.to_string(), 300))

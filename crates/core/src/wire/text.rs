@@ -12,9 +12,8 @@ use crate::error::ErrorKind;
 pub const EXCERPT_CHARS: usize = 200;
 
 /// `text` with control characters escaped (`\n`, `\u{7f}`), cut with `…` so that the
-/// result, escapes included, has at most `max` characters before the `…` (counting the
-/// input's characters instead let a path of escaped DELs grow sixfold: `page_*` fuzz
-/// targets).
+/// result, escapes included, has at most `max` characters before the `…` (escapes are
+/// counted, so that a text of control characters cannot grow sixfold).
 pub(crate) fn printable(text: &str, max: usize) -> String {
     let mut out = String::new();
     let mut len = 0;
@@ -153,9 +152,9 @@ pub fn describe_chain(e: &(dyn StdError + 'static)) -> String {
 pub fn one_line(text: &str, max: usize) -> Option<String> {
     let text = text.trim();
     // An HTML page starts with `<` once whitespace and control characters (which are
-    // dropped) are skipped; deciding on the first raw character instead made the
-    // function give a different line when applied to its own output (found by the
-    // `wire_text` fuzz target), and messages go through it twice.
+    // dropped) are skipped. Deciding on the first raw character would make the function
+    // give another line when applied to its own output, and messages go through it
+    // twice.
     let html = text.chars().find(|c| !c.is_whitespace() && !c.is_control()) == Some('<');
     let mut out = String::new();
     let mut count = 0usize;
