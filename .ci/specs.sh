@@ -8,10 +8,11 @@
 #      --strict checks them, the list-response example of each spec against its response
 #      type, and .ci/specs/ts/<key>.ts, which node then runs on that example;
 #   4. Python: openapi-python-client generates a client for each spec (no warnings), pip
-#      installs it, and .ci/specs/py/<key>.py parses the example with its models;
+#      installs it, and `.ci/specs/py/clients.py example <key>` parses the example with its
+#      models;
 #   5. the generated clients work: .ci/specs/mock_providers.py serves each provider's list
 #      endpoint on 127.0.0.1, paging as the provider does and sending enum values outside
-#      the documented lists; .ci/specs/py/list-<key>.py (the Python client) and
+#      the documented lists; `.ci/specs/py/clients.py list <key>` (the Python client) and
 #      .ci/specs/ts/list-<key>.ts (openapi-fetch with the generated types) page through it
 #      by hand, and .ci/specs/check_clients.py compares their counts with the mock's;
 #   6. TypeScript exhaustive switches: .ci/specs/enum_switches.py writes a `switch` over
@@ -50,11 +51,13 @@ no_warnings() {
 keys=()
 for spec in specs/*.yaml; do
     key=$(basename "$spec" .yaml)
-    for script in "$pins/ts/$key.ts" "$pins/py/$key.py" "$pins/ts/list-$key.ts" "$pins/py/list-$key.py"; do
+    for script in "$pins/ts/$key.ts" "$pins/ts/list-$key.ts"; do
         [[ -f $script ]] || { echo "specs.sh: $spec has no $script" >&2; exit 1; }
     done
     keys+=("$key")
 done
+# The Python side of every provider is a class in clients.py.
+python3 "$pins/py/clients.py" known "${keys[@]}"
 
 export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true
 export NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
@@ -154,7 +157,7 @@ done
 [[ $failed == 0 ]] || { echo "specs.sh: openapi-python-client failed or warned" >&2; exit 1; }
 pip install --quiet --no-deps --no-build-isolation --force-reinstall "${packages[@]}"
 for key in "${keys[@]}"; do
-    python "$pins/py/$key.py" "$work/examples/$key.json"
+    python "$pins/py/clients.py" example "$key" "$work/examples/$key.json"
 done
 
 step "generated clients list every page of a local mock of each provider (Python, TypeScript)"

@@ -2,9 +2,9 @@
 
 Usage: check_clients.py MOCK_STATE PY_DIR JS_DIR KEY...
 
-For each provider key, PY_DIR/list-<key>.py (the openapi-python-client client, run with
-this Python) and JS_DIR/list-<key>.js (openapi-fetch, compiled from .ci/specs/ts, run with
-node) get the provider's base URL from MOCK_STATE (written by mock_providers.py). Each
+For each provider key, `PY_DIR/clients.py list <key>` (the openapi-python-client client,
+run with this Python) and JS_DIR/list-<key>.js (openapi-fetch, compiled from .ci/specs/ts,
+run with node) get the provider's base URL from MOCK_STATE (written by mock_providers.py). Each
 must exit 0 with the last line `listed N items in P pages`, N being the mock's total for
 that provider. All programs run side by side; a table of the outcomes follows, then the
 output of every program that failed. Exits 1 when any failed.
@@ -57,7 +57,7 @@ def main():
     for key in keys:
         base_url = state[key]["base_url"]
         for language, command in (
-            ("Python", [sys.executable, str(py_dir / f"list-{key}.py"), base_url]),
+            ("Python", [sys.executable, str(py_dir / "clients.py"), "list", key, base_url]),
             ("TypeScript", ["node", str(js_dir / f"list-{key}.js"), base_url]),
         ):
             program = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
