@@ -1,0 +1,501 @@
+//! The runtime and the progenitor seam, driven the way a generated operation drives them
+//! (`pre_request`, send, `post_response`, `read_json`), against a local mock server. The
+//! provider crates' tests cover the same paths through their generated clients; these
+//! keep core's own behaviour pinned where core is built and tested alone.
+
+use std::time::Duration;
+
+use progenitor_client::{Error as P, ResponseValue};
+use serde::Deserialize;
+use telnums_core::{
+    progenitor, ClientBuilder, Error, ErrorBody, ErrorKind, ProviderClient, ProviderInfo,
+    RetryPolicy, Runtime,
+};
+use wiremock::matchers::{header, header_exists, method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+/// A provider with everything the runtime can be told: a vendor `Accept`, a request-id
+/// header of its own and one the client sends.
+#[derive(Debug)]
+struct Probe {
+    http: reqwest::Client,
+    runtime: Runtime,
+    base: String,
+}
+
+impl ProviderClient for Probe {
+    const INFO: ProviderInfo = ProviderInfo {
+        key: "probe",
+        default_base_url: "https://probe.invalid",
+        accept: Some("application/vnd.probe+json"),
+        request_id_headers: &["x-probe-id", "x-other-id"],
+        send_request_id: Some("x-track"),
+        user_agent: "telnums-probe/0",
+    };
+    fn assemble(base_url: &str, http: reqwest::Client, runtime: Runtime) -> Self {
+        Self {
+            http,
+            runtime,
+            base: base_url.to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+struct Body {
+    n: u32,
+}
+
+/// The probe's documented error body.
+#[derive(Debug, Deserialize)]
+struct Problem {
+    detail: Option<String>,
+}
+
+impl ErrorBody for Problem {
+    fn message(&self) -> Option<String> {
+        self.detail.clone()
+    }
+}
+
+fn fast() -> RetryPolicy {
+    RetryPolicy::default()
+        .with_initial_backoff(Duration::from_millis(1))
+        .with_max_backoff(Duration::from_millis(2))
+        .with_jitter(false)
+}
+
+fn probe(server: &MockServer) -> Probe {
+    builder(server).build().expect("builds")
+}
+
+fn builder(server: &MockServer) -> ClientBuilder<Probe> {
+    ClientBuilder::<Probe>::new()
+        .base_url(server.uri())
+        .bearer_token("probe-token-not-real")
+        .retry(fast())
+}
+
+/// What a generated operation does: the request with the generator's `api-version`
+/// header, the hooks around it, the documented 400 read as the error body, and any other
+/// status handed back unread.
+async fn operation(client: &Probe, at: &str) -> Result<ResponseValue<Body>, P<Problem>> {
+    let rt = &client.runtime;
+    let mut request = client
+        .http
+        .get(format!("{}{at}", client.base))
+        .header("api-version", "1.0")
+        .header("accept", "application/json")
+        .build()?;
+    progenitor::pre_request(rt, &mut request).await?;
+    let result = client.http.execute(request).await;
+    progenitor::post_response(rt, &result).await?;
+    let response = result?;
+    match response.status().as_u16() {
+        200..=299 => progenitor::read_json(rt, response).await,
+        400 => Err(P::ErrorResponse(progenitor::read_json(rt, response).await?)),
+        _ => Err(P::UnexpectedResponse(response)),
+    }
+}
+
+async fn send(client: &Probe, at: &'static str) -> Result<telnums_core::Response<Body>, Error> {
+    client
+        .runtime
+        .send("probe_op", || operation(client, at))
+        .await
+}
+
+#[tokio::test]
+async fn a_call_sends_the_providers_headers_and_returns_the_typed_body() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/ok"))
+        .and(header("authorization", "Bearer probe-token-not-real"))
+        .and(header("accept", "application/vnd.probe+json"))
+        .and(header_exists("x-track"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-other-id", "other-1")
+                .set_body_string(r#"{"n": 7}"#),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = probe(&server);
+    let response = send(&client, "/ok").await.expect("ok");
+    assert_eq!(response.value(), &Body { n: 7 });
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.request_id(), Some("other-1"));
+    assert_eq!(response.headers()["x-other-id"], "other-1");
+    let sent = &server.received_requests().await.expect("recorded")[0];
+    assert!(
+        !sent.headers.contains_key("api-version"),
+        "the generator's api-version header is dropped"
+    );
+}
+
+#[tokio::test]
+async fn a_success_keeps_its_own_status_and_each_attempt_logs_its_time() {
+    use std::sync::{Arc, Mutex};
+    /// Collects what the subscriber writes.
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Buffer {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().expect("lock").extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = MockServer::start().await;
+    Mock::given(path("/partial"))
+        .respond_with(ResponseTemplate::new(203).set_body_string(r#"{"n": 5}"#))
+        .mount(&server)
+        .await;
+    let response = send(&probe(&server), "/partial").await.expect("ok");
+    assert_eq!(response.status().as_u16(), 203);
+    let logs = String::from_utf8(buffer.0.lock().expect("lock").clone()).expect("utf-8");
+    let line = logs
+        .lines()
+        .find(|l| l.contains("response"))
+        .unwrap_or_else(|| panic!("no response event:\n{logs}"));
+    assert!(line.contains("elapsed_ms="), "{line}");
+    assert!(line.contains("status=203"), "{line}");
+    assert!(!logs.contains("probe-token-not-real"), "{logs}");
+}
+
+#[tokio::test]
+async fn without_a_provider_id_the_sent_one_is_reported_once_a_response_came() {
+    let server = MockServer::start().await;
+    Mock::given(path("/plain"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"n": 1}"#))
+        .mount(&server)
+        .await;
+    let client = probe(&server);
+    let response = send(&client, "/plain").await.expect("ok");
+    let sent = &server.received_requests().await.expect("recorded")[0];
+    let track = sent.headers["x-track"].to_str().expect("ascii");
+    assert!(track.starts_with("telnums_"), "{track}");
+    assert_eq!(response.request_id(), Some(track));
+}
+
+#[tokio::test]
+async fn a_documented_error_body_gives_its_message_and_the_providers_id() {
+    let server = MockServer::start().await;
+    Mock::given(path("/bad"))
+        .respond_with(
+            ResponseTemplate::new(400)
+                .insert_header("x-probe-id", "probe-9")
+                .set_body_string("{\"detail\": \"bad\\nvalue\"}"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = send(&probe(&server), "/bad").await.expect_err("400");
+    assert!(matches!(err.kind(), ErrorKind::Api), "{err:?}");
+    assert_eq!(err.status(), Some(reqwest::StatusCode::BAD_REQUEST));
+    assert_eq!(err.request_id(), Some("probe-9"));
+    assert_eq!(err.message(), Some("bad value"), "one line");
+    assert_eq!(err.operation(), Some("probe_op"));
+    assert_eq!(err.attempts(), 1, "a 400 is not retried");
+}
+
+#[tokio::test]
+async fn an_undocumented_status_is_read_for_its_message() {
+    let server = MockServer::start().await;
+    Mock::given(path("/teapot"))
+        .respond_with(
+            ResponseTemplate::new(418)
+                .insert_header("x-probe-id", "probe-t")
+                .set_body_string(r#"{"error": "short and stout"}"#),
+        )
+        .mount(&server)
+        .await;
+    let err = send(&probe(&server), "/teapot").await.expect_err("418");
+    assert!(matches!(err.kind(), ErrorKind::Api), "{err:?}");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(418));
+    assert_eq!(err.request_id(), Some("probe-t"));
+    assert_eq!(
+        err.message(),
+        Some("short and stout"),
+        "the usual `error` key"
+    );
+}
+
+/// Answers with `first` the first time, then with `then`.
+struct Sequence {
+    first: ResponseTemplate,
+    then: ResponseTemplate,
+    calls: std::sync::atomic::AtomicUsize,
+}
+
+impl Respond for Sequence {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        match self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
+            0 => self.first.clone(),
+            _ => self.then.clone(),
+        }
+    }
+}
+
+fn sequence(first: ResponseTemplate, then: ResponseTemplate) -> Sequence {
+    Sequence {
+        first,
+        then,
+        calls: Default::default(),
+    }
+}
+
+#[tokio::test]
+async fn a_503_is_retried_and_retry_after_is_honoured() {
+    let server = MockServer::start().await;
+    Mock::given(path("/busy"))
+        .respond_with(sequence(
+            ResponseTemplate::new(503).insert_header("retry-after", "1"),
+            ResponseTemplate::new(200).set_body_string(r#"{"n": 2}"#),
+        ))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let started = std::time::Instant::now();
+    let response = send(&probe(&server), "/busy").await.expect("retried");
+    assert_eq!(response.value().n, 2);
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "waited {:?}, not the server's second",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn retries_stop_at_the_policys_attempts_and_say_how_many() {
+    let server = MockServer::start().await;
+    Mock::given(path("/down"))
+        .respond_with(ResponseTemplate::new(503))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let client = builder(&server)
+        .retry(fast().with_max_attempts(3))
+        .build()
+        .expect("builds");
+    let err = send(&client, "/down").await.expect_err("503");
+    assert_eq!(err.attempts(), 3);
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+}
+
+#[tokio::test]
+async fn a_retry_after_past_the_budget_is_not_waited_for() {
+    let server = MockServer::start().await;
+    Mock::given(path("/later"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "30"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = builder(&server)
+        .retry(fast().with_max_total_wait(Duration::from_secs(2)))
+        .build()
+        .expect("builds");
+    let started = std::time::Instant::now();
+    let err = send(&client, "/later").await.expect_err("429");
+    assert!(started.elapsed() < Duration::from_secs(2), "did not wait");
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(30)));
+    assert_eq!(err.attempts(), 1);
+}
+
+#[tokio::test]
+async fn a_slow_attempt_is_cut_at_the_timeout_with_the_head_it_got() {
+    let server = MockServer::start().await;
+    Mock::given(path("/slow"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string(r#"{"n": 3}"#)
+                .set_delay(Duration::from_secs(5)),
+        )
+        .mount(&server)
+        .await;
+    let client = builder(&server)
+        .timeout(Duration::from_millis(300))
+        .retry(RetryPolicy::never())
+        .build()
+        .expect("builds");
+    let err = send(&client, "/slow").await.expect_err("times out");
+    assert!(matches!(err.kind(), ErrorKind::Timeout), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.contains("attempt took longer than 0.3 s (total timeout)"),
+        "{text}"
+    );
+    assert!(text.contains(&server.uri()), "names the origin: {text}");
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_the_schema_names_the_bad_path() {
+    let server = MockServer::start().await;
+    Mock::given(path("/odd"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-probe-id", "probe-o")
+                .set_body_string(r#"{"n": "seven"}"#),
+        )
+        .mount(&server)
+        .await;
+    let err = send(&probe(&server), "/odd").await.expect_err("decode");
+    assert!(
+        matches!(err.kind(), ErrorKind::Decode { path } if path == "n"),
+        "{err:?}"
+    );
+    assert_eq!(err.status(), Some(reqwest::StatusCode::OK));
+    assert_eq!(err.request_id(), Some("probe-o"));
+}
+
+#[tokio::test]
+async fn an_error_status_with_another_body_keeps_an_excerpt() {
+    let server = MockServer::start().await;
+    Mock::given(path("/html"))
+        .respond_with(
+            ResponseTemplate::new(400).set_body_string("<html><b>Bad</b> gateway page</html>"),
+        )
+        .mount(&server)
+        .await;
+    let err = send(&probe(&server), "/html").await.expect_err("400");
+    assert!(matches!(err.kind(), ErrorKind::Api), "{err:?}");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
+    assert_eq!(err.message(), Some("Bad gateway page"));
+}
+
+#[tokio::test]
+async fn a_declared_body_over_the_limit_is_refused_before_reading() {
+    let server = MockServer::start().await;
+    Mock::given(path("/big"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-probe-id", "probe-b")
+                .set_body_string(format!(r#"{{"n": 1, "pad": "{}"}}"#, "x".repeat(500))),
+        )
+        .mount(&server)
+        .await;
+    let client = builder(&server)
+        .max_body_bytes(100)
+        .build()
+        .expect("builds");
+    let err = send(&client, "/big").await.expect_err("too large");
+    assert!(
+        matches!(err.kind(), ErrorKind::BodyTooLarge { limit: 100 }),
+        "{err:?}"
+    );
+    assert_eq!(err.status(), Some(reqwest::StatusCode::OK));
+    assert_eq!(err.request_id(), Some("probe-b"));
+}
+
+#[tokio::test]
+async fn failed_credentials_are_a_typed_error_and_nothing_is_sent() {
+    let server = MockServer::start().await;
+    let client = ClientBuilder::<Probe>::new()
+        .base_url(server.uri())
+        .credentials(telnums_core::ClientCredentials::new(
+            format!("{}/token", server.uri()),
+            "probe-id",
+            "probe-secret-not-real",
+        ))
+        .retry(RetryPolicy::never())
+        .build()
+        .expect("builds");
+    Mock::given(path("/token"))
+        .respond_with(ResponseTemplate::new(401).set_body_string(r#"{"error":"invalid_client"}"#))
+        .mount(&server)
+        .await;
+    let err = send(&client, "/ok").await.expect_err("no token");
+    assert!(matches!(err.kind(), ErrorKind::Auth), "{err:?}");
+    assert!(!err.to_string().contains("probe-secret-not-real"), "{err}");
+    let sent = server.received_requests().await.expect("recorded");
+    assert!(sent.iter().all(|r| r.url.path() == "/token"), "{sent:?}");
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_a_transport_error() {
+    // A port that was just free: nothing listens on it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let client = ClientBuilder::<Probe>::new()
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .retry(RetryPolicy::never())
+        .build()
+        .expect("builds");
+    let err = send(&client, "/gone").await.expect_err("refused");
+    assert!(matches!(err.kind(), ErrorKind::Transport), "{err:?}");
+    assert!(err.to_string().contains("cannot connect to"), "{err}");
+    assert_eq!(err.request_id(), None, "no response, no request id");
+}
+
+#[tokio::test]
+async fn get_json_follows_links_on_the_origin_only() {
+    let server = MockServer::start().await;
+    Mock::given(path("/next"))
+        .and(header("authorization", "Bearer probe-token-not-real"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"n": 4}"#))
+        .mount(&server)
+        .await;
+    Mock::given(path("/next-bad"))
+        .respond_with(ResponseTemplate::new(400).set_body_string(r#"{"detail": "nope"}"#))
+        .mount(&server)
+        .await;
+    let client = probe(&server);
+    let url = |p: &str| url::Url::parse(&format!("{}{p}", server.uri())).expect("url");
+    let page = client
+        .runtime
+        .get_json::<Body, Problem>("next", url("/next"))
+        .await
+        .expect("followed");
+    assert_eq!(page.value().n, 4);
+    assert!(page
+        .request_id()
+        .is_some_and(|id| id.starts_with("telnums_")));
+    let err = client
+        .runtime
+        .get_json::<Body, Problem>("next", url("/next-bad"))
+        .await
+        .expect_err("400");
+    assert_eq!(err.message(), Some("nope"));
+    let away = url::Url::parse("http://127.0.0.2:9/next").expect("url");
+    let err = client
+        .runtime
+        .get_json::<Body, Problem>("next", away)
+        .await
+        .expect_err("another origin");
+    assert!(matches!(err.kind(), ErrorKind::InvalidRequest), "{err:?}");
+    assert!(err
+        .to_string()
+        .contains("refusing to follow a link to http://127.0.0.2:9"));
+}
+
+#[tokio::test]
+async fn the_runtime_reports_its_settings_without_the_token() {
+    let server = MockServer::start().await;
+    let client = builder(&server)
+        .max_body_bytes(1234)
+        .timeout(Duration::from_secs(7))
+        .build()
+        .expect("builds");
+    let rt = &client.runtime;
+    assert_eq!(rt.provider().key, "probe");
+    assert_eq!(rt.max_body_bytes(), 1234);
+    assert_eq!(rt.timeout(), Duration::from_secs(7));
+    assert_eq!(rt.base_url().as_str(), format!("{}/", server.uri()));
+    let debug = format!("{rt:?}");
+    assert!(debug.contains("probe") && debug.contains("1234"), "{debug}");
+    assert!(!debug.contains("probe-token-not-real"), "{debug}");
+}
