@@ -18,28 +18,27 @@ use futures::TryStreamExt;
 use telnums::apple_business::{AppleBusinessClient, Ql, QlField};
 use telnums::ClientCredentials;
 
+use common::required;
+
+mod common;
+
+const EXAMPLE: &str = "apple_business";
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            // Errors carry Apple's `apple-request-id`; the client secret is never printed.
-            eprintln!("apple_business: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit(EXAMPLE, run().await)
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
     // The token is fetched on the first request, cached until shortly before it expires,
     // and fetched again once if the API answers 401.
     let credentials = ClientCredentials::new(
-        required("TELNUMS_APPLE_BUSINESS_TOKEN_URL")?,
-        required("TELNUMS_APPLE_BUSINESS_CLIENT_ID")?,
-        required("TELNUMS_APPLE_BUSINESS_CLIENT_SECRET")?,
+        required(EXAMPLE, "TELNUMS_APPLE_BUSINESS_TOKEN_URL")?,
+        required(EXAMPLE, "TELNUMS_APPLE_BUSINESS_CLIENT_ID")?,
+        required(EXAMPLE, "TELNUMS_APPLE_BUSINESS_CLIENT_SECRET")?,
     );
-    let org = required("TELNUMS_APPLE_ORG_ID")?;
-    let brand = required("TELNUMS_APPLE_BRAND_ID")?;
+    let org = required(EXAMPLE, "TELNUMS_APPLE_ORG_ID")?;
+    let brand = required(EXAMPLE, "TELNUMS_APPLE_BRAND_ID")?;
 
     let mut builder = AppleBusinessClient::builder().credentials(credentials);
     if let Ok(url) = std::env::var("TELNUMS_BASE_URL") {
@@ -69,10 +68,4 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!("{count} caller ids");
     Ok(())
-}
-
-/// The value of an environment variable that must be set.
-fn required(name: &str) -> Result<String, String> {
-    std::env::var(name)
-        .map_err(|_| format!("set {name} (see the top of examples/apple_business.rs)"))
 }

@@ -16,20 +16,20 @@ use std::process::ExitCode;
 use futures::TryStreamExt;
 use telnums::fone_dynamics::{Capability, FoneDynamicsClient, NumberType};
 
+use common::required;
+
+mod common;
+
+const EXAMPLE: &str = "fone_dynamics";
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("fone_dynamics: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit(EXAMPLE, run().await)
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let sid = required("TELNUMS_ACCOUNT_SID")?;
-    let token = required("TELNUMS_FONE_DYNAMICS_TOKEN")?;
+    let sid = required(EXAMPLE, "TELNUMS_ACCOUNT_SID")?;
+    let token = required(EXAMPLE, "TELNUMS_FONE_DYNAMICS_TOKEN")?;
     // Fone Dynamics uses HTTP Basic auth: the account SID and its token.
     let mut builder = FoneDynamicsClient::builder().basic_auth(sid.clone(), token);
     if let Ok(url) = std::env::var("TELNUMS_BASE_URL") {
@@ -73,10 +73,4 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     Ok(())
-}
-
-/// The value of an environment variable that must be set.
-fn required(name: &str) -> Result<String, String> {
-    std::env::var(name)
-        .map_err(|_| format!("set {name} (see the top of examples/fone_dynamics.rs)"))
 }

@@ -14,21 +14,19 @@ use std::process::ExitCode;
 use futures::TryStreamExt;
 use telnums::vonage_cc::{Region, VonageCcClient};
 
+use common::required;
+
+mod common;
+
+const EXAMPLE: &str = "vonage_cc";
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            // `telnums` errors name the provider, the HTTP status, the request id and the
-            // provider's own message; they never contain the token.
-            eprintln!("vonage_cc: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit(EXAMPLE, run().await)
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let token = required("TELNUMS_VONAGE_CC_TOKEN")?;
+    let token = required(EXAMPLE, "TELNUMS_VONAGE_CC_TOKEN")?;
     // A VCC account lives in one region; the region picks the API host.
     let region: Region = match std::env::var("TELNUMS_VONAGE_CC_REGION") {
         Ok(r) => r.parse()?,
@@ -58,9 +56,4 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!("{count} callback numbers");
     Ok(())
-}
-
-/// The value of an environment variable that must be set.
-fn required(name: &str) -> Result<String, String> {
-    std::env::var(name).map_err(|_| format!("set {name} (see the top of examples/vonage_cc.rs)"))
 }

@@ -14,20 +14,19 @@ use std::process::ExitCode;
 use futures::TryStreamExt;
 use telnums::webex_calling::{types, WebexClient};
 
+use common::required;
+
+mod common;
+
+const EXAMPLE: &str = "webex_calling";
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            // The error carries the `TrackingID` the client sent, which Webex support asks for.
-            eprintln!("webex_calling: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit(EXAMPLE, run().await)
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let token = required("TELNUMS_WEBEX_CALLING_TOKEN")?;
+    let token = required(EXAMPLE, "TELNUMS_WEBEX_CALLING_TOKEN")?;
     let mut builder = WebexClient::builder().bearer_token(token);
     if let Ok(url) = std::env::var("TELNUMS_BASE_URL") {
         builder = builder.base_url(url);
@@ -62,10 +61,4 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!("{count} numbers");
     Ok(())
-}
-
-/// The value of an environment variable that must be set.
-fn required(name: &str) -> Result<String, String> {
-    std::env::var(name)
-        .map_err(|_| format!("set {name} (see the top of examples/webex_calling.rs)"))
 }

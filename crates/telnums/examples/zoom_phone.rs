@@ -18,16 +18,15 @@ use futures::TryStreamExt;
 use telnums::zoom_phone::{types, ZoomPhoneClient};
 use telnums::ClientCredentials;
 
+use common::required;
+
+mod common;
+
+const EXAMPLE: &str = "zoom_phone";
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            // Errors carry Zoom's `x-zm-trackingid`, message and code.
-            eprintln!("zoom_phone: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit(EXAMPLE, run().await)
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -37,11 +36,11 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     // id as a form parameter. The client id and secret go in the Basic auth header.
     let credentials = ClientCredentials::new(
         token_url,
-        required("TELNUMS_ZOOM_PHONE_CLIENT_ID")?,
-        required("TELNUMS_ZOOM_PHONE_CLIENT_SECRET")?,
+        required(EXAMPLE, "TELNUMS_ZOOM_PHONE_CLIENT_ID")?,
+        required(EXAMPLE, "TELNUMS_ZOOM_PHONE_CLIENT_SECRET")?,
     )
     .grant_type("account_credentials")
-    .param("account_id", required("TELNUMS_ZOOM_ACCOUNT_ID")?);
+    .param("account_id", required(EXAMPLE, "TELNUMS_ZOOM_ACCOUNT_ID")?);
 
     let mut builder = ZoomPhoneClient::builder().credentials(credentials);
     if let Ok(url) = std::env::var("TELNUMS_BASE_URL") {
@@ -69,9 +68,4 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!("{count} numbers");
     Ok(())
-}
-
-/// The value of an environment variable that must be set.
-fn required(name: &str) -> Result<String, String> {
-    std::env::var(name).map_err(|_| format!("set {name} (see the top of examples/zoom_phone.rs)"))
 }
