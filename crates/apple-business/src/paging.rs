@@ -135,21 +135,12 @@ impl Paging for CallerIds {
     type Position = Cursor;
     type Query = query::ListQuery;
 
-    fn provider(&self) -> &'static str {
-        AppleBusinessClient::INFO.key
-    }
-
-    fn filter_table(&self) -> &'static FilterTable {
-        &filters::FILTERS
-    }
-
-    fn page_sizes(&self) -> PageSizes {
-        // The API documents no page size; the server picks one when none is sent.
-        PageSizes {
-            default: None,
-            max: None,
-        }
-    }
+    const FILTERS: &'static FilterTable = &filters::FILTERS;
+    // The API documents no page size; the server picks one when none is sent.
+    const PAGE_SIZES: PageSizes = PageSizes {
+        default: None,
+        max: None,
+    };
 
     fn first(&self) -> Cursor {
         Cursor::First

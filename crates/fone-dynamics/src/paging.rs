@@ -6,7 +6,7 @@
 
 use telnums_core::filter::FilterTable;
 use telnums_core::listing::{Fetched, PageRequest, PageSizes, Paging};
-use telnums_core::{Error, Listing, ProviderClient, Response};
+use telnums_core::{Error, Listing, Response};
 
 use crate::{filters, query, types, FoneDynamicsClient};
 
@@ -56,20 +56,8 @@ impl Paging for Numbers {
     type Position = u32;
     type Query = query::ListQuery;
 
-    fn provider(&self) -> &'static str {
-        FoneDynamicsClient::INFO.key
-    }
-
-    fn filter_table(&self) -> &'static FilterTable {
-        &filters::FILTERS
-    }
-
-    fn page_sizes(&self) -> PageSizes {
-        PageSizes {
-            default: Some(MAX_PAGE_SIZE),
-            max: Some(MAX_PAGE_SIZE),
-        }
-    }
+    const FILTERS: &'static FilterTable = &filters::FILTERS;
+    const PAGE_SIZES: PageSizes = PageSizes::up_to(MAX_PAGE_SIZE);
 
     fn first(&self) -> u32 {
         0
@@ -198,7 +186,7 @@ mod listing_tests {
     #[test]
     fn offsets_start_at_zero_and_are_guessed_from_the_step() {
         let paging = Numbers::new(client("http://127.0.0.1:9"), Scope::Account("AC1".into()));
-        assert_eq!(paging.provider(), "fone-dynamics");
+        assert_eq!(<Numbers as Paging>::FILTERS.provider, "fone-dynamics");
         assert_eq!(paging.first(), 0);
         assert_eq!(paging.after(&0, &50), Some(100));
         assert_eq!(paging.after(&100, &150), Some(200));

@@ -34,6 +34,11 @@ macro_rules! providers {
                 ),
                 concat!("the registry's key `", $key, "` is not ", stringify!($client), "'s INFO.key"),
             );
+            #[cfg(feature = $key)]
+            const _: () = assert!(
+                $crate::registry::same($krate::FILTERS.provider, $key),
+                concat!("the registry's key `", $key, "` is not its filter table's provider"),
+            );
         )*
 
         /// A provider, named by its key (`vonage-cc`, `webex-calling`, …).

@@ -5,7 +5,7 @@
 
 use telnums_core::filter::FilterTable;
 use telnums_core::listing::{Fetched, PageRequest, PageSizes, Paging};
-use telnums_core::{Error, Listing, ProviderClient, Response};
+use telnums_core::{Error, Listing, Response};
 
 use crate::{filters, types, VonageCcClient};
 
@@ -36,20 +36,8 @@ impl Paging for CallbackNumbers {
     type Position = u32;
     type Query = ();
 
-    fn provider(&self) -> &'static str {
-        VonageCcClient::INFO.key
-    }
-
-    fn filter_table(&self) -> &'static FilterTable {
-        &filters::FILTERS
-    }
-
-    fn page_sizes(&self) -> PageSizes {
-        PageSizes {
-            default: Some(MAX_PAGE_SIZE),
-            max: Some(MAX_PAGE_SIZE),
-        }
-    }
+    const FILTERS: &'static FilterTable = &filters::FILTERS;
+    const PAGE_SIZES: PageSizes = PageSizes::up_to(MAX_PAGE_SIZE);
 
     fn first(&self) -> u32 {
         1
@@ -193,7 +181,7 @@ mod listing_tests {
     #[test]
     fn pages_are_numbered_from_one_and_guessed_one_ahead() {
         let paging = CallbackNumbers::new(client("http://127.0.0.1:9"));
-        assert_eq!(paging.provider(), "vonage-cc");
+        assert_eq!(<CallbackNumbers as Paging>::FILTERS.provider, "vonage-cc");
         assert_eq!(paging.first(), 1);
         assert_eq!(paging.after(&1, &2), Some(3));
         assert_eq!(paging.after(&4, &9), Some(10));

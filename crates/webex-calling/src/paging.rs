@@ -7,7 +7,7 @@
 use reqwest::header::{HeaderMap, LINK};
 use telnums_core::filter::FilterTable;
 use telnums_core::listing::{Fetched, PageRequest, PageSizes, Paging};
-use telnums_core::{Error, Listing, ProviderClient, Response};
+use telnums_core::{Error, Listing, Response};
 
 use crate::{filters, query, types, WebexClient};
 
@@ -61,20 +61,11 @@ impl Paging for Numbers {
     type Position = Start;
     type Query = query::ListQuery;
 
-    fn provider(&self) -> &'static str {
-        WebexClient::INFO.key
-    }
-
-    fn filter_table(&self) -> &'static FilterTable {
-        &filters::FILTERS
-    }
-
-    fn page_sizes(&self) -> PageSizes {
-        PageSizes {
-            default: Some(DEFAULT_PAGE_SIZE),
-            max: None,
-        }
-    }
+    const FILTERS: &'static FilterTable = &filters::FILTERS;
+    const PAGE_SIZES: PageSizes = PageSizes {
+        default: Some(DEFAULT_PAGE_SIZE),
+        max: None,
+    };
 
     fn first(&self) -> Start {
         Start {
@@ -352,7 +343,7 @@ mod listing_tests {
     #[test]
     fn offsets_start_at_zero_and_are_guessed_from_the_step() {
         let paging = Numbers::new(client("http://127.0.0.1:9"));
-        assert_eq!(paging.provider(), "webex-calling");
+        assert_eq!(<Numbers as Paging>::FILTERS.provider, "webex-calling");
         assert_eq!(paging.first(), 0.into());
         let at = |start, linked| Start { start, linked };
         assert_eq!(

@@ -3,7 +3,7 @@
 
 use telnums_core::filter::FilterTable;
 use telnums_core::listing::{Fetched, PageRequest, PageSizes, Paging};
-use telnums_core::{Error, Listing, ProviderClient, Response};
+use telnums_core::{Error, Listing, Response};
 
 use crate::{filters, query, types, ZoomPhoneClient};
 
@@ -38,20 +38,8 @@ impl Paging for PhoneNumbers {
     type Position = Option<String>;
     type Query = query::ListQuery;
 
-    fn provider(&self) -> &'static str {
-        ZoomPhoneClient::INFO.key
-    }
-
-    fn filter_table(&self) -> &'static FilterTable {
-        &filters::FILTERS
-    }
-
-    fn page_sizes(&self) -> PageSizes {
-        PageSizes {
-            default: Some(MAX_PAGE_SIZE),
-            max: Some(MAX_PAGE_SIZE),
-        }
-    }
+    const FILTERS: &'static FilterTable = &filters::FILTERS;
+    const PAGE_SIZES: PageSizes = PageSizes::up_to(MAX_PAGE_SIZE);
 
     fn first(&self) -> Option<String> {
         None

@@ -129,7 +129,7 @@ pub(super) fn pages<P: Paging>(
 
 impl<P: Paging> Engine<P> {
     fn provider(&self) -> &'static str {
-        self.shared.paging.provider()
+        P::FILTERS.provider
     }
 
     async fn next_page(&mut self) -> Option<Result<Page<P::Item>, Error>> {

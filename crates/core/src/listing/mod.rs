@@ -52,6 +52,15 @@ pub struct PageSizes {
 }
 
 impl PageSizes {
+    /// Up to `max`, and `max` unless the caller asks for less: for providers whose
+    /// largest page is also the cheapest way to list everything.
+    pub const fn up_to(max: u32) -> Self {
+        Self {
+            default: Some(max),
+            max: Some(max),
+        }
+    }
+
     /// `size` within 1 and [`max`](Self::max).
     pub fn clamp(&self, size: u32) -> u32 {
         let size = size.max(1);
@@ -135,12 +144,11 @@ pub trait Paging: Clone + Send + Sync + 'static {
     /// The typed query parameters (`()` when the operation has none).
     type Query: QueryParams;
 
-    /// The provider key.
-    fn provider(&self) -> &'static str;
-    /// The provider's filter table.
-    fn filter_table(&self) -> &'static FilterTable;
+    /// The provider's filter table, generated from its spec; its `provider` is the key
+    /// every page and error of the listing names.
+    const FILTERS: &'static FilterTable;
     /// The page sizes the provider accepts.
-    fn page_sizes(&self) -> PageSizes;
+    const PAGE_SIZES: PageSizes;
     /// The position of the first page.
     fn first(&self) -> Self::Position;
     /// Fetches the page at `at`.
@@ -207,8 +215,8 @@ impl<P: Paging> Listing<P> {
     /// A listing over `paging` with the provider's default page size, no query, no
     /// filters, no caps and one request at a time.
     pub fn new(paging: P) -> Self {
-        let page_size = paging.page_sizes().default;
-        let filters = Filters::new(paging.filter_table());
+        let page_size = P::PAGE_SIZES.default;
+        let filters = Filters::new(P::FILTERS);
         Self {
             paging,
             query: P::Query::default(),
@@ -244,7 +252,7 @@ impl<P: Paging> Listing<P> {
 
     /// Entries per page, lowered to the provider's documented maximum (0 is taken as 1).
     pub fn page_size(mut self, size: u32) -> Self {
-        self.page_size = Some(self.paging.page_sizes().clamp(size));
+        self.page_size = Some(P::PAGE_SIZES.clamp(size));
         self
     }
 

@@ -74,18 +74,11 @@ impl Paging for Fake {
     type Position = u64;
     type Query = ();
 
-    fn provider(&self) -> &'static str {
-        "test"
-    }
-    fn filter_table(&self) -> &'static FilterTable {
-        &NO_FILTERS
-    }
-    fn page_sizes(&self) -> PageSizes {
-        PageSizes {
-            default: Some(10),
-            max: Some(100),
-        }
-    }
+    const FILTERS: &'static FilterTable = &NO_FILTERS;
+    const PAGE_SIZES: PageSizes = PageSizes {
+        default: Some(10),
+        max: Some(100),
+    };
     fn first(&self) -> u64 {
         0
     }
@@ -298,18 +291,11 @@ fn a_page_count_bounds_what_is_requested_ahead() {
         type Body = u32;
         type Position = u32;
         type Query = ();
-        fn provider(&self) -> &'static str {
-            "test"
-        }
-        fn filter_table(&self) -> &'static FilterTable {
-            &NO_FILTERS
-        }
-        fn page_sizes(&self) -> PageSizes {
-            PageSizes {
-                default: None,
-                max: None,
-            }
-        }
+        const FILTERS: &'static FilterTable = &NO_FILTERS;
+        const PAGE_SIZES: PageSizes = PageSizes {
+            default: None,
+            max: None,
+        };
         fn first(&self) -> u32 {
             1
         }
@@ -483,18 +469,11 @@ fn a_failed_page_ends_the_listing_with_its_error() {
         type Body = ();
         type Position = u32;
         type Query = ();
-        fn provider(&self) -> &'static str {
-            "test"
-        }
-        fn filter_table(&self) -> &'static FilterTable {
-            &NO_FILTERS
-        }
-        fn page_sizes(&self) -> PageSizes {
-            PageSizes {
-                default: None,
-                max: None,
-            }
-        }
+        const FILTERS: &'static FilterTable = &NO_FILTERS;
+        const PAGE_SIZES: PageSizes = PageSizes {
+            default: None,
+            max: None,
+        };
         fn first(&self) -> u32 {
             0
         }
@@ -683,18 +662,11 @@ fn a_listing_shows_its_settings_and_knows_when_it_is_filtered() {
         type Body = ();
         type Position = u32;
         type Query = Narrow;
-        fn provider(&self) -> &'static str {
-            "test"
-        }
-        fn filter_table(&self) -> &'static FilterTable {
-            &TABLE
-        }
-        fn page_sizes(&self) -> PageSizes {
-            PageSizes {
-                default: Some(7),
-                max: None,
-            }
-        }
+        const FILTERS: &'static FilterTable = &TABLE;
+        const PAGE_SIZES: PageSizes = PageSizes {
+            default: Some(7),
+            max: None,
+        };
         fn first(&self) -> u32 {
             0
         }
