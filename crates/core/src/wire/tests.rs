@@ -5,6 +5,7 @@ use bytes::Bytes;
 
 use super::body::*;
 use super::text::*;
+use super::ReadError;
 
 /// An error with a message and an optional cause, to build chains.
 #[derive(Debug)]
@@ -208,4 +209,86 @@ fn printable_keeps_exactly_max_and_cuts_after() {
     // An escape counts with its full width: `\n` is two characters.
     assert_eq!(printable("a\nb", 3), "a\\n…");
     assert_eq!(printable("a\nb", 4), "a\\nb");
+}
+
+#[test]
+fn two_chunks_are_joined_in_a_buffer_of_their_sum() {
+    let mut b = BodyBuffer::new(1000, None);
+    b.push(Bytes::from(vec![b'a'; 10])).expect("fits");
+    b.push(Bytes::from(vec![b'b'; 5])).expect("fits");
+    assert_eq!(b.capacity(), 15);
+    assert_eq!(b.len(), 15);
+}
+
+#[test]
+fn an_excerpt_counts_characters_not_bytes() {
+    let body = "€".repeat(300);
+    let excerpt = body_excerpt(body.as_bytes()).expect("text");
+    assert_eq!(excerpt.chars().count(), EXCERPT_CHARS + 1, "{excerpt}");
+    assert!(excerpt.ends_with("€…"), "{excerpt}");
+    assert_eq!(body_excerpt(b"  \n "), None);
+}
+
+/// A server on 127.0.0.1 that answers every connection with `head` and `body`, then
+/// keeps the connection open without sending more.
+async fn holding_server(head: &'static str, body: &'static [u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = [0u8; 4096];
+                let _ = socket.read(&mut request).await;
+                let _ = socket.write_all(head.as_bytes()).await;
+                let _ = socket.write_all(body).await;
+                tokio::time::sleep(Duration::from_secs(30)).await;
+            });
+        }
+    });
+    format!("http://{addr}/")
+}
+
+async fn read(url: &str, limit: u64) -> Result<Bytes, ReadError> {
+    let response = reqwest::get(url).await.expect("head");
+    super::read_limited(response, limit, None).await
+}
+
+#[tokio::test]
+async fn a_declared_length_over_the_limit_is_refused_before_reading() {
+    let url = holding_server(
+        "HTTP/1.1 200 OK\r\ncontent-length: 100000\r\n\r\n",
+        b"{\"partial\":",
+    )
+    .await;
+    let result = tokio::time::timeout(Duration::from_secs(5), read(&url, 1000))
+        .await
+        .expect("refused at once, not after waiting for the body");
+    assert!(
+        matches!(result, Err(ReadError::TooLarge { limit: 1000 })),
+        "{result:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_body_of_exactly_the_limit_is_read() {
+    let url = holding_server(
+        "HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\n",
+        b"0123456789",
+    )
+    .await;
+    let body = read(&url, 10).await.expect("fits");
+    assert_eq!(&body[..], b"0123456789");
+    let url = holding_server(
+        "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n",
+        b"6\r\n012345\r\n6\r\n678901\r\n0\r\n\r\n",
+    )
+    .await;
+    assert!(matches!(
+        read(&url, 10).await,
+        Err(ReadError::TooLarge { limit: 10 })
+    ));
+    assert_eq!(&read(&url, 12).await.expect("fits")[..], b"012345678901");
 }
