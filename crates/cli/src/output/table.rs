@@ -1,6 +1,6 @@
 //! The table of `--format table`. It streams like the other formats, so its layout is decided once, before its first row: from the
 //! first page that has numbers, or with several providers from each one's first page
-//! (see `first_pages` in the crate root). It is fitted to the width it is given (the
+//! (see `first_pages` in `list.rs`). It is fitted to the width it is given (the
 //! terminal's, or `COLUMNS`):
 //!
 //! - Provider keys, ids, numbers and extensions are never cut: they are what people
