@@ -116,13 +116,25 @@ fn split_number(raw: Option<&str>) -> (Option<&str>, Option<&str>) {
     }
 }
 
-const WIDTHS: [usize; 7] = [14, 20, 16, 9, 24, 10, 12];
+/// The table's columns. Piped, `telnums list --format table` fits nothing: each column
+/// is as wide as the first page with numbers needs (and the PROVIDER column at least as
+/// wide as the key), no cell is cut, and a longer value on a later page pushes the rest
+/// of its row along. Widths here count characters, which are the terminal columns the
+/// CLI counts for the benchmark's ASCII data (a wide character would count one, not
+/// two).
+const HEADERS: [&str; 9] = [
+    "PROVIDER", "ID", "NUMBER", "EXT", "LABEL", "STATUS", "KIND", "OWNER", "LOCATION",
+];
 
 struct Out<W: Write> {
     w: W,
     format: String,
     count: u64,
     csv: Option<csv::Writer<W>>,
+    /// Table: the rows of the page being read.
+    rows: Vec<[String; 9]>,
+    /// Table: the column widths, once the first page with numbers has set them.
+    widths: Option<[usize; 9]>,
 }
 
 impl<W: Write> Out<W> {
@@ -167,51 +179,87 @@ impl<W: Write> Out<W> {
             }
             _ => {
                 let owner = match &r.owner {
-                    Some(o) => match o.name {
-                        Some(name) => format!("{name} ({})", o.kind.unwrap_or("")),
-                        None => o.id.unwrap_or("").to_owned(),
+                    Some(o) => match (o.name, o.kind) {
+                        (Some(name), Some(kind)) => format!("{name} ({kind})"),
+                        (Some(name), None) => name.to_owned(),
+                        (None, _) => o.id.unwrap_or("").to_owned(),
                     },
                     None => String::new(),
                 };
-                let number = r.number.or(r.number_raw).unwrap_or("");
+                let location = r.location.as_ref().and_then(|l| l.name.or(l.id));
                 let cells = [
                     r.provider,
                     r.id.unwrap_or(""),
-                    number,
+                    r.number.or(r.number_raw).unwrap_or(""),
                     r.extension.as_deref().unwrap_or(""),
                     r.label.unwrap_or(""),
                     r.status.unwrap_or(""),
                     r.kind.unwrap_or(""),
+                    &owner,
+                    location.unwrap_or(""),
                 ];
-                table_row(&mut self.w, &cells, &owner)?;
+                // Control characters (terminal escapes, line breaks) become U+FFFD.
+                self.rows.push(cells.map(|cell| {
+                    cell.chars()
+                        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+                        .collect()
+                }));
             }
         }
         self.count += 1;
         Ok(())
     }
+
+    /// Table: writes the page's rows, and before the first ones the header, with the
+    /// widths this page sets.
+    fn end_page(&mut self, provider: &str) -> std::io::Result<()> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        if self.widths.is_none() {
+            let mut widths = header_widths(provider);
+            for row in &self.rows {
+                for (width, cell) in widths.iter_mut().zip(row) {
+                    *width = (*width).max(cell.chars().count());
+                }
+            }
+            self.widths = Some(widths);
+            table_row(&mut self.w, &HEADERS, &widths)?;
+        }
+        let widths = self.widths.unwrap_or_default();
+        for row in self.rows.drain(..) {
+            table_row(&mut self.w, &row, &widths)?;
+        }
+        Ok(())
+    }
 }
 
-fn table_row(w: &mut impl Write, cells: &[&str], last: &str) -> std::io::Result<()> {
+/// The narrowest each column can be: its header, and for PROVIDER the key.
+fn header_widths(provider: &str) -> [usize; 9] {
+    let mut widths = HEADERS.map(str::len);
+    widths[0] = widths[0].max(provider.len());
+    widths
+}
+
+/// One line of the table: each cell whole, starting where its column starts, or two
+/// spaces after the previous cell when that one was wider than its column.
+fn table_row<S: AsRef<str>>(
+    w: &mut impl Write,
+    cells: &[S; 9],
+    widths: &[usize; 9],
+) -> std::io::Result<()> {
     let mut line = String::new();
-    for (cell, width) in cells.iter().zip(WIDTHS) {
-        let clean: String = cell
-            .chars()
-            .map(|c| if c.is_control() { '\u{fffd}' } else { c })
-            .collect();
-        let n = clean.chars().count();
-        if n <= width {
-            line.push_str(&clean);
-            line.extend(std::iter::repeat_n(' ', width - n));
-        } else {
-            line.extend(clean.chars().take(width - 1));
-            line.push('…');
+    let (mut pos, mut start) = (0, 0);
+    for (i, (cell, width)) in cells.iter().zip(widths).enumerate() {
+        if i > 0 {
+            let at = start.max(pos + 2);
+            line.extend(std::iter::repeat_n(' ', at - pos));
+            pos = at;
         }
-        line.push_str("  ");
+        line.push_str(cell.as_ref());
+        pos += cell.as_ref().chars().count();
+        start += width + 2;
     }
-    line.extend(
-        last.chars()
-            .map(|c| if c.is_control() { '\u{fffd}' } else { c }),
-    );
     writeln!(w, "{}", line.trim_end())
 }
 
@@ -238,6 +286,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         format,
         count: 0,
         csv: None,
+        rows: Vec::new(),
+        widths: None,
     };
     match out.format.as_str() {
         "json" => out.w.write_all(b"[\n")?,
@@ -258,10 +308,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 "location",
             ])?;
             out.csv = Some(csv);
-        }
-        "table" => {
-            let header = ["PROVIDER", "ID", "NUMBER", "EXT", "LABEL", "STATUS", "KIND"];
-            table_row(&mut out.w, &header, "OWNER")?;
         }
         _ => {}
     }
@@ -295,6 +341,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                         location: None,
                     })?;
                 }
+                out.end_page("vonage-cc")?;
                 if list.items.is_empty() || page >= list.meta.page_count.unwrap_or(0) {
                     break;
                 }
@@ -347,6 +394,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                         },
                     })?;
                 }
+                out.end_page("zoom-phone")?;
                 match list.next_page_token.filter(|t| !t.is_empty()) {
                     Some(t) => token_param = Some(t),
                     None => break,
@@ -354,6 +402,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         other => return Err(format!("unsupported provider {other}").into()),
+    }
+    if out.format == "table" && out.widths.is_none() {
+        // No numbers: the header alone.
+        table_row(&mut out.w, &HEADERS, &header_widths(&provider))?;
     }
     if out.format == "json" {
         if out.count > 0 {

@@ -22,7 +22,8 @@ use serde::Deserialize;
 use telnums::core::{ClientBuilder, ProviderClient};
 use telnums::{ClientCredentials, Provider, Query, Secret, Source};
 
-use crate::{Failure, ListArgs};
+use crate::args::{Common, Ids};
+use crate::Failure;
 
 /// Where credentials and ids are read from: the process environment, or a fixed set of
 /// variables (tests).
@@ -102,17 +103,18 @@ pub struct Settings {
 }
 
 impl Settings {
-    fn from_args(args: &ListArgs) -> Self {
+    fn from_args(ids: &Ids<'_>, common: &Common) -> Self {
+        let owned = |id: Option<&str>| id.map(str::to_owned);
         Self {
-            base_url: args.base_url.clone(),
-            region: args.region.clone(),
-            org_id: args.org_id.clone(),
-            brand_id: args.brand_id.clone(),
-            account_sid: args.account_sid.clone(),
-            property_sid: args.property_sid.clone(),
+            base_url: common.base_url.clone(),
+            region: owned(ids.region),
+            org_id: owned(ids.org_id),
+            brand_id: owned(ids.brand_id),
+            account_sid: owned(ids.account_sid),
+            property_sid: owned(ids.property_sid),
             token_env: None,
-            allow_insecure_http: args.allow_insecure_http,
-            timeout: args.timeout.map(Duration::from_secs),
+            allow_insecure_http: common.allow_insecure_http,
+            timeout: common.timeout.map(Duration::from_secs),
             in_file: false,
         }
     }
@@ -128,10 +130,15 @@ impl Settings {
 }
 
 /// The source for `provider` configured by the command-line flags.
-pub fn source_from_args(provider: Provider, args: &ListArgs, env: &Env) -> Result<Source, Failure> {
+pub fn source_from_args(
+    provider: Provider,
+    ids: &Ids<'_>,
+    common: &Common,
+    env: &Env,
+) -> Result<Source, Failure> {
     build(
         provider,
-        &Settings::from_args(args),
+        &Settings::from_args(ids, common),
         env,
         Sharing::OneProvider,
     )
@@ -143,7 +150,7 @@ pub fn source_from_args(provider: Provider, args: &ListArgs, env: &Env) -> Resul
 /// checked and added to `query`.
 pub fn sources_from_file(
     path: &Path,
-    args: &ListArgs,
+    args: &Common,
     env: &Env,
     query: Query,
 ) -> Result<(Vec<Source>, Query), Failure> {
@@ -158,7 +165,7 @@ pub fn sources_from_file(
 pub(crate) fn sources_from_toml(
     text: &str,
     name: &str,
-    args: &ListArgs,
+    args: &Common,
     env: &Env,
     mut query: Query,
 ) -> Result<(Vec<Source>, Query), Failure> {

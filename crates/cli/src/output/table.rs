@@ -1,11 +1,6 @@
-//! Writers for the four output formats. Records are written straight from the
-//! [`PhoneNumber`] into one buffered writer (no per-record `String`s outside the table),
-//! and the output is flushed once per provider page, so records still appear as pages
-//! arrive and a reader that stops early (`| head`) stops the listing at the next page.
-//!
-//! The table streams too, so its layout is decided once, before its first row: from the
+//! The table of `--format table`. It streams like the other formats, so its layout is decided once, before its first row: from the
 //! first page that has numbers, or with several providers from each one's first page
-//! (see `first_pages` in the crate root). It is fitted to the width it is given (the
+//! (see `first_pages` in `list.rs`). It is fitted to the width it is given (the
 //! terminal's, or `COLUMNS`):
 //!
 //! - Provider keys, ids, numbers and extensions are never cut: they are what people
@@ -32,23 +27,7 @@ use std::io::{self, Write};
 use telnums::{PhoneNumber, Provider};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use crate::Format;
-
-/// The CSV header; one column per scalar of the record.
-const COLUMNS: [&str; 12] = [
-    "provider",
-    "id",
-    "number",
-    "number_raw",
-    "extension",
-    "label",
-    "status",
-    "kind",
-    "owner_kind",
-    "owner_id",
-    "owner_name",
-    "location",
-];
+use super::s;
 
 /// A column of the table. The discriminant is the cell's index in [`Cells`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -359,7 +338,7 @@ fn text_width(text: &str) -> usize {
 }
 
 /// The table's state: its options, the layout once decided, and reused buffers.
-struct Table {
+pub(super) struct Table {
     options: TableOptions,
     layout: Option<Layout>,
     /// Whether the header line is out (it waits for the first rows).
@@ -369,8 +348,18 @@ struct Table {
 }
 
 impl Table {
+    pub(super) fn new(options: TableOptions) -> Self {
+        Self {
+            options,
+            layout: None,
+            header: false,
+            cells: Cells::default(),
+            row: String::with_capacity(256),
+        }
+    }
+
     /// Lays the table out for `sample`, unless it was laid out already.
-    fn plan<'a>(&mut self, sample: impl IntoIterator<Item = &'a PhoneNumber>) {
+    pub(super) fn plan<'a>(&mut self, sample: impl IntoIterator<Item = &'a PhoneNumber>) {
         if self.layout.is_some() {
             return;
         }
@@ -400,7 +389,7 @@ impl Table {
 
     /// Writes one page's rows, laying the table out for this page when no earlier
     /// [`Table::plan`] did, and the header before the first rows.
-    fn page(&mut self, out: &mut impl Write, items: &[PhoneNumber]) -> io::Result<()> {
+    pub(super) fn page(&mut self, out: &mut impl Write, items: &[PhoneNumber]) -> io::Result<()> {
         if items.is_empty() {
             return Ok(());
         }
@@ -417,182 +406,15 @@ impl Table {
         }
         Ok(())
     }
-}
 
-/// Writes records in one format to a buffered writer.
-pub struct Writer<W: Write> {
-    sink: Sink<W>,
-    count: u64,
-}
-
-enum Sink<W: Write> {
-    // Boxed: the table carries its layout and buffers.
-    Table(W, Box<Table>),
-    Json(W),
-    Ndjson(W),
-    // Boxed: the CSV writer carries its own state and buffer.
-    Csv(Box<csv::Writer<W>>),
-}
-
-impl<W: Write> Writer<W> {
-    /// Starts the output (the CSV header, the JSON array's opening bracket; the table's
-    /// header waits for its first rows). `out` should be buffered: nothing here writes
-    /// less than a record at a time, and [`Writer::flush`] is called per page.
-    pub fn new(out: W, format: Format, table: TableOptions) -> io::Result<Self> {
-        let mut writer = Self {
-            sink: match format {
-                Format::Table => Sink::Table(
-                    out,
-                    Box::new(Table {
-                        options: table,
-                        layout: None,
-                        header: false,
-                        cells: Cells::default(),
-                        row: String::with_capacity(256),
-                    }),
-                ),
-                Format::Json => Sink::Json(out),
-                Format::Ndjson => Sink::Ndjson(out),
-                Format::Csv => Sink::Csv(Box::new(
-                    csv::WriterBuilder::new()
-                        // The caller's writer is buffered already.
-                        .buffer_capacity(8 * 1024)
-                        .from_writer(out),
-                )),
-            },
-            count: 0,
-        };
-        match &mut writer.sink {
-            Sink::Table(..) | Sink::Ndjson(_) => {}
-            Sink::Json(out) => out.write_all(b"[\n")?,
-            Sink::Csv(csv) => csv.write_record(COLUMNS)?,
+    /// Ends the table: one without rows gets its header when `succeeded` (an empty
+    /// listing), and nothing at all otherwise, so a failure prints only its error.
+    pub(super) fn finish(&mut self, out: &mut impl Write, succeeded: bool) -> io::Result<()> {
+        if !self.header && succeeded {
+            self.plan([]);
+            self.header(out)?;
         }
-        Ok(writer)
-    }
-
-    /// Lays a table out for `sample` (the first pages of several providers) before its
-    /// first rows are written; without it, the first page with numbers decides. Other
-    /// formats have no layout.
-    pub fn plan<'a>(&mut self, sample: impl IntoIterator<Item = &'a PhoneNumber>) {
-        if let Sink::Table(_, table) = &mut self.sink {
-            table.plan(sample);
-        }
-    }
-
-    /// Writes one page of records.
-    pub fn write_page(&mut self, items: &[PhoneNumber]) -> io::Result<()> {
-        match &mut self.sink {
-            Sink::Table(out, table) => {
-                table.page(out, items)?;
-                self.count += items.len() as u64;
-                Ok(())
-            }
-            _ => items.iter().try_for_each(|n| self.write(n)),
-        }
-    }
-
-    /// Writes one record (any format but the table, which is written a page at a time).
-    fn write(&mut self, n: &PhoneNumber) -> io::Result<()> {
-        match &mut self.sink {
-            Sink::Table(out, table) => table.page(out, std::slice::from_ref(n))?,
-            Sink::Json(out) => {
-                if self.count > 0 {
-                    out.write_all(b",\n")?;
-                }
-                // Each record pretty-printed one level in: two spaces before every line.
-                out.write_all(b"  ")?;
-                serde_json::to_writer_pretty(Indent(&mut *out), n).map_err(io::Error::other)?;
-            }
-            Sink::Ndjson(out) => {
-                serde_json::to_writer(&mut *out, n).map_err(io::Error::other)?;
-                out.write_all(b"\n")?;
-            }
-            Sink::Csv(csv) => {
-                let owner = n.owner.as_ref();
-                let location = n
-                    .location
-                    .as_ref()
-                    .and_then(|l| l.name.as_deref().or(l.id.as_deref()))
-                    .unwrap_or("");
-                csv.write_record([
-                    n.provider.key(),
-                    s(&n.id),
-                    s(&n.number),
-                    s(&n.number_raw),
-                    s(&n.extension),
-                    s(&n.label),
-                    s(&n.status),
-                    s(&n.kind),
-                    owner.map_or("", |o| s(&o.kind)),
-                    owner.map_or("", |o| s(&o.id)),
-                    owner.map_or("", |o| s(&o.name)),
-                    location,
-                ])?;
-            }
-        }
-        self.count += 1;
         Ok(())
-    }
-
-    /// Pushes everything written so far to the underlying writer (called per page).
-    pub fn flush(&mut self) -> io::Result<()> {
-        match &mut self.sink {
-            Sink::Table(out, _) | Sink::Json(out) | Sink::Ndjson(out) => out.flush(),
-            Sink::Csv(csv) => csv.flush(),
-        }
-    }
-
-    /// Ends the output (the JSON array's closing bracket), flushes it and returns the
-    /// underlying writer. A table without rows gets its header when `succeeded` (an
-    /// empty listing), and nothing at all otherwise, so a failure prints only its error.
-    pub fn finish(mut self, succeeded: bool) -> io::Result<W> {
-        match &mut self.sink {
-            Sink::Json(out) => {
-                if self.count > 0 {
-                    out.write_all(b"\n")?;
-                }
-                out.write_all(b"]\n")?;
-            }
-            Sink::Table(out, table) if !table.header && succeeded => {
-                table.plan([]);
-                table.header(out)?;
-            }
-            _ => {}
-        }
-        self.flush()?;
-        match self.sink {
-            Sink::Table(out, _) | Sink::Json(out) | Sink::Ndjson(out) => Ok(out),
-            Sink::Csv(csv) => csv.into_inner().map_err(|e| e.into_error()),
-        }
-    }
-}
-
-/// An optional field as a cell: empty when absent.
-fn s(value: &Option<String>) -> &str {
-    value.as_deref().unwrap_or("")
-}
-
-/// A writer that puts two spaces after every line break it passes on, so pretty JSON
-/// comes out one level in.
-struct Indent<W>(W);
-
-impl<W: Write> Write for Indent<W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.write_all(buf)?;
-        Ok(buf.len())
-    }
-
-    fn write_all(&mut self, mut buf: &[u8]) -> io::Result<()> {
-        while let Some(i) = buf.iter().position(|&b| b == b'\n') {
-            self.0.write_all(&buf[..=i])?;
-            self.0.write_all(b"  ")?;
-            buf = &buf[i + 1..];
-        }
-        self.0.write_all(buf)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.0.flush()
     }
 }
 
@@ -619,6 +441,8 @@ fn end_row(row: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::Writer;
+    use crate::Format;
 
     fn number(provider: Provider, id: &str, label: &str) -> PhoneNumber {
         PhoneNumber {
@@ -824,20 +648,5 @@ mod tests {
         let mut writer = Writer::new(Vec::new(), Format::Table, options).expect("writer");
         writer.write_page(&[]).expect("an empty page");
         assert_eq!(writer.finish(false).expect("finish"), b"");
-    }
-
-    #[test]
-    fn indent_puts_two_spaces_after_each_line_break() {
-        let mut out = Vec::new();
-        Indent(&mut out)
-            .write_all(b"{\n  \"a\": 1\n}")
-            .expect("write");
-        assert_eq!(out, b"{\n    \"a\": 1\n  }");
-        // `write` takes the whole buffer the same way, and `flush` reaches the writer
-        // below.
-        let mut indent = Indent(io::BufWriter::new(Vec::new()));
-        assert_eq!(indent.write(b"a\nb").expect("write"), 3);
-        indent.flush().expect("flush");
-        assert_eq!(indent.0.get_ref().as_slice(), b"a\n  b");
     }
 }
