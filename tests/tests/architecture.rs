@@ -214,3 +214,48 @@ fn the_helpers_read_what_they_should() {
     let doc = "## T\n\n| a | b |\n|---|---|\n| `x` | y |\n\nafter";
     assert_eq!(table(doc, "## T"), [vec!["x".to_owned(), "y".to_owned()]]);
 }
+
+/// The hand-written `.rs` files under `dir`, recursively (generated ones open with
+/// `// @generated` or are progenitor's `generated.rs`).
+fn hand_written(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("directory") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            hand_written(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs")
+            && path.file_name().is_some_and(|n| n != "generated.rs")
+        {
+            let text = std::fs::read_to_string(&path).expect("read");
+            if !text.contains("@generated") {
+                out.push(path);
+            }
+        }
+    }
+}
+
+/// One idea per file: no hand-written file in `crates/` holds more than about 600 lines
+/// of code besides its tests.
+#[test]
+fn no_hand_written_file_in_crates_is_over_600_lines() {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(root().join("crates")).expect("crates/") {
+        let src = entry.expect("entry").path().join("src");
+        if src.is_dir() {
+            hand_written(&src, &mut files);
+        }
+    }
+    assert!(files.len() > 20, "found {} files", files.len());
+    let long: Vec<String> = files
+        .iter()
+        .filter(|f| f.file_name().is_some_and(|n| n != "tests.rs"))
+        .filter_map(|f| {
+            let text = std::fs::read_to_string(f).expect("read");
+            let lines = text
+                .lines()
+                .take_while(|l| !l.starts_with("#[cfg(test)]"))
+                .count();
+            (lines > 600).then(|| format!("{}: {lines} lines", f.display()))
+        })
+        .collect();
+    assert!(long.is_empty(), "split these by job:\n{}", long.join("\n"));
+}

@@ -77,6 +77,23 @@ fn required(sub: &str) -> &'static [&'static str] {
     }
 }
 
+/// A provider of the facade's registry without a `list` subcommand of its own (or with
+/// one these tests do not know) fails here, not only when the CLI starts.
+#[test]
+fn every_provider_of_the_registry_has_its_subcommand() {
+    let known: BTreeSet<&str> = OWN.iter().map(|(sub, _)| *sub).collect();
+    for provider in Provider::ALL {
+        assert!(known.contains(provider.key()), "{provider}: add it to OWN");
+        let run = telnums(&["list", provider.key(), "--help"]);
+        assert_eq!(run.code, 0, "{provider}: {}", run.stderr);
+    }
+    assert_eq!(
+        known.len(),
+        Provider::ALL.len() + 1,
+        "the providers and `all`"
+    );
+}
+
 #[test]
 fn help_of_each_subcommand_lists_only_its_flags() {
     for (sub, own) in OWN {
