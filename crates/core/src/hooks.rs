@@ -3,8 +3,7 @@
 //! Around every request, generated or hand-written, the runtime runs
 //! `Hooks::pre_request` (drop the generator's `api-version` header, set the provider's
 //! `Accept`, `Authorization` and, for Webex, a fresh `TrackingID`) and
-//! `Hooks::post_response` (note the status and headers, refuse a declared body over the
-//! limit). What they learn goes into a `CallState` kept in a task-local for the
+//! `Hooks::post_response` (note the status and headers). What they learn goes into a `CallState` kept in a task-local for the
 //! attempt's duration (`capture`), so concurrent calls on one client never mix their
 //! records and an error that has to travel through generated code as text
 //! (`stash`) comes out typed on the other side.
@@ -118,24 +117,16 @@ impl Hooks {
     }
 
     /// After the response head arrives: record status and headers for error reporting
-    /// and retries, and refuse a body whose declared length exceeds the limit.
-    pub(crate) fn post_response(
-        &self,
-        result: &reqwest::Result<reqwest::Response>,
-    ) -> Result<(), Error> {
-        let Ok(response) = result else {
-            return Ok(());
-        };
-        let _ = CALL.try_with(|s| {
-            let mut s = s.borrow_mut();
-            s.status = Some(response.status());
-            s.headers = Some(response.headers().clone());
-        });
-        let limit = self.max_body_bytes;
-        if response.content_length().is_some_and(|len| len > limit) {
-            return Err(self.too_large(limit, response.status(), response.headers()));
+    /// and retries. (A body's declared length is checked where every body is read, in
+    /// the wire's limited reader.)
+    pub(crate) fn post_response(&self, result: &reqwest::Result<reqwest::Response>) {
+        if let Ok(response) = result {
+            let _ = CALL.try_with(|s| {
+                let mut s = s.borrow_mut();
+                s.status = Some(response.status());
+                s.headers = Some(response.headers().clone());
+            });
         }
-        Ok(())
     }
 }
 

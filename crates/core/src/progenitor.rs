@@ -35,16 +35,15 @@ pub async fn pre_request<E>(rt: &Runtime, request: &mut reqwest::Request) -> Res
         .map_err(|e| P::Custom(stash(e)))
 }
 
-/// progenitor's `ClientHooks::post`: the runtime's post-response hook, its error passed
-/// on as `Error::Custom`.
+/// progenitor's `ClientHooks::post`: the runtime's post-response hook, which only
+/// records and never fails.
 #[doc(hidden)]
 pub async fn post_response<E>(
     rt: &Runtime,
     result: &reqwest::Result<reqwest::Response>,
 ) -> Result<(), P<E>> {
-    rt.hooks()
-        .post_response(result)
-        .map_err(|e| P::Custom(stash(e)))
+    rt.hooks().post_response(result);
+    Ok(())
 }
 
 /// What generated operations call instead of progenitor's

@@ -144,7 +144,7 @@ impl Runtime {
                     let hooks = self.hooks();
                     hooks.pre_request(&mut request).await?;
                     let result = self.inner.http.execute(request).await;
-                    hooks.post_response(&result)?;
+                    hooks.post_response(&result);
                     let response = result.map_err(|e| self.transport_error(e))?;
                     let status = response.status();
                     let headers = response.headers().clone();

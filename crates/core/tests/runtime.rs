@@ -98,7 +98,7 @@ async fn operation(client: &Probe, at: &str) -> Result<ResponseValue<Body>, P<Pr
     }
 }
 
-async fn send(client: &Probe, at: &'static str) -> Result<telnums_core::Response<Body>, Error> {
+async fn send(client: &Probe, at: &str) -> Result<telnums_core::Response<Body>, Error> {
     client
         .runtime
         .send("probe_op", || operation(client, at))
@@ -163,7 +163,9 @@ async fn a_success_keeps_its_own_status_and_each_attempt_logs_its_time() {
         .respond_with(ResponseTemplate::new(203).set_body_string(r#"{"n": 5}"#))
         .mount(&server)
         .await;
-    let response = send(&probe(&server), "/partial").await.expect("ok");
+    let response = send(&probe(&server), "/partial?next_page_token=abc&size=2")
+        .await
+        .expect("ok");
     assert_eq!(response.status().as_u16(), 203);
     let logs = String::from_utf8(buffer.0.lock().expect("lock").clone()).expect("utf-8");
     let line = logs
@@ -172,6 +174,12 @@ async fn a_success_keeps_its_own_status_and_each_attempt_logs_its_time() {
         .unwrap_or_else(|| panic!("no response event:\n{logs}"));
     assert!(line.contains("elapsed_ms="), "{line}");
     assert!(line.contains("status=203"), "{line}");
+    assert!(line.contains(r#"method="GET""#), "{line}");
+    assert!(line.contains(r#"path="/partial""#), "{line}");
+    assert!(
+        line.contains(r#"query="next_page_token=[redacted]&size=2""#),
+        "a paging token is not logged: {line}"
+    );
     assert!(!logs.contains("probe-token-not-real"), "{logs}");
 }
 
@@ -498,4 +506,158 @@ async fn the_runtime_reports_its_settings_without_the_token() {
     let debug = format!("{rt:?}");
     assert!(debug.contains("probe") && debug.contains("1234"), "{debug}");
     assert!(!debug.contains("probe-token-not-real"), "{debug}");
+}
+
+/// A server on 127.0.0.1 that answers every connection with `head` and `body` and then
+/// closes it.
+async fn raw_server(head: &'static str, body: &'static [u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut request = [0u8; 4096];
+            let _ = socket.read(&mut request).await;
+            let _ = socket.write_all(head.as_bytes()).await;
+            let _ = socket.write_all(body).await;
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn a_body_broken_off_is_a_transport_error_with_the_status_it_had() {
+    let base = raw_server(
+        "HTTP/1.1 200 OK\r\ncontent-length: 100\r\nx-probe-id: probe-cut\r\n\r\n",
+        b"{\"n\": 1",
+    )
+    .await;
+    let client = ClientBuilder::<Probe>::new()
+        .base_url(&base)
+        .retry(RetryPolicy::never())
+        .build()
+        .expect("builds");
+    let err = send(&client, "/cut").await.expect_err("broken off");
+    assert!(matches!(err.kind(), ErrorKind::Transport), "{err:?}");
+    assert!(
+        err.to_string().contains("response body broken off from"),
+        "{err}"
+    );
+    assert_eq!(err.status(), Some(reqwest::StatusCode::OK));
+    assert_eq!(err.request_id(), Some("probe-cut"));
+    assert!(err.is_retryable());
+}
+
+#[tokio::test]
+async fn redirects_are_followed_on_the_origin_only_and_a_few_times() {
+    let server = MockServer::start().await;
+    Mock::given(path("/hop"))
+        .respond_with(ResponseTemplate::new(302).insert_header("location", "/ok"))
+        .mount(&server)
+        .await;
+    Mock::given(path("/ok"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"n": 8}"#))
+        .mount(&server)
+        .await;
+    Mock::given(path("/away"))
+        .respond_with(ResponseTemplate::new(302).insert_header("location", "http://127.0.0.2:9/x"))
+        .mount(&server)
+        .await;
+    Mock::given(path("/loop"))
+        .respond_with(ResponseTemplate::new(302).insert_header("location", "/loop"))
+        .mount(&server)
+        .await;
+    let client = builder(&server)
+        .retry(RetryPolicy::never())
+        .build()
+        .expect("builds");
+    assert_eq!(send(&client, "/hop").await.expect("followed").value().n, 8);
+
+    let err = send(&client, "/away").await.expect_err("not followed");
+    assert!(matches!(err.kind(), ErrorKind::Api), "{err:?}");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(302));
+    assert_eq!(
+        err.message(),
+        Some("redirect to http://127.0.0.2:9 not followed")
+    );
+
+    let err = send(&client, "/loop").await.expect_err("stops");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(302));
+    let loops = server
+        .received_requests()
+        .await
+        .expect("recorded")
+        .iter()
+        .filter(|r| r.url.path() == "/loop")
+        .count();
+    assert_eq!(loops, 6, "the request and five redirects");
+}
+
+#[tokio::test]
+async fn the_built_http_client_names_itself_and_takes_gzip() {
+    use std::io::Write as _;
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gzip.write_all(br#"{"n": 9}"#).expect("compress");
+    let server = MockServer::start().await;
+    Mock::given(path("/gz"))
+        .and(header("user-agent", "telnums-probe/0"))
+        .and(header("accept-encoding", "gzip"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-encoding", "gzip")
+                .set_body_bytes(gzip.finish().expect("gzip")),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    assert_eq!(send(&probe(&server), "/gz").await.expect("ok").value().n, 9);
+    let defaults = ClientBuilder::<Probe>::new().build().expect("builds");
+    assert_eq!(defaults.runtime.max_body_bytes(), 64 * 1024 * 1024);
+}
+
+#[test]
+fn the_request_is_logged_at_trace_level_even_without_its_span() {
+    use std::sync::{Arc, Mutex};
+    use tracing_subscriber::layer::SubscriberExt as _;
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Buffer {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().expect("lock").extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    // The hooks' trace events on, the runtime's request span off.
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish()
+        .with(
+            tracing_subscriber::filter::Targets::new()
+                .with_target("telnums_core::hooks", tracing::Level::TRACE),
+        );
+    let _guard = tracing::subscriber::set_default(subscriber);
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(async {
+            let server = MockServer::start().await;
+            Mock::given(path("/quiet"))
+                .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"n": 1}"#))
+                .mount(&server)
+                .await;
+            send(&probe(&server), "/quiet").await.expect("ok");
+        });
+    let logs = String::from_utf8(buffer.0.lock().expect("lock").clone()).expect("utf-8");
+    assert!(logs.contains("sending"), "{logs}");
+    assert!(!logs.contains("telnums.request"), "the span is off: {logs}");
 }
