@@ -111,11 +111,26 @@ fn number(raw: Option<String>) -> (Option<String>, Option<String>) {
     let Some(raw) = raw else {
         return (None, None);
     };
+    if is_canonical_e164(&raw) {
+        // What providers send almost always: kept as it is, without the copies the
+        // general reading below makes.
+        return (Some(raw), None);
+    }
     match strict_e164(&raw) {
         Some(e164) if e164 == raw => (Some(raw), None),
         Some(e164) => (Some(e164), Some(raw)),
         None => (None, Some(raw)),
     }
+}
+
+/// Whether `text` is already what [`strict_e164`] would make of it: `+`, a country code
+/// that does not start with 0, and 2 to 15 digits in all, nothing else.
+fn is_canonical_e164(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    (3..=16).contains(&bytes.len())
+        && bytes[0] == b'+'
+        && bytes[1] != b'0'
+        && bytes[1..].iter().all(u8::is_ascii_digit)
 }
 
 /// The pages of one source as [`PhoneNumber`]s: the provider's listing with the query's
