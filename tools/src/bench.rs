@@ -63,6 +63,18 @@ const E2E_TARGETS: &[(&str, f64)] = &[
 ];
 /// End to end at 20 ms per request, offset-paged provider.
 const E2E_LATENCY_TARGET: f64 = 0.5;
+/// CPU time (user + system) of the CLI against the hand-written lister's, per format,
+/// offset-paged provider without latency.
+const E2E_CPU_TARGETS: &[(&str, f64)] = &[
+    ("ndjson", 1.10),
+    ("csv", 1.10),
+    ("table", 1.20),
+    ("json", 1.20),
+];
+/// Wall time with the server pinned to the lister's CPU.
+const E2E_SHARED_WALL_TARGET: f64 = 0.80;
+/// The cursor-paged provider without latency: wall and CPU.
+const E2E_CURSOR_TARGETS: (f64, f64) = (1.00, 1.20);
 /// Peak RSS listing 1,000,000 numbers, and its growth from 100,000.
 const E2E_RSS_TARGET_MIB: f64 = 32.0;
 const E2E_GROWTH_TARGET_MIB: f64 = 20.0;
@@ -347,7 +359,7 @@ impl Report {
             let (pass, total) = e2e_verdicts(e2e);
             let _ = writeln!(
                 out,
-                "| [`telnums list`, end to end](#end-to-end-telnums-list) | CLI ≤ 1.00× (ndjson, json) / ≤ 1.10× (csv, table) the hand-written lister; ≤ {E2E_LATENCY_TARGET:.1}× at 20 ms; peak RSS < {E2E_RSS_TARGET_MIB:.0} MiB, growth < {E2E_GROWTH_TARGET_MIB:.0} MiB | {pass} of {total} PASS |"
+                "| [`telnums list`, end to end](#end-to-end-telnums-list) | against the hand-written lister: wall ≤ 1.00× (ndjson, json) / ≤ 1.10× (csv, table), CPU ≤ 1.10× (ndjson, csv) / ≤ 1.20× (json, table); server on the lister's CPU: wall ≤ {E2E_SHARED_WALL_TARGET:.2}×; Zoom: wall ≤ 1.00×, CPU ≤ 1.20×; ≤ {E2E_LATENCY_TARGET:.1}× at 20 ms; peak RSS < {E2E_RSS_TARGET_MIB:.0} MiB, growth < {E2E_GROWTH_TARGET_MIB:.0} MiB | {pass} of {total} PASS |"
             );
         }
         let _ = writeln!(
@@ -789,8 +801,8 @@ fn rustc_version() -> String {
 fn e2e_verdicts(e2e: &Value) -> (usize, usize) {
     let mut checks = Vec::new();
     for s in e2e["scenarios"].as_array().into_iter().flatten() {
-        if let Some(target) = e2e_target(s) {
-            checks.push(e2e_ratio(s) <= target);
+        if let Some(pass) = e2e_pass(s) {
+            checks.push(pass);
         }
     }
     let (peak, growth) = e2e_memory(e2e);
@@ -799,25 +811,55 @@ fn e2e_verdicts(e2e: &Value) -> (usize, usize) {
     (checks.iter().filter(|c| **c).count(), checks.len())
 }
 
-/// The target of a scenario, when it has one: the offset-paged provider in every
-/// format without latency, and in ndjson at 20 ms.
-fn e2e_target(s: &Value) -> Option<f64> {
-    if s["provider"] != "vonage-cc" {
-        return None;
-    }
-    match s["latency_ms"].as_u64() {
-        Some(0) => E2E_TARGETS
+/// The targets of a scenario, (wall, CPU) as ratios to the hand-written lister's:
+/// the offset-paged provider in every format without latency (wall and CPU; with the
+/// server on the lister's CPU, the shared-CPU wall target), in ndjson at 20 ms (wall),
+/// and the cursor-paged provider without latency. A scenario with the server on a CPU
+/// of its own has none: it shows what sharing costs.
+fn e2e_targets(s: &Value) -> (Option<f64>, Option<f64>) {
+    let of = |table: &[(&str, f64)]| {
+        table
             .iter()
             .find(|(f, _)| s["format"] == *f)
-            .map(|(_, t)| *t),
-        Some(20) => Some(E2E_LATENCY_TARGET),
-        _ => None,
+            .map(|(_, t)| *t)
+    };
+    let placement = s["placement"].as_str().unwrap_or("free");
+    match (s["provider"].as_str(), s["latency_ms"].as_u64(), placement) {
+        (_, _, "apart") => (None, None),
+        (Some("vonage-cc"), Some(0), "shared") => {
+            (Some(E2E_SHARED_WALL_TARGET), of(E2E_CPU_TARGETS))
+        }
+        (Some("vonage-cc"), Some(0), _) => (of(E2E_TARGETS), of(E2E_CPU_TARGETS)),
+        (Some("vonage-cc"), Some(20), _) => (Some(E2E_LATENCY_TARGET), None),
+        (Some("zoom-phone"), Some(0), _) => {
+            (Some(E2E_CURSOR_TARGETS.0), Some(E2E_CURSOR_TARGETS.1))
+        }
+        _ => (None, None),
     }
+}
+
+/// Whether a scenario with targets met them (the same output, wall and CPU within).
+fn e2e_pass(s: &Value) -> Option<bool> {
+    let (wall, cpu) = e2e_targets(s);
+    if wall.is_none() && cpu.is_none() {
+        return None;
+    }
+    let within = |target: Option<f64>, ratio: f64| target.is_none_or(|t| ratio <= t);
+    Some(
+        s["identical"].as_bool() == Some(true)
+            && within(wall, e2e_ratio(s))
+            && within(cpu, e2e_cpu_ratio(s)),
+    )
 }
 
 fn e2e_ratio(s: &Value) -> f64 {
     s["cli"]["wall_s"].as_f64().unwrap_or(f64::NAN)
         / s["baseline"]["wall_s"].as_f64().unwrap_or(f64::NAN)
+}
+
+fn e2e_cpu_ratio(s: &Value) -> f64 {
+    s["cli"]["cpu_s"].as_f64().unwrap_or(f64::NAN)
+        / s["baseline"]["cpu_s"].as_f64().unwrap_or(f64::NAN)
 }
 
 /// Peak RSS listing 1,000,000 numbers and its growth from 100,000, in MiB.
@@ -853,9 +895,12 @@ fn render_e2e(out: &mut String, e2e: &Value, misses: &mut Vec<String>) {
          (3 with added latency) under `/usr/bin/time`, alternating, and the table shows the\n\
          minimum of each figure: wall time, CPU time (user + system), peak RSS. `write`\n\
          calls are counted in one more run under `strace -f -c -e trace=write,writev`.\n\
-         The server's CPU is not counted; on this 2-core machine it shares the cores.\n\n\
-         | provider | numbers | latency | format | bytes | identical | CLI wall | baseline wall | **CLI / baseline** | CLI CPU | baseline CPU | CLI peak RSS | baseline peak RSS | CLI writes | baseline writes | target | result |\n\
-         |---|---:|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n"
+         The server's CPU is not counted. Placement *free* leaves both processes to the\n\
+         kernel (on this 2-core machine they share the cores); *shared* pins the server and\n\
+         the lister to CPU 0 with `taskset -c 0`, so every cycle the lister spends is one\n\
+         the server does not get; *apart* puts the server on CPU 1 and the lister on CPU 0.\n\n\
+         | provider | numbers | latency | placement | format | bytes | identical | CLI wall | baseline wall | **wall ratio** | CLI CPU | baseline CPU | **CPU ratio** | CLI peak RSS | baseline peak RSS | CLI writes | baseline writes | target | result |\n\
+         |---|---:|---:|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n"
     );
     for s in e2e["scenarios"].as_array().into_iter().flatten() {
         let f = |side: &str, k: &str| s[side][k].as_f64().unwrap_or(f64::NAN);
@@ -865,15 +910,28 @@ fn render_e2e(out: &mut String, e2e: &Value, misses: &mut Vec<String>) {
                 .map_or_else(|| "–".to_owned(), thousands)
         };
         let ratio = e2e_ratio(s);
-        let target = e2e_target(s);
+        let cpu_ratio = e2e_cpu_ratio(s);
+        let (wall_target, cpu_target) = e2e_targets(s);
         let identical = s["identical"].as_bool() == Some(true);
-        let pass = target.map(|t| ratio <= t && identical);
+        let pass = e2e_pass(s);
+        let target = match (wall_target, cpu_target) {
+            (None, None) => "–".to_owned(),
+            (wall, cpu) => [
+                wall.map(|t| format!("wall ≤ {t:.2}×")),
+                cpu.map(|t| format!("CPU ≤ {t:.2}×")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", "),
+        };
         let _ = writeln!(
             out,
-            "| {} | {} | {} ms | {} | {} | {} | {:.2} s | {:.2} s | **{ratio:.2}×** | {:.2} s | {:.2} s | {:.1} MiB | {:.1} MiB | {} | {} | {} | {} |",
+            "| {} | {} | {} ms | {} | {} | {} | {} | {:.2} s | {:.2} s | **{ratio:.2}×** | {:.2} s | {:.2} s | **{cpu_ratio:.2}×** | {:.1} MiB | {:.1} MiB | {} | {} | {target} | {} |",
             s["provider"].as_str().unwrap_or("?"),
             thousands(s["total"].as_f64().unwrap_or(f64::NAN)),
             s["latency_ms"],
+            s["placement"].as_str().unwrap_or("free"),
             s["format"].as_str().unwrap_or("?"),
             thousands(s["bytes"].as_f64().unwrap_or(f64::NAN)),
             if identical { "yes" } else { "**no**" },
@@ -885,15 +943,15 @@ fn render_e2e(out: &mut String, e2e: &Value, misses: &mut Vec<String>) {
             f("baseline", "rss_kib") / 1024.0,
             writes("cli"),
             writes("baseline"),
-            target.map_or_else(|| "–".to_owned(), |t| format!("≤ {t:.2}×")),
             pass.map_or("–", verdict),
         );
         if pass == Some(false) {
             misses.push(format!(
-                "**end to end, {} {} at {} ms ({ratio:.2}×{})**: {}",
+                "**end to end, {} {} at {} ms, {} (wall {ratio:.2}×, CPU {cpu_ratio:.2}×{})**: {}",
                 s["provider"].as_str().unwrap_or("?"),
                 s["format"].as_str().unwrap_or("?"),
                 s["latency_ms"],
+                s["placement"].as_str().unwrap_or("free"),
                 if identical { "" } else { ", outputs differ" },
                 e2e_miss(s)
             ));
@@ -944,9 +1002,14 @@ fn e2e_miss(s: &Value) -> String {
          decode and write; more in flight (`--concurrency 8`) narrows it"
             .to_owned()
     } else {
-        "the CLI decodes into the generated types (open enums, every field) and converts to \
-         the common record before writing; the baseline decodes only what it writes. \
-         Profile with `perf record` on the release binary to see the split"
+        "the CLI decodes into the generated types (every documented field, each string \
+         owned) and converts each item to the common record before writing; the baseline \
+         decodes only what it writes, borrowing its strings. `perf record` of the release \
+         CLI listing 1,000,000 Vonage numbers in ndjson (2026-12-03) put about 22 % of its \
+         samples in JSON output (`format_escaped_str`, `serialize_entry`), 20 % in decoding \
+         the pages (`parse_str`, `deserialize_struct`, `from_utf8`), 14 % in malloc and \
+         free, 10 % in memmove and 4 % in the conversion; for Zoom, decoding the many \
+         fields of each number dominates"
             .to_owned()
     }
 }

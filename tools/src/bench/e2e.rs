@@ -21,13 +21,55 @@ use crate::common::cargo;
 /// The token both listers send; the local server does not check it.
 const TOKEN: &str = "bench-token-not-a-secret";
 
-/// One listing scenario: a server configuration and a format.
+/// Where the server and the listers run.
+#[derive(Clone, Copy, PartialEq)]
+enum Placement {
+    /// Wherever the kernel puts them (on this 2-core machine they share the cores).
+    Free,
+    /// The server and the lister both pinned to CPU 0 (`taskset -c 0`): every cycle the
+    /// lister spends is one the server does not get.
+    Shared,
+    /// The server on CPU 1, the lister on CPU 0.
+    Apart,
+}
+
+impl Placement {
+    fn name(self) -> &'static str {
+        match self {
+            Placement::Free => "free",
+            Placement::Shared => "shared",
+            Placement::Apart => "apart",
+        }
+    }
+    /// The CPU list for `taskset -c` of the server and of the lister, when pinned.
+    fn cpus(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Placement::Free => None,
+            Placement::Shared => Some(("0", "0")),
+            Placement::Apart => Some(("1", "0")),
+        }
+    }
+}
+
+/// `argv` run through `taskset -c cpus`, when pinned.
+fn pinned(cpus: Option<&str>, argv: Vec<String>) -> Vec<String> {
+    match cpus {
+        None => argv,
+        Some(cpus) => ["taskset".to_owned(), "-c".to_owned(), cpus.to_owned()]
+            .into_iter()
+            .chain(argv)
+            .collect(),
+    }
+}
+
+/// One listing scenario: a server configuration, a placement and a format.
 struct Scenario {
     provider: &'static str,
     total: u64,
     latency_ms: u64,
     format: &'static str,
     runs: usize,
+    placement: Placement,
 }
 
 /// What one lister measured in a scenario: minimum over the runs of each figure.
@@ -47,8 +89,19 @@ struct Server {
 }
 
 impl Server {
-    fn start(bin: &Path, provider: &str, total: u64, latency_ms: u64) -> Result<Self> {
-        let mut child = Command::new(bin)
+    fn start(
+        bin: &Path,
+        provider: &str,
+        total: u64,
+        latency_ms: u64,
+        placement: Placement,
+    ) -> Result<Self> {
+        let argv = pinned(
+            placement.cpus().map(|(server, _)| server),
+            vec![bin.display().to_string()],
+        );
+        let mut child = Command::new(&argv[0])
+            .args(&argv[1..])
             .args(["--provider", provider, "--total", &total.to_string()])
             .args(["--latency-ms", &latency_ms.to_string()])
             .stdin(Stdio::piped())
@@ -101,7 +154,8 @@ fn commands(bins: &Bins, s: &Scenario, url: &str, concurrency: Option<u8>) -> [V
         "--format".into(),
         s.format.into(),
     ];
-    [cli, baseline]
+    let cpus = s.placement.cpus().map(|(_, lister)| lister);
+    [pinned(cpus, cli), pinned(cpus, baseline)]
 }
 
 struct Bins {
@@ -278,6 +332,7 @@ pub fn run(root: &Path, target: &Path, runs: usize) -> Result<Value> {
             latency_ms: 0,
             format,
             runs,
+            placement: Placement::Free,
         });
     }
     scenarios.push(Scenario {
@@ -286,6 +341,7 @@ pub fn run(root: &Path, target: &Path, runs: usize) -> Result<Value> {
         latency_ms: 20,
         format: "ndjson",
         runs: slow_runs,
+        placement: Placement::Free,
     });
     for latency_ms in [0, 20] {
         scenarios.push(Scenario {
@@ -294,26 +350,52 @@ pub fn run(root: &Path, target: &Path, runs: usize) -> Result<Value> {
             latency_ms,
             format: "ndjson",
             runs: slow_runs,
+            placement: Placement::Free,
+        });
+    }
+    // The server pinned to the lister's CPU, and to the other one.
+    for (format, placement) in [
+        ("ndjson", Placement::Shared),
+        ("csv", Placement::Shared),
+        ("ndjson", Placement::Apart),
+    ] {
+        scenarios.push(Scenario {
+            provider: "vonage-cc",
+            total: 1_000_000,
+            latency_ms: 0,
+            format,
+            runs,
+            placement,
         });
     }
 
     let mut results = Vec::new();
-    let mut server: Option<(String, u64, u64, Server)> = None;
+    let mut server: Option<((String, u64, u64, &str), Server)> = None;
     for s in &scenarios {
-        let reuse = matches!(&server, Some((p, t, l, _)) if p == s.provider && *t == s.total && *l == s.latency_ms);
-        if !reuse {
+        let key = (
+            s.provider.to_owned(),
+            s.total,
+            s.latency_ms,
+            s.placement.name(),
+        );
+        if server.as_ref().map(|(k, _)| k) != Some(&key) {
             // Stop the previous server first: it would compete for the cores.
             drop(server.take());
-            let started = Server::start(&bins.server, s.provider, s.total, s.latency_ms)?;
-            server = Some((s.provider.to_owned(), s.total, s.latency_ms, started));
+            let started =
+                Server::start(&bins.server, s.provider, s.total, s.latency_ms, s.placement)?;
+            server = Some((key, started));
         }
         let url = server
             .as_ref()
-            .map(|(_, _, _, srv)| srv.url.clone())
+            .map(|(_, srv)| srv.url.clone())
             .unwrap_or_default();
         eprintln!(
-            "tools bench: e2e {} {} numbers, {} ms, {}",
-            s.provider, s.total, s.latency_ms, s.format
+            "tools bench: e2e {} {} numbers, {} ms, {}, {}",
+            s.provider,
+            s.total,
+            s.latency_ms,
+            s.format,
+            s.placement.name()
         );
         let argvs = commands(&bins, s, &url, None);
         let digests = [output_digest(&argvs[0])?, output_digest(&argvs[1])?];
@@ -328,6 +410,7 @@ pub fn run(root: &Path, target: &Path, runs: usize) -> Result<Value> {
             "total": s.total,
             "latency_ms": s.latency_ms,
             "format": s.format,
+            "placement": s.placement.name(),
             "runs": s.runs,
             "bytes": digests[0].0,
             "identical": digests[0] == digests[1],
@@ -339,13 +422,20 @@ pub fn run(root: &Path, target: &Path, runs: usize) -> Result<Value> {
     // Pages in flight: the CLI alone at 1, 2, 4 and 8 requests at once.
     let mut sweep = Vec::new();
     for latency_ms in [0, 20] {
-        let srv = Server::start(&bins.server, "vonage-cc", 1_000_000, latency_ms)?;
+        let srv = Server::start(
+            &bins.server,
+            "vonage-cc",
+            1_000_000,
+            latency_ms,
+            Placement::Free,
+        )?;
         let s = Scenario {
             provider: "vonage-cc",
             total: 1_000_000,
             latency_ms,
             format: "ndjson",
             runs: slow_runs,
+            placement: Placement::Free,
         };
         for n in [1u8, 2, 4, 8] {
             eprintln!("tools bench: e2e concurrency {n} at {latency_ms} ms");
@@ -362,13 +452,14 @@ pub fn run(root: &Path, target: &Path, runs: usize) -> Result<Value> {
     // Memory growth with the listing's length.
     let mut memory = Vec::new();
     for total in [100_000u64, 1_000_000] {
-        let srv = Server::start(&bins.server, "vonage-cc", total, 0)?;
+        let srv = Server::start(&bins.server, "vonage-cc", total, 0, Placement::Free)?;
         let s = Scenario {
             provider: "vonage-cc",
             total,
             latency_ms: 0,
             format: "ndjson",
             runs: slow_runs,
+            placement: Placement::Free,
         };
         let [cli, _] = commands(&bins, &s, &srv.url, None);
         let m = measure(&bins, &[cli], s.runs)?;
