@@ -370,7 +370,9 @@ pub fn run(root: &Path, target: &Path, runs: usize) -> Result<Value> {
     }
 
     let mut results = Vec::new();
-    let mut server: Option<((String, u64, u64, &str), Server)> = None;
+    // The running server and what it serves: provider, total, latency, placement.
+    type Serving = (String, u64, u64, &'static str);
+    let mut server: Option<(Serving, Server)> = None;
     for s in &scenarios {
         let key = (
             s.provider.to_owned(),
