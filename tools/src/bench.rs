@@ -353,7 +353,7 @@ impl Report {
             .count();
         let gen_total: f64 = self.generate.iter().map(|(_, e)| e.mean).sum::<f64>() / 1e9;
         let _ = writeln!(out, "## Summary\n");
-        let _ = writeln!(out, "| section | target (from the issue) | result |");
+        let _ = writeln!(out, "| section | target | result |");
         let _ = writeln!(out, "|---|---|---|");
         if let Some(e2e) = &self.e2e {
             let (pass, total) = e2e_verdicts(e2e);
