@@ -661,3 +661,50 @@ fn the_request_is_logged_at_trace_level_even_without_its_span() {
     assert!(logs.contains("sending"), "{logs}");
     assert!(!logs.contains("telnums.request"), "the span is off: {logs}");
 }
+
+#[tokio::test]
+async fn a_long_token_is_taken_and_a_huge_token_response_is_not() {
+    let server = MockServer::start().await;
+    let long = "t".repeat(20_000);
+    Mock::given(path("/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(format!(
+            r#"{{"access_token": "{long}", "token_type": "bearer", "expires_in": 3600}}"#
+        )))
+        .mount(&server)
+        .await;
+    Mock::given(path("/huge-token"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(format!(
+            r#"{{"access_token": "{}", "token_type": "bearer"}}"#,
+            "t".repeat(300 * 1024)
+        )))
+        .mount(&server)
+        .await;
+    Mock::given(path("/ok"))
+        .and(header("authorization", format!("Bearer {long}").as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"n": 6}"#))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let with = |token_path: &str| {
+        ClientBuilder::<Probe>::new()
+            .base_url(server.uri())
+            .credentials(telnums_core::ClientCredentials::new(
+                format!("{}{token_path}", server.uri()),
+                "probe-id",
+                "probe-secret-not-real",
+            ))
+            .retry(RetryPolicy::never())
+            .build()
+            .expect("builds")
+    };
+    let page = send(&with("/token"), "/ok").await.expect("a 20 kB token");
+    assert_eq!(page.value().n, 6);
+    let err = send(&with("/huge-token"), "/ok")
+        .await
+        .expect_err("a token response over 256 KiB");
+    assert!(
+        matches!(err.kind(), ErrorKind::BodyTooLarge { limit: 262_144 }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("token endpoint"), "{err}");
+}
