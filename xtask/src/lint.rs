@@ -300,83 +300,79 @@ impl<'a> Linter<'a> {
         }
     }
 
+    /// Calls `visit` on every schema object reachable from `roots` through `$ref`s and
+    /// nested schemas, each once, with its pointer; `visit` says whether to look inside.
+    fn schemas(
+        &mut self,
+        mut stack: Vec<(&'a Value, String)>,
+        visit: impl Fn(&mut Self, &'a Value, &str) -> bool,
+    ) {
+        let mut visited = BTreeSet::new();
+        while let Some((schema, pointer)) = stack.pop() {
+            let (schema, pointer) = spec::resolve(self.doc, schema, &pointer);
+            let Some(map) = schema.as_object() else {
+                continue;
+            };
+            if visited.insert(pointer.clone()) && visit(self, schema, &pointer) {
+                stack.extend(
+                    nested(map, &pointer)
+                        .into_iter()
+                        .map(|n| (n.schema, n.pointer)),
+                );
+            }
+        }
+    }
+
+    /// The schemas the operations use directly that `keep` selects, with their pointers.
+    fn uses(&self, keep: impl Fn(&spec::SchemaUse<'a>) -> bool) -> Vec<(&'a Value, String)> {
+        let uses = spec::schema_uses(self.doc).into_iter().filter(keep);
+        uses.map(|used| (used.schema, used.pointer)).collect()
+    }
+
     // ---- 3. response schemas stay open -------------------------------------------------
 
     fn open_responses(&mut self) {
-        let doc = self.doc;
-        let mut roots: Vec<(&'a Value, String)> = spec::schema_uses(doc)
-            .into_iter()
-            .filter(|used| used.reach.response)
-            .map(|used| (used.schema, used.pointer))
-            .collect();
-        for (name, reach) in spec::reach(doc) {
+        let mut roots = self.uses(|used| used.reach.response);
+        for (name, reach) in spec::reach(self.doc) {
             let pointer = child("/components/schemas", &name);
-            if let Some(schema) = doc.pointer(&pointer).filter(|_| reach.response) {
+            if let Some(schema) = self.doc.pointer(&pointer).filter(|_| reach.response) {
                 roots.push((schema, pointer));
             }
         }
-        let mut visited = BTreeSet::new();
-        while let Some((schema, pointer)) = roots.pop() {
-            let Some(map) = schema
-                .as_object()
-                .filter(|_| visited.insert(pointer.clone()))
-            else {
-                continue;
-            };
-            // A `$ref` is checked where it points: the component is a root of its own.
-            if map.contains_key("$ref") {
-                continue;
+        self.schemas(roots, |linter, schema, pointer| {
+            // A `$ref` that does not resolve is left to Redocly.
+            if schema.get("$ref").is_some() {
+                return false;
             }
-            for (keyword, why) in closed(map) {
-                self.report(child(&pointer, keyword), why);
+            for (keyword, why) in schema.as_object().map(closed).unwrap_or_default() {
+                linter.report(child(pointer, keyword), why);
             }
-            roots.extend(
-                nested(map, &pointer)
-                    .into_iter()
-                    .map(|n| (n.schema, n.pointer)),
-            );
-        }
+            true
+        });
     }
 
     // ---- 5. open enums ------------------------------------------------------------------
 
     fn open_enums(&mut self) {
-        let doc = self.doc;
-        let mut stack: Vec<(&'a Value, String)> = spec::schema_uses(doc)
-            .into_iter()
-            .filter(|used| {
-                used.reach.response || used.owner.is_some_and(|o| spec::flag(o, "x-open-enum"))
-            })
-            .map(|used| (used.schema, used.pointer))
-            .collect();
-        let mut visited = BTreeSet::new();
-        while let Some((schema, pointer)) = stack.pop() {
-            let (schema, pointer) = spec::resolve(doc, schema, &pointer);
-            let Some(map) = schema
-                .as_object()
-                .filter(|_| visited.insert(pointer.clone()))
-            else {
-                continue;
-            };
+        let open = |used: &spec::SchemaUse<'_>| {
+            used.reach.response || used.owner.is_some_and(|o| spec::flag(o, "x-open-enum"))
+        };
+        self.schemas(self.uses(open), |linter, schema, pointer| {
             // The known half of an open enum is closed on purpose.
-            if spec::open_enum(doc, schema).is_some() {
-                continue;
+            if spec::open_enum(linter.doc, schema).is_some() {
+                return false;
             }
-            if map.get("type") == Some(&json!("string")) && map.contains_key("enum") {
-                self.report(
-                    child(&pointer, "enum"),
+            if schema.get("type") == Some(&json!("string")) && schema.get("enum").is_some() {
+                linter.report(
+                    child(pointer, "enum"),
                     "closed `enum` where a client must accept values added later (a \
                      response, or a query parameter marked `x-open-enum`): generated \
                      clients would fail on the first one; write it as `anyOf: [{type: \
                      string, enum: [...]}, {type: string}]`",
                 );
             }
-            stack.extend(
-                nested(map, &pointer)
-                    .into_iter()
-                    .map(|n| (n.schema, n.pointer)),
-            );
-        }
+            true
+        });
     }
 
     // ---- 4. one error schema per operation ---------------------------------------------

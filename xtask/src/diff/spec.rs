@@ -34,24 +34,15 @@ pub fn compare(old: &Value, new: &Value) -> Vec<Change> {
         reach,
         changes,
     };
-    let (info, no_info) = (At::same("/info"), &Value::Null);
-    d.info(
-        old.get("info").unwrap_or(no_info),
-        new.get("info").unwrap_or(no_info),
-        &info,
-    );
-    d.servers(
-        old.get("servers"),
-        new.get("servers"),
-        &At::same("/servers"),
-        "API",
-    );
-    d.security(
-        old.get("security"),
-        new.get("security"),
-        &At::same("/security"),
-        "API",
-    );
+    for (key, x, y) in changed_keys(old, new) {
+        let at = At::same(&spec::child("", key));
+        match key {
+            "info" => d.info(&old[key], &new[key], &at),
+            "servers" => d.servers(x, y, &at, "API"),
+            "security" => d.security(x, y, &at, "API"),
+            _ => {}
+        }
+    }
     d.security_schemes();
     d.operations();
     d.component_schemas();
@@ -369,12 +360,7 @@ impl<'a> Differ<'a> {
             if key == "version" {
                 let how = "the generated `api_version()` and its header";
                 let message = format!("API version {} ({how})", arrow(x, y, ""));
-                self.push(
-                    Patch,
-                    "api-version-changed",
-                    at.child(key).in_new(),
-                    message,
-                );
+                self.push(Patch, "api-version-changed", at.new_at(key), message);
             } else if key == "title" || key == "description" {
                 self.docs(x, y, &at.child(key), &format!("info.{key}"));
             } else {
@@ -396,11 +382,8 @@ impl<'a> Differ<'a> {
                  default base URL) stop reaching the API"
             );
             let removed = (Breaking, "server-removed", gone);
-            let added = (
-                Addition,
-                "server-added",
-                format!("{what}: server `{url}` added"),
-            );
+            let message = format!("{what}: server `{url}` added");
+            let added = (Addition, "server-added", message);
             let Some((at, o, n)) = self.entry(pair, removed, added) else {
                 continue;
             };
@@ -412,11 +395,11 @@ impl<'a> Differ<'a> {
                     self.server_variable(&what, &name, a, b);
                 }
             }
-            let description = at.child("description");
+            let (x, y) = (o.get("description"), n.get("description"));
             self.docs(
-                o.get("description"),
-                n.get("description"),
-                &description,
+                x,
+                y,
+                &at.child("description"),
                 &format!("{what} description"),
             );
         }
@@ -428,13 +411,21 @@ impl<'a> Differ<'a> {
         let (av, bv) = (values(a.value), values(b.value));
         for gone in av.difference(&bv) {
             let message = format!("{what}: `{name}` no longer allows {gone}");
-            let loc = at.child("enum").in_old();
-            self.push(Breaking, "server-variable-value-removed", loc, message);
+            self.push(
+                Breaking,
+                "server-variable-value-removed",
+                at.old_at("enum"),
+                message,
+            );
         }
         for added in bv.difference(&av) {
             let message = format!("{what}: `{name}` now allows {added}");
-            let loc = at.child("enum").in_new();
-            self.push(Addition, "server-variable-value-added", loc, message);
+            self.push(
+                Addition,
+                "server-variable-value-added",
+                at.new_at("enum"),
+                message,
+            );
         }
         let (x, y) = (a.value.get("default"), b.value.get("default"));
         if x != y {
@@ -471,15 +462,15 @@ impl<'a> Differ<'a> {
             let (olds, news) = match pair {
                 Both(olds, news) => (olds, news),
                 Removed(olds) => {
-                    let message =
-                        format!("{what}: authenticating with {names} is no longer accepted");
-                    let loc = at.child(&olds[0].0.to_string()).in_old();
+                    let how = "is no longer accepted";
+                    let message = format!("{what}: authenticating with {names} {how}");
+                    let loc = at.old_at(&olds[0].0.to_string());
                     self.push(Breaking, "security-alternative-removed", loc, message);
                     continue;
                 }
                 Added(news) => {
                     let message = format!("{what}: authenticating with {names} is now accepted");
-                    let loc = at.child(&news[0].0.to_string()).in_new();
+                    let loc = at.new_at(&news[0].0.to_string());
                     self.push(Addition, "security-alternative-added", loc, message);
                     continue;
                 }
@@ -503,7 +494,7 @@ impl<'a> Differ<'a> {
                      enough (now needs {})",
                     extra.join(", ")
                 );
-                let loc = at.child(&first.to_string()).in_new();
+                let loc = at.new_at(&first.to_string());
                 self.push(Breaking, "security-scopes-narrowed", loc, message);
             }
             // Every token that worked still does; a new scope set is one more way in.
@@ -512,12 +503,8 @@ impl<'a> Differ<'a> {
                 .filter(|n| lost.is_empty() && !olds.iter().any(|o| o.1 == n.1));
             for (i, _) in widened {
                 let message = format!("{what}: {names} accepts a new scope set");
-                self.push(
-                    Patch,
-                    "security-scopes-widened",
-                    at.child(&i.to_string()).in_new(),
-                    message,
-                );
+                let loc = at.new_at(&i.to_string());
+                self.push(Patch, "security-scopes-widened", loc, message);
             }
         }
     }
@@ -563,16 +550,9 @@ impl<'a> Differ<'a> {
                 }
                 _ => continue,
             };
-            let message = format!(
-                "{what}: `{key}` {} (credentials travel differently)",
-                arrow(x, y, "unset")
-            );
-            self.push(
-                level,
-                "security-scheme-changed",
-                at.child(key).in_new(),
-                message,
-            );
+            let how = "credentials travel differently";
+            let message = format!("{what}: `{key}` {} ({how})", arrow(x, y, "unset"));
+            self.push(level, "security-scheme-changed", at.new_at(key), message);
         }
         for (flow, pair) in members(a, b, at, "flows") {
             let noun = format!("{what}: OAuth flow `{flow}`");
@@ -585,12 +565,7 @@ impl<'a> Differ<'a> {
                     let how = "callers pass this URL to the client";
                     let message =
                         format!("{what}: `{flow}.{key}` {} ({how})", arrow(u, v, "unset"));
-                    self.push(
-                        Breaking,
-                        "oauth-url-changed",
-                        at.child(key).in_new(),
-                        message,
-                    );
+                    self.push(Breaking, "oauth-url-changed", at.new_at(key), message);
                 }
             }
             for (scope, pair) in members(x, y, &at, "scopes") {
@@ -617,18 +592,11 @@ impl<'a> Differ<'a> {
             };
             let (label, method) = (op.label(), snake(op.id().unwrap_or("?")));
             let (level, kind, how) = match side {
-                Side::Old => (
-                    Breaking,
-                    "operation-removed",
-                    format!("removed (the client method `{method}` goes away)"),
-                ),
-                Side::New => (
-                    Addition,
-                    "operation-added",
-                    format!("added (client method `{method}`)"),
-                ),
+                Side::Old => (Breaking, "operation-removed", "removed (the client method"),
+                Side::New => (Addition, "operation-added", "added (client method"),
             };
-            let message = format!("{label}: operation {how}");
+            let gone = if side == Side::Old { " goes away" } else { "" };
+            let message = format!("{label}: operation {how} `{method}`{gone})");
             self.push(level, kind, (side, op.pointer), message);
         }
     }
@@ -669,12 +637,8 @@ impl<'a> Differ<'a> {
         }
         let item_at = At::new(o.item_pointer.clone(), n.item_pointer.clone());
         for (a, b, at) in [(o.item, n.item, &item_at), (o.value, n.value, &at)] {
-            self.servers(
-                a.get("servers"),
-                b.get("servers"),
-                &at.child("servers"),
-                &label,
-            );
+            let (x, y) = (a.get("servers"), b.get("servers"));
+            self.servers(x, y, &at.child("servers"), &label);
         }
     }
 
@@ -690,17 +654,11 @@ impl<'a> Differ<'a> {
             let removed = (Breaking, "parameter-removed", message);
             let added = if matches!(&pair, Added(q) if flag(q.value, "required")) {
                 let why = "calls that do not set it fail in `send()`";
-                (
-                    Breaking,
-                    "required-parameter-added",
-                    format!("{what} added as required: {why}"),
-                )
+                let message = format!("{what} added as required: {why}");
+                (Breaking, "required-parameter-added", message)
             } else {
-                (
-                    Addition,
-                    "optional-parameter-added",
-                    format!("{what} added (optional)"),
-                )
+                let message = format!("{what} added (optional)");
+                (Addition, "optional-parameter-added", message)
             };
             if let Some((at, p, q)) = self.entry(pair, removed, added) {
                 self.parameter(p, q, &at, &what);
@@ -732,12 +690,8 @@ impl<'a> Differ<'a> {
                     self.push(Patch, "deprecated-changed", loc, message);
                 }
                 "schema" => {
-                    let cx = Cx(
-                        at.child("schema"),
-                        Reach::REQUEST,
-                        what.to_owned(),
-                        Place::Parameter,
-                    );
+                    let schema = at.child(key);
+                    let cx = Cx(schema, Reach::REQUEST, what.into(), Place::Parameter);
                     if self.sub_schema(x, y, &cx) {
                         let message = format!("{what}: schema added or removed");
                         self.push(Breaking, "parameter-schema-changed", at.in_new(), message);
@@ -756,12 +710,8 @@ impl<'a> Differ<'a> {
             None => {}
             Some(Removed(a)) => {
                 let message = format!("{what} removed (the builder's body methods go away)");
-                self.push(
-                    Breaking,
-                    "request-body-removed",
-                    (Side::Old, a.site),
-                    message,
-                );
+                let loc = (Side::Old, a.site);
+                self.push(Breaking, "request-body-removed", loc, message);
             }
             Some(Added(b)) if flag(b.value, "required") => {
                 let message = format!("{what} added as required: calls without one fail");

@@ -54,6 +54,16 @@ impl At {
         (Side::New, self.new.clone())
     }
 
+    /// `token` below this place, in the old document.
+    pub fn old_at(&self, token: &str) -> Loc {
+        (Side::Old, child(&self.old, token))
+    }
+
+    /// `token` below this place, in the new document.
+    pub fn new_at(&self, token: &str) -> Loc {
+        (Side::New, child(&self.new, token))
+    }
+
     /// Where a changed value is pointed at: in the new document, unless it is gone there.
     pub fn kept(&self, in_new: bool) -> Loc {
         if in_new {
@@ -139,18 +149,6 @@ pub fn changed_keys<'v>(
         .collect()
 }
 
-/// Those of `keys` whose values differ between `a` and `b`, in the order given.
-pub fn changed<'v, 'k>(
-    a: &'v Value,
-    b: &'v Value,
-    keys: &[&'k str],
-) -> Vec<(&'k str, Option<&'v Value>, Option<&'v Value>)> {
-    keys.iter()
-        .map(|k| (*k, a.get(*k), b.get(*k)))
-        .filter(|(_, x, y)| x != y)
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,6 +181,6 @@ mod tests {
             .collect();
         assert_eq!(got, ["x/y /o/p/x~1y /n/p/x~1y", "z +/n/p/z"]);
         assert_eq!(changed_keys(&a["p"], &b["p"]).len(), 2);
-        assert!(changed(&a, &a, &["p", "q"]).is_empty());
+        assert!(changed_keys(&a, &a).is_empty());
     }
 }
