@@ -2,7 +2,8 @@
 //! the query parameters of the spec's list operations (operations whose `operationId`
 //! starts with `list`).
 //!
-//! For every parameter the client does not manage itself ([`MANAGED`]) the file holds one
+//! For every parameter the client does not set itself ([`PAGING`], [`MANAGED`]) the file
+//! holds one
 //! `telnums_core::filter::QueryParam` row (wire name, flag, the spec's description, type,
 //! documented values with their descriptions, open or closed, list separator) in
 //! `pub static FILTERS`, and one `apply_<operation>` function per list operation that
@@ -21,30 +22,28 @@ use serde_json::Value;
 
 use crate::{load_spec, spec, spec_path, GENERATE_COMMAND};
 
-/// Query parameters the clients set themselves, so they are not filters: `(provider,
-/// wire name, who sets it)`. Every entry must exist in its spec.
-pub const MANAGED: &[(&str, &str, &str)] = &[
-    ("vonage-cc", "limit", "the page size"),
-    ("vonage-cc", "page", "the paginator"),
-    ("webex-calling", "max", "the page size"),
-    ("webex-calling", "start", "the paginator"),
-    (
-        "webex-calling",
-        "orgId",
-        "the source's organisation (--org-id)",
-    ),
-    (
-        "webex-calling",
-        "phoneNumber",
-        "Query::phone_number (--phone-number)",
-    ),
-    ("fone-dynamics", "Results_Count", "the page size"),
-    ("fone-dynamics", "Results_Skip", "the paginator"),
-    ("apple-business", "limit", "the page size"),
-    ("apple-business", "after", "the paginator"),
-    ("zoom-phone", "page_size", "the page size"),
-    ("zoom-phone", "next_page_token", "the paginator"),
+/// Query parameters the listing engine sets, the page size and then the position:
+/// `(provider, wire name)`. They are neither filters nor setters of the typed query
+/// ([`crate::query`]). Every entry must exist in its spec.
+pub const PAGING: &[(&str, &str)] = &[
+    ("vonage-cc", "limit"),
+    ("vonage-cc", "page"),
+    ("webex-calling", "max"),
+    ("webex-calling", "start"),
+    ("fone-dynamics", "Results_Count"),
+    ("fone-dynamics", "Results_Skip"),
+    ("apple-business", "limit"),
+    ("apple-business", "after"),
+    ("zoom-phone", "page_size"),
+    ("zoom-phone", "next_page_token"),
 ];
+
+/// Other query parameters the clients set themselves, so they are not filters (the typed
+/// query has them): `(provider, wire name)`, set from the source's organisation
+/// (`--org-id`) and by `Query::phone_number` (`--phone-number`). Every entry must exist
+/// in its spec.
+pub const MANAGED: &[(&str, &str)] =
+    &[("webex-calling", "orgId"), ("webex-calling", "phoneNumber")];
 
 /// What the spec cannot say about a filter: `(provider, wire name, override)`.
 pub const OVERRIDES: &[(&str, &str, Override)] = &[
@@ -114,23 +113,7 @@ pub fn generate_filters_source(root: &Path, key: &str) -> Result<String> {
     let path = spec_path(root, key);
     let spec = load_spec(&path)?;
     let ops = list_operations(&spec, key).with_context(|| format!("{}", path.display()))?;
-
-    // One table per provider: the union of its list operations' filters, which must
-    // agree where they share a name (Fone's account and property listings).
-    let mut table: Vec<Row> = Vec::new();
-    for (_, rows) in &ops {
-        for row in rows {
-            match table.iter().find(|r| r.name == row.name) {
-                Some(existing) if existing != row => bail!(
-                    "{}: query parameter `{}` differs between list operations",
-                    path.display(),
-                    row.name
-                ),
-                Some(_) => {}
-                None => table.push(row.clone()),
-            }
-        }
-    }
+    let table = union(&path, &ops, |row| &row.name)?;
     let mut flags = BTreeMap::new();
     for row in &table {
         if let Some(other) = flags.insert(row.flag.clone(), row.name.clone()) {
@@ -195,27 +178,14 @@ fn row_tokens(row: &Row) -> TokenStream {
         Ty::String => quote!(ParamType::String),
         Ty::Boolean => quote!(ParamType::Boolean),
         Ty::Integer(min, max) => {
-            let opt = |v: Option<i64>| match v {
-                Some(n) => quote!(Some(#n)),
-                None => quote!(None),
-            };
-            let (min, max) = (opt(min), opt(max));
+            let (min, max) = (option(min), option(max));
             quote!(ParamType::Integer { min: #min, max: #max })
         }
     };
     let values = row.values.iter().map(|(v, d)| quote!((#v, #d)));
-    let open = row.open;
-    let separator = match row.separator {
-        Some(c) => quote!(Some(#c)),
-        None => quote!(None),
-    };
-    let check = match &row.check {
-        Some(path) => {
-            let path: syn::Path = syn::parse_str(path).expect("override paths parse");
-            quote!(Some(#path))
-        }
-        None => quote!(None),
-    };
+    let (open, separator) = (row.open, option(row.separator));
+    let path = |p: &String| syn::parse_str::<syn::Path>(p).expect("override paths parse");
+    let check = option(row.check.as_ref().map(path));
     quote! {
         QueryParam {
             name: #name,
@@ -228,6 +198,14 @@ fn row_tokens(row: &Row) -> TokenStream {
             separator: #separator,
             check: #check,
         }
+    }
+}
+
+/// `Some(value)` or `None`, as tokens.
+fn option(value: Option<impl quote::ToTokens>) -> TokenStream {
+    match value {
+        Some(value) => quote!(Some(#value)),
+        None => quote!(None),
     }
 }
 
@@ -266,6 +244,42 @@ fn apply_tokens(key: &str, op: &str, rows: &[Row]) -> TokenStream {
 /// A list operation's id and its query parameters (name, parameter object).
 pub(crate) type ListOperation<'a> = (String, Vec<(String, &'a Value)>);
 
+/// The parameters of every list operation, each once: one table per provider, whose list
+/// operations must agree on a parameter they share (Fone's account and property
+/// listings). `name` says which parameter an entry is.
+pub(crate) fn union<T: Clone + PartialEq>(
+    path: &Path,
+    ops: &[(String, Vec<T>)],
+    name: impl Fn(&T) -> &str,
+) -> Result<Vec<T>> {
+    let mut table: Vec<T> = Vec::new();
+    for param in ops.iter().flat_map(|(_, params)| params) {
+        match table.iter().find(|p| name(p) == name(param)) {
+            Some(existing) if existing != param => bail!(
+                "{}: query parameter `{}` differs between list operations",
+                path.display(),
+                name(param)
+            ),
+            Some(_) => {}
+            None => table.push(param.clone()),
+        }
+    }
+    Ok(table)
+}
+
+/// Whether `(key, name)` is in `list`.
+pub(crate) fn listed(list: &[(&str, &str)], key: &str, name: &str) -> bool {
+    list.iter().any(|(k, n)| *k == key && *n == name)
+}
+
+/// The description of a parameter (empty when it has none).
+pub(crate) fn description(param: &Value) -> &str {
+    param
+        .get("description")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+}
+
 /// The query parameters of every list operation (a `get` whose `operationId` starts
 /// with `list`), in path order: `(operationId, [(name, parameter)])`. The one list the
 /// filter table and the typed query are both made from.
@@ -300,22 +314,24 @@ pub(crate) fn list_query_parameters(doc: &Value) -> Result<Vec<ListOperation<'_>
 
 /// `(operationId, its filter rows)` for every list operation, in path order.
 fn list_operations(doc: &Value, key: &str) -> Result<Vec<(String, Vec<Row>)>> {
-    let mut seen_managed = Vec::new();
+    let mut seen = Vec::new();
     let mut out = Vec::new();
     for (id, params) in list_query_parameters(doc)? {
         let mut rows = Vec::new();
         for (name, param) in params {
-            if MANAGED.iter().any(|(k, n, _)| *k == key && *n == name) {
-                seen_managed.push(name);
+            if listed(PAGING, key, &name) || listed(MANAGED, key, &name) {
+                seen.push(name);
                 continue;
             }
             rows.push(row(doc, key, &name, param).with_context(|| format!("{id}: {name}"))?);
         }
         out.push((id, rows));
     }
-    for (k, name, _) in MANAGED {
-        if *k == key && !seen_managed.iter().any(|n| n == name) {
-            bail!("xtask::filters::MANAGED names `{name}`, which no list operation has");
+    for (list, entries) in [("PAGING", PAGING), ("MANAGED", MANAGED)] {
+        for (k, name) in entries {
+            if *k == key && !seen.iter().any(|n| n == name) {
+                bail!("xtask::filters::{list} names `{name}`, which no list operation has");
+            }
         }
     }
     for (k, name, _) in OVERRIDES {
@@ -332,10 +348,7 @@ fn list_operations(doc: &Value, key: &str) -> Result<Vec<(String, Vec<Row>)>> {
 
 fn row(doc: &Value, key: &str, name: &str, param: &Value) -> Result<Row> {
     let schema = resolve(doc, param.get("schema").context("no schema")?)?;
-    let text = param
-        .get("description")
-        .and_then(Value::as_str)
-        .unwrap_or("");
+    let text = description(param);
     let (item, separator) = match schema.get("type").and_then(Value::as_str) {
         Some("array") => {
             let comma_joined = param.get("explode") == Some(&Value::Bool(false))
@@ -359,11 +372,7 @@ fn row(doc: &Value, key: &str, name: &str, param: &Value) -> Result<Row> {
         ),
         other => bail!("unsupported parameter type {other:?}"),
     };
-    let enum_values: Vec<String> = item
-        .get("enum")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
+    let enum_values: Vec<String> = spec::items(item.get("enum"))
         .filter_map(Value::as_str)
         .map(str::to_owned)
         .collect();
