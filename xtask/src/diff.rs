@@ -94,7 +94,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use semver::Version;
-use serde_json::Value;
 
 use crate::{generate_source, load_spec, spec_path};
 
@@ -164,10 +163,7 @@ pub struct Change {
     pub message: String,
 }
 
-/// Compares two specs (OpenAPI 3.0 documents as JSON).
-pub fn compare_specs(old: &Value, new: &Value) -> Vec<Change> {
-    spec::compare(old, new)
-}
+pub use spec::compare as compare_specs;
 
 /// Everything found for one provider.
 #[derive(Debug, Clone)]
@@ -265,6 +261,12 @@ impl CrateBump {
         }
     }
 
+    /// `major`, `minor` or `patch`: the bump the changes need, if any.
+    pub fn kind(&self) -> Option<&'static str> {
+        let needed = self.needed.as_ref();
+        needed.map(|n| version::bump_name(&self.base, n))
+    }
+
     /// Whether the version now is at least the one needed.
     pub fn satisfied(&self) -> bool {
         self.needed
@@ -353,30 +355,29 @@ fn read(root: &Path, rel: &str) -> Result<String> {
     std::fs::read_to_string(root.join(rel)).with_context(|| format!("reading {rel}"))
 }
 
-fn package_name(manifest: &str) -> Result<String> {
-    let table: toml::Table = manifest.parse().context("parsing a crate manifest")?;
-    table
-        .get("package")
-        .and_then(|p| p.get("name"))
-        .and_then(toml::Value::as_str)
-        .map(str::to_owned)
-        .context("[package] has no name")
-}
-
-/// Version of the crate in `dir` at the base (manifests read with `git show`).
-fn base_version(root: &Path, base: &git::Base, dir: &str) -> Result<Option<Version>> {
-    let Some(member) = git::show(root, &base.rev, &format!("{dir}/Cargo.toml"))? else {
+/// The bump the crate in `dir` needs for changes of `level`: its version at the base
+/// (manifests read with `git show`) and now. `None` when the crate is new since the base.
+fn crate_bump(
+    root: &Path,
+    base: &git::Base,
+    dir: String,
+    level: Level,
+) -> Result<Option<CrateBump>> {
+    let manifest = format!("{dir}/Cargo.toml");
+    let Some(member) = git::show(root, &base.rev, &manifest)? else {
         return Ok(None);
     };
     let workspace = git::show(root, &base.rev, "Cargo.toml")?.unwrap_or_default();
-    Ok(Some(version::crate_version(&member, &workspace)?.version))
-}
-
-fn current_version(root: &Path, dir: &str) -> Result<version::CrateVersion> {
-    version::crate_version(
-        &read(root, &format!("{dir}/Cargo.toml"))?,
-        &read(root, "Cargo.toml")?,
-    )
+    let at_base = version::crate_version(&member, &workspace)?.version;
+    let (member, workspace) = (read(root, &manifest)?, read(root, "Cargo.toml")?);
+    let table: toml::Table = member.parse().context("parsing a crate manifest")?;
+    let name = table
+        .get("package")
+        .and_then(|p| p.get("name"))
+        .and_then(toml::Value::as_str);
+    let name = name.context("[package] has no name")?.to_owned();
+    let now = version::crate_version(&member, &workspace)?;
+    Ok(Some(CrateBump::new(name, dir, level, at_base, now)))
 }
 
 /// Computes the report for the work tree at `root`.
@@ -407,29 +408,14 @@ pub fn run(root: &Path, options: &Options) -> Result<Report> {
         }
         std::fs::write(spec_path(scratch.path(), key), &old_text)?;
         let diff = diff_roots(key, scratch.path(), root)?;
-        let dir = format!("crates/{key}");
-        let name = package_name(&read(root, &format!("{dir}/Cargo.toml"))?)?;
-        let now = current_version(root, &dir)?;
-        let Some(at_base) = base_version(root, &base, &dir)? else {
-            report.new_providers.push(key.to_owned());
-            continue;
-        };
-        let bump = CrateBump::new(name, dir, diff.level(), at_base, now);
-        report.providers.push((diff, bump));
+        match crate_bump(root, &base, format!("crates/{key}"), diff.level())? {
+            Some(bump) => report.providers.push((diff, bump)),
+            None => report.new_providers.push(key.to_owned()),
+        }
     }
     let facade_level = report.providers.iter().map(|(d, _)| d.level()).max();
     if let Some(level) = facade_level.filter(|l| *l > Level::None) {
-        let dir = "crates/telnums".to_owned();
-        if let Some(at_base) = base_version(root, &base, &dir)? {
-            let name = package_name(&read(root, &format!("{dir}/Cargo.toml"))?)?;
-            report.facade = Some(CrateBump::new(
-                name,
-                dir.clone(),
-                level,
-                at_base,
-                current_version(root, &dir)?,
-            ));
-        }
+        report.facade = crate_bump(root, &base, "crates/telnums".to_owned(), level)?;
     }
     Ok(report)
 }
@@ -546,7 +532,7 @@ impl Report {
                 out,
                 "xtask diff --check: {} needs a {} bump ({} → {needed}) for breaking changes since {}, but its version is {}.",
                 bump.name,
-                bump.needed.as_ref().map(|n| version::bump_name(&bump.base, n)).unwrap_or("?"),
+                bump.kind().unwrap_or("?"),
                 bump.base,
                 self.base_short(),
                 bump.now.version
@@ -632,11 +618,7 @@ fn write_entry(root: &Path, bump: &CrateBump, base: &str, block: &str) -> Result
 /// The changelog block of a provider crate.
 pub fn provider_entry(diff: &ProviderDiff, bump: &CrateBump, base: &str) -> String {
     let mut out = changelog::marker(base);
-    let bump_kind = bump
-        .needed
-        .as_ref()
-        .map(|n| version::bump_name(&bump.base, n))
-        .unwrap_or("no");
+    let bump_kind = bump.kind().unwrap_or("no");
     let _ = write!(
         out,
         "\nChanges to `specs/{}.yaml` since {base} ({bump_kind} bump).\n",
@@ -675,11 +657,7 @@ pub fn facade_entry(
     base: &str,
 ) -> String {
     let mut out = changelog::marker(base);
-    let bump_kind = facade
-        .needed
-        .as_ref()
-        .map(|n| version::bump_name(&facade.base, n))
-        .unwrap_or("no");
+    let bump_kind = facade.kind().unwrap_or("no");
     let _ = write!(
         out,
         "\nRe-exported provider crates changed since {base} ({bump_kind} bump).\n\n"
