@@ -38,8 +38,8 @@ pub fn compare(old: &Value, new: &Value) -> Vec<Change> {
         let at = At::same(&spec::child("", key));
         match key {
             "info" => d.info(&old[key], &new[key], &at),
-            "servers" => d.servers(x, y, &at, "API"),
-            "security" => d.security(x, y, &at, "API"),
+            "servers" => d.servers((x, y), &at, "API"),
+            "security" => d.security((x, y), &at, "API"),
             _ => {}
         }
     }
@@ -83,6 +83,9 @@ const INFO_KEYS: &[&str] = &["example", "examples", "xml"];
 /// Schema keywords whose changes are judged with others (`type` first, `properties` with
 /// `required`, a property's `nullable` with its optionality), not on their own.
 const SCHEMA_KEYS: &str = "type properties required nullable";
+/// The schema keywords that limit the values accepted (see [`constraint`]).
+const CONSTRAINTS: &str = "minimum minLength minItems minProperties maximum maxLength maxItems \
+    maxProperties exclusiveMinimum exclusiveMaximum uniqueItems pattern multipleOf";
 /// Raising one of these bounds narrows what is accepted.
 const LOWER: &[&str] = &["minimum", "minLength", "minItems", "minProperties"];
 /// Lowering one of these bounds narrows what is accepted.
@@ -219,24 +222,22 @@ type Scopes = BTreeMap<String, BTreeSet<String>>;
 
 /// The alternatives of a security requirement list, with their index in it, grouped by
 /// the schemes they name.
-fn alternatives(v: Option<&Value>) -> BTreeMap<BTreeSet<String>, Vec<(usize, Scopes)>> {
+type Alternatives = BTreeMap<BTreeSet<String>, Vec<(usize, Scopes)>>;
+
+/// The [`Alternatives`] of a security requirement list.
+fn alternatives(v: Option<&Value>) -> Alternatives {
     let mut groups: BTreeMap<_, Vec<_>> = BTreeMap::new();
+    let names = |list| {
+        items(Some(list))
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+    };
     for (i, req) in items(v).enumerate().filter(|(_, req)| req.is_object()) {
         let scopes: Scopes = entries(Some(req))
-            .map(|(s, l)| {
-                (
-                    s.clone(),
-                    items(Some(l))
-                        .filter_map(Value::as_str)
-                        .map(str::to_owned)
-                        .collect(),
-                )
-            })
+            .map(|(s, l)| (s.clone(), names(l).collect()))
             .collect();
-        groups
-            .entry(scopes.keys().cloned().collect())
-            .or_default()
-            .push((i, scopes));
+        let schemes = scopes.keys().cloned().collect();
+        groups.entry(schemes).or_default().push((i, scopes));
     }
     groups
 }
@@ -246,6 +247,13 @@ type Rule = (Level, &'static str, String);
 
 /// An entry both documents have: its place, and its value in the old and the new.
 type Kept<'a> = (At, &'a Value, &'a Value);
+
+/// The kinds of two rules: of a removed and an added entry, or of a required and an
+/// optional one.
+type Kinds = [&'static str; 2];
+
+/// A key's value in the old and in the new document, where it has one.
+type Values<'a> = (Option<&'a Value>, Option<&'a Value>);
 
 /// Two schemas being compared: their place, what reaches them, how messages name them,
 /// and where they sit.
@@ -293,12 +301,7 @@ impl<'a> Differ<'a> {
 
     /// [`Differ::entry`] for an entry whose removal breaks and whose addition adds, with
     /// the messages `{noun} removed` and `{noun} added`.
-    fn plain_entry(
-        &mut self,
-        pair: Pair<Used<'a>>,
-        noun: &str,
-        kinds: [&'static str; 2],
-    ) -> Option<Kept<'a>> {
+    fn plain_entry(&mut self, pair: Pair<Used<'a>>, noun: &str, kinds: Kinds) -> Option<Kept<'a>> {
         let removed = (Breaking, kinds[0], format!("{noun} removed"));
         self.entry(pair, removed, (Addition, kinds[1], format!("{noun} added")))
     }
@@ -319,20 +322,13 @@ impl<'a> Differ<'a> {
             (true, false) => dropped,
             _ => return,
         };
-        self.push(level, kind, at.child("required").in_new(), message);
+        self.push(level, kind, at.new_at("required"), message);
     }
 
     /// A changed `key` (of the object at `at`) that no rule of its own covers: `x-`
     /// extensions and examples as information, documentation as a patch, anything else
     /// as an unclassified patch to review by hand.
-    fn other(
-        &mut self,
-        key: &str,
-        x: Option<&'a Value>,
-        y: Option<&'a Value>,
-        at: &At,
-        what: &str,
-    ) {
+    fn other(&mut self, key: &str, (x, y): Values<'a>, at: &At, what: &str) {
         let (at, loc) = (at.child(key), at.child(key).kept(y.is_some()));
         if key.starts_with("x-") || INFO_KEYS.contains(&key) {
             let message = format!("{what}: `{key}` changed (not part of the generated crate)");
@@ -350,7 +346,7 @@ impl<'a> Differ<'a> {
     fn rest(&mut self, a: &'a Value, b: &'a Value, at: &At, handled: &str, what: &str) {
         for (key, x, y) in changed_keys(a, b) {
             if !among(handled, key) {
-                self.other(key, x, y, at, what);
+                self.other(key, (x, y), at, what);
             }
         }
     }
@@ -364,13 +360,13 @@ impl<'a> Differ<'a> {
             } else if key == "title" || key == "description" {
                 self.docs(x, y, &at.child(key), &format!("info.{key}"));
             } else {
-                self.other(key, x, y, at, "info");
+                self.other(key, (x, y), at, "info");
             }
         }
     }
 
     /// `servers` of the document, a path or an operation, matched by URL.
-    fn servers(&mut self, a: Option<&'a Value>, b: Option<&'a Value>, at: &At, what: &str) {
+    fn servers(&mut self, (a, b): Values<'a>, at: &At, what: &str) {
         let list = |v: Option<&'a Value>, base: &str| -> Vec<(String, Used<'a>)> {
             let url = |s: &Value| s.get("url")?.as_str().map(str::to_owned);
             let used = |(i, s)| Some((url(s)?, Used::at(s, format!("{base}/{i}"))));
@@ -381,9 +377,11 @@ impl<'a> Differ<'a> {
                 "{what}: server `{url}` removed: clients configured with it (or a hand-written \
                  default base URL) stop reaching the API"
             );
-            let removed = (Breaking, "server-removed", gone);
             let message = format!("{what}: server `{url}` added");
-            let added = (Addition, "server-added", message);
+            let (removed, added) = (
+                (Breaking, "server-removed", gone),
+                (Addition, "server-added", message),
+            );
             let Some((at, o, n)) = self.entry(pair, removed, added) else {
                 continue;
             };
@@ -411,27 +409,19 @@ impl<'a> Differ<'a> {
         let (av, bv) = (values(a.value), values(b.value));
         for gone in av.difference(&bv) {
             let message = format!("{what}: `{name}` no longer allows {gone}");
-            self.push(
-                Breaking,
-                "server-variable-value-removed",
-                at.old_at("enum"),
-                message,
-            );
+            let loc = at.old_at("enum");
+            self.push(Breaking, "server-variable-value-removed", loc, message);
         }
         for added in bv.difference(&av) {
             let message = format!("{what}: `{name}` now allows {added}");
-            self.push(
-                Addition,
-                "server-variable-value-added",
-                at.new_at("enum"),
-                message,
-            );
+            let loc = at.new_at("enum");
+            self.push(Addition, "server-variable-value-added", loc, message);
         }
         let (x, y) = (a.value.get("default"), b.value.get("default"));
         if x != y {
             let how = "check the hand-written default base URL";
             let message = format!("{what}: default of `{name}` {} ({how})", arrow(x, y, ""));
-            let loc = at.child("default").in_new();
+            let loc = at.new_at("default");
             self.push(Patch, "server-variable-default-changed", loc, message);
         }
     }
@@ -439,11 +429,9 @@ impl<'a> Differ<'a> {
     /// A security requirement list: alternatives, each naming schemes with the scopes a
     /// token needs. Alternatives over the same schemes are grouped (Zoom lists one scope
     /// set per entry), and every scope set that was enough before must still be enough.
-    fn security(&mut self, old: Option<&'a Value>, new: Option<&'a Value>, at: &At, what: &str) {
+    fn security(&mut self, (old, new): Values<'a>, at: &At, what: &str) {
         let (a, b) = (alternatives(old), alternatives(new));
-        let open = |alts: &BTreeMap<BTreeSet<String>, _>| {
-            alts.is_empty() || alts.contains_key(&BTreeSet::new())
-        };
+        let open = |alts: &Alternatives| alts.is_empty() || alts.contains_key(&BTreeSet::new());
         if open(&a) && !open(&b) {
             let message = format!("{what}: authentication is now required");
             return self.push(Breaking, "security-required", at.in_new(), message);
@@ -459,17 +447,17 @@ impl<'a> Differ<'a> {
                 true => "no authentication".to_owned(),
                 false => quoted.join(" + "),
             };
+            let alternative = format!("{what}: authenticating with {names}");
             let (olds, news) = match pair {
                 Both(olds, news) => (olds, news),
                 Removed(olds) => {
-                    let how = "is no longer accepted";
-                    let message = format!("{what}: authenticating with {names} {how}");
+                    let message = format!("{alternative} is no longer accepted");
                     let loc = at.old_at(&olds[0].0.to_string());
                     self.push(Breaking, "security-alternative-removed", loc, message);
                     continue;
                 }
                 Added(news) => {
-                    let message = format!("{what}: authenticating with {names} is now accepted");
+                    let message = format!("{alternative} is now accepted");
                     let loc = at.new_at(&news[0].0.to_string());
                     self.push(Addition, "security-alternative-added", loc, message);
                     continue;
@@ -481,14 +469,11 @@ impl<'a> Differ<'a> {
                 .filter(|(_, had)| !news.iter().any(|(_, n)| enough(had, n)));
             let lost: Vec<&Scopes> = lost.map(|(_, had)| had).collect();
             for had in &lost {
-                let extra: Vec<String> = need
+                let held = |s: &String, x: &String| had.get(s).is_some_and(|h| h.contains(x));
+                let missing = need
                     .iter()
-                    .flat_map(|(s, n)| {
-                        n.iter()
-                            .filter(|x| !had.get(s).is_some_and(|h| h.contains(*x)))
-                    })
-                    .map(|x| format!("`{x}`"))
-                    .collect();
+                    .flat_map(|(s, n)| n.iter().filter(move |x| !held(s, x)));
+                let extra: Vec<String> = missing.map(|x| format!("`{x}`")).collect();
                 let message = format!(
                     "{what}: a {names} token with the scopes accepted before is no longer \
                      enough (now needs {})",
@@ -522,19 +507,6 @@ impl<'a> Differ<'a> {
             let kinds = ["security-scheme-removed", "security-scheme-added"];
             if let Some((at, a, b)) = self.plain_entry(pair, &what, kinds) {
                 self.security_scheme(&what, &at, a, b);
-            }
-        }
-    }
-
-    fn component_schemas(&mut self) {
-        for (name, pair) in self.components("schemas") {
-            let reach = self.reach.get(&name).copied().unwrap_or_default();
-            let gone = format!("schema `{name}` removed (its Rust type `types::{name}` goes away)");
-            let removed = (Breaking, "schema-removed", gone);
-            let added = (Addition, "schema-added", format!("schema `{name}` added"));
-            if let Some((at, x, y)) = self.entry(pair, removed, added) {
-                let what = format!("{name} ({})", reach.label());
-                self.schema(x, y, &Cx(at, reach, what, Place::Other));
             }
         }
     }
@@ -575,6 +547,19 @@ impl<'a> Differ<'a> {
         }
     }
 
+    fn component_schemas(&mut self) {
+        for (name, pair) in self.components("schemas") {
+            let reach = self.reach.get(&name).copied().unwrap_or_default();
+            let gone = format!("schema `{name}` removed (its Rust type `types::{name}` goes away)");
+            let removed = (Breaking, "schema-removed", gone);
+            let added = (Addition, "schema-added", format!("schema `{name}` added"));
+            if let Some((at, x, y)) = self.entry(pair, removed, added) {
+                let what = format!("{name} ({})", reach.label());
+                self.schema(x, y, &Cx(at, reach, what, Place::Other));
+            }
+        }
+    }
+
     fn operations(&mut self) {
         let keyed = |doc| {
             spec::operations(doc)
@@ -582,29 +567,30 @@ impl<'a> Differ<'a> {
                 .map(|op| (operation_key(&op), op))
         };
         for (_, pair) in pairs(keyed(self.old), keyed(self.new)) {
-            let (side, op) = match pair {
+            let (label, method) = match &pair {
                 Both(o, n) => {
-                    self.operation(&o, &n);
+                    self.operation(o, n);
                     continue;
                 }
-                Removed(o) => (Side::Old, o),
-                Added(n) => (Side::New, n),
+                Removed(op) | Added(op) => (op.label(), snake(op.id().unwrap_or("?"))),
             };
-            let (label, method) = (op.label(), snake(op.id().unwrap_or("?")));
-            let (level, kind, how) = match side {
-                Side::Old => (Breaking, "operation-removed", "removed (the client method"),
-                Side::New => (Addition, "operation-added", "added (client method"),
-            };
-            let gone = if side == Side::Old { " goes away" } else { "" };
-            let message = format!("{label}: operation {how} `{method}`{gone})");
-            self.push(level, kind, (side, op.pointer), message);
+            let how = format!("the client method `{method}` goes away");
+            let message = format!("{label}: operation removed ({how})");
+            let removed = (Breaking, "operation-removed", message);
+            let message = format!("{label}: operation added (client method `{method}`)");
+            let used = |op: Operation<'a>| Used::at(op.value, op.pointer);
+            self.entry(
+                pair.map(used),
+                removed,
+                (Addition, "operation-added", message),
+            );
         }
     }
 
     fn operation(&mut self, o: &Operation<'a>, n: &Operation<'a>) {
         let (label, at) = (n.label(), At::new(o.pointer.clone(), n.pointer.clone()));
         for (key, x, y) in changed_keys(o.value, n.value) {
-            let loc = at.child(key).in_new();
+            let loc = at.new_at(key);
             match key {
                 "operationId" => {
                     let how = "the Rust method and builder are renamed";
@@ -620,7 +606,7 @@ impl<'a> Differ<'a> {
                     self.push(Level::None, "tags-changed", loc, message);
                 }
                 "parameters" | "requestBody" | "responses" | "security" | "servers" => {}
-                _ => self.other(key, x, y, &at, &label),
+                _ => self.other(key, (x, y), &at, &label),
             }
         }
         self.parameters(o, n, &label);
@@ -629,16 +615,19 @@ impl<'a> Differ<'a> {
         // Operation-level security and servers override the document's.
         let (os, ns) = (o.value.get("security"), n.value.get("security"));
         if os.is_some() || ns.is_some() {
-            let (os, ns) = (
+            let security = (
                 os.or(self.old.get("security")),
                 ns.or(self.new.get("security")),
             );
-            self.security(os, ns, &at.child("security"), &label);
+            self.security(security, &at.child("security"), &label);
         }
         let item_at = At::new(o.item_pointer.clone(), n.item_pointer.clone());
         for (a, b, at) in [(o.item, n.item, &item_at), (o.value, n.value, &at)] {
-            let (x, y) = (a.get("servers"), b.get("servers"));
-            self.servers(x, y, &at.child("servers"), &label);
+            self.servers(
+                (a.get("servers"), b.get("servers")),
+                &at.child("servers"),
+                &label,
+            );
         }
     }
 
@@ -652,14 +641,9 @@ impl<'a> Differ<'a> {
             let what = format!("{label}: {location} parameter `{name}`");
             let message = format!("{what} removed (its builder method goes away)");
             let removed = (Breaking, "parameter-removed", message);
-            let added = if matches!(&pair, Added(q) if flag(q.value, "required")) {
-                let why = "calls that do not set it fail in `send()`";
-                let message = format!("{what} added as required: {why}");
-                (Breaking, "required-parameter-added", message)
-            } else {
-                let message = format!("{what} added (optional)");
-                (Addition, "optional-parameter-added", message)
-            };
+            let why = "calls that do not set it fail in `send()`";
+            let kinds = ["required-parameter-added", "optional-parameter-added"];
+            let added = added(&pair, &what, why, kinds);
             if let Some((at, p, q)) = self.entry(pair, removed, added) {
                 self.parameter(p, q, &at, &what);
             }
@@ -669,13 +653,13 @@ impl<'a> Differ<'a> {
     fn parameter(&mut self, p: &'a Value, q: &'a Value, at: &At, what: &str) {
         let why = "calls that do not set it fail in `send()`";
         let made = format!("{what} is now required: {why}");
+        let made = (Breaking, "parameter-became-required", made);
         let why = "the builder method keeps its signature";
         let dropped = format!("{what} is now optional ({why})");
-        let made = (Breaking, "parameter-became-required", made);
         let dropped = (Patch, "parameter-became-optional", dropped);
         self.required_flag(p, q, at, made, dropped);
         for (key, x, y) in changed_keys(p, q) {
-            let loc = at.child(key).in_new();
+            let loc = at.new_at(key);
             match key {
                 "style" | "explode" => {
                     let message = format!(
@@ -690,61 +674,50 @@ impl<'a> Differ<'a> {
                     self.push(Patch, "deprecated-changed", loc, message);
                 }
                 "schema" => {
-                    let schema = at.child(key);
-                    let cx = Cx(schema, Reach::REQUEST, what.into(), Place::Parameter);
-                    if self.sub_schema(x, y, &cx) {
+                    let cx = Cx(at.child(key), Reach::REQUEST, what.into(), Place::Parameter);
+                    if self.sub_schema((x, y), &cx) {
                         let message = format!("{what}: schema added or removed");
                         self.push(Breaking, "parameter-schema-changed", at.in_new(), message);
                     }
                 }
-                "content" => self.content(p, q, at, Reach::REQUEST, what, true),
+                "content" => self.content(p, q, at, (Reach::REQUEST, true), what),
                 "name" | "in" | "required" => {}
-                _ => self.other(key, x, y, at, what),
+                _ => self.other(key, (x, y), at, what),
             }
         }
     }
 
     fn request_body(&mut self, o: &Operation<'a>, n: &Operation<'a>, label: &str) {
         let what = format!("{label}: request body");
-        match Pair::of(o.request_body(self.old), n.request_body(self.new)) {
-            None => {}
-            Some(Removed(a)) => {
-                let message = format!("{what} removed (the builder's body methods go away)");
-                let loc = (Side::Old, a.site);
-                self.push(Breaking, "request-body-removed", loc, message);
-            }
-            Some(Added(b)) if flag(b.value, "required") => {
-                let message = format!("{what} added as required: calls without one fail");
-                let loc = (Side::New, b.pointer);
-                self.push(Breaking, "required-request-body-added", loc, message);
-            }
-            Some(Added(b)) => {
-                let message = format!("{what} added (optional)");
-                let loc = (Side::New, b.pointer);
-                self.push(Addition, "optional-request-body-added", loc, message);
-            }
-            Some(Both(a, b)) => {
-                let at = At::new(a.pointer, b.pointer);
-                let kind = "request-body-required-changed";
-                let made = (Breaking, kind, format!("{what} is now required"));
-                let dropped = (Patch, kind, format!("{what} is now optional"));
-                self.required_flag(a.value, b.value, &at, made, dropped);
-                self.content(a.value, b.value, &at, Reach::REQUEST, &what, true);
-                self.rest(a.value, b.value, &at, "required content", &what);
-            }
+        // An added request body is pointed at where it is defined.
+        let new = n.request_body(self.new).map(Used::at_definition);
+        let Some(pair) = Pair::of(o.request_body(self.old), new) else {
+            return;
+        };
+        let message = format!("{what} removed (the builder's body methods go away)");
+        let removed = (Breaking, "request-body-removed", message);
+        let kinds = ["required-request-body-added", "optional-request-body-added"];
+        let added = added(&pair, &what, "calls without one fail", kinds);
+        if let Some((at, a, b)) = self.entry(pair, removed, added) {
+            let kind = "request-body-required-changed";
+            let made = (Breaking, kind, format!("{what} is now required"));
+            let dropped = (Patch, kind, format!("{what} is now optional"));
+            self.required_flag(a, b, &at, made, dropped);
+            self.content(a, b, &at, (Reach::REQUEST, true), &what);
+            self.rest(a, b, &at, "required content", &what);
         }
     }
 
-    /// The media types (`content`) of `a` and `b`. `essential`: losing one breaks callers
-    /// (request bodies and success responses); for error responses it is a patch.
+    /// The media types (`content`) of `a` and `b`, reached from requests or responses.
+    /// `essential`: losing one breaks callers (request bodies and success responses);
+    /// for error responses it is a patch.
     fn content(
         &mut self,
         a: &'a Value,
         b: &'a Value,
         at: &At,
-        reach: Reach,
+        (reach, essential): (Reach, bool),
         what: &str,
-        essential: bool,
     ) {
         let (gone, new) = if essential {
             (Breaking, Addition)
@@ -755,13 +728,13 @@ impl<'a> Differ<'a> {
             let message = format!("{what}: media type `{media}` removed");
             let removed = (gone, "media-type-removed", message);
             let message = format!("{what}: media type `{media}` added");
-            let added = (new, "media-type-added", message);
-            let Some((at, x, y)) = self.entry(pair, removed, added) else {
+            let Some((at, x, y)) = self.entry(pair, removed, (new, "media-type-added", message))
+            else {
                 continue;
             };
             let what = format!("{what} ({media})");
             let cx = Cx(at.child("schema"), reach, what.clone(), Place::Other);
-            if self.sub_schema(x.get("schema"), y.get("schema"), &cx) {
+            if self.sub_schema((x.get("schema"), y.get("schema")), &cx) {
                 let message = format!("{what}: schema added or removed");
                 self.push(Breaking, "body-schema-changed", at.in_new(), message);
             }
@@ -775,11 +748,8 @@ impl<'a> Differ<'a> {
             let what = format!("{label}: response {code}");
             let removed = if success {
                 let why = "the generated `send()` no longer accepts it as success";
-                (
-                    Breaking,
-                    "response-removed",
-                    format!("{what} removed: {why}"),
-                )
+                let message = format!("{what} removed: {why}");
+                (Breaking, "response-removed", message)
             } else {
                 let why = "telnums_core::Error reports the status either way";
                 (Patch, "response-removed", format!("{what} removed ({why})"))
@@ -787,7 +757,7 @@ impl<'a> Differ<'a> {
             let level = if success { Addition } else { Patch };
             let added = (level, "response-added", format!("{what} added"));
             if let Some((at, a, b)) = self.entry(pair, removed, added) {
-                self.content(a, b, &at, Reach::RESPONSE, &what, success);
+                self.content(a, b, &at, (Reach::RESPONSE, success), &what);
                 self.response_headers(a, b, &at, &what);
                 self.rest(a, b, &at, "content headers links", &what);
             }
@@ -806,11 +776,8 @@ impl<'a> Differ<'a> {
                 true => (Breaking, "it was documented as always present"),
                 false => (Patch, "it was optional"),
             };
-            let removed = (
-                level,
-                "response-header-removed",
-                format!("{what} removed ({how})"),
-            );
+            let message = format!("{what} removed ({how})");
+            let removed = (level, "response-header-removed", message);
             let added = (Addition, "response-header-added", format!("{what} added"));
             let Some((at, h, g)) = self.entry(pair, removed, added) else {
                 continue;
@@ -820,20 +787,15 @@ impl<'a> Differ<'a> {
             let dropped = (Breaking, kind, format!("{what} is now optional"));
             self.required_flag(h, g, &at, made, dropped);
             if let (Some(s), Some(t)) = (h.get("schema"), g.get("schema")) {
-                let cx = Cx(
-                    at.child("schema"),
-                    Reach::RESPONSE,
-                    what.clone(),
-                    Place::Other,
-                );
-                self.schema(s, t, &cx);
+                let (at, what) = (at.child("schema"), what.clone());
+                self.schema(s, t, &Cx(at, Reach::RESPONSE, what, Place::Other));
             }
             self.rest(h, g, &at, "schema required", &what);
         }
     }
 
     /// Compares the sub-schemas `x` and `y` as `cx`; returns whether only one side has one.
-    fn sub_schema(&mut self, x: Option<&'a Value>, y: Option<&'a Value>, cx: &Cx) -> bool {
+    fn sub_schema(&mut self, (x, y): Values<'a>, cx: &Cx) -> bool {
         match (x, y) {
             (Some(x), Some(y)) => self.schema(x, y, cx),
             (None, None) => {}
@@ -866,7 +828,7 @@ impl<'a> Differ<'a> {
                 "{what}: type {} (the Rust type changes)",
                 arrow(ta, tb, "any")
             );
-            return self.push(Breaking, "type-changed", at.child("type").in_new(), message);
+            return self.push(Breaking, "type-changed", at.new_at("type"), message);
         }
         // A newly wrapped or unwrapped string changes the Rust type whatever the direction.
         let wrapped = constrained_string(b, *place);
@@ -885,104 +847,61 @@ impl<'a> Differ<'a> {
             let message = format!("{what}: bounds change the Rust type {}", rust_types(a, b));
             self.push(Breaking, "integer-type-changed", at.in_new(), message);
         }
-        let (values, narrowed) = (reach.label(), reach.narrowed());
-        // The level and kind of a change that narrows what is accepted, or widens it.
-        let narrowing = |narrows: bool| match narrows {
-            true => (narrowed, "constraint-narrowed"),
-            false => (Patch, "constraint-widened"),
-        };
         for (key, x, y) in changed_keys(a, b) {
-            let (loc, sub) = (at.child(key).in_new(), at.child(key));
+            let loc = at.new_at(key);
             match key {
                 "format" => self.format(a, b, cx),
                 "enum" => self.enumeration(a, b, cx),
-                _ if LOWER.contains(&key) || UPPER.contains(&key) => {
-                    let num = |v: &Value| v.get(key).and_then(Value::as_f64);
-                    let (x, y) = (num(a), num(b));
-                    let narrows = match (x, y) {
-                        (None, Some(_)) => true,
-                        (Some(x), Some(y)) if x != y => (y > x) == LOWER.contains(&key),
-                        (Some(_), None) => false,
-                        _ => continue,
+                _ if among(CONSTRAINTS, key) => {
+                    let Some((narrows, change, how, kept)) = constraint(key, a, b) else {
+                        continue;
                     };
-                    let (level, kind) = narrowing(narrows);
-                    let how = if narrows { "narrows" } else { "widens" };
-                    let shown = |v: Option<f64>| v.map_or_else(|| "none".into(), |v| v.to_string());
-                    let message = format!(
-                        "{what}: `{key}` {} → {} ({how} {values} values)",
-                        shown(x),
-                        shown(y)
-                    );
-                    self.push(level, kind, sub.kept(y.is_some()), message);
-                }
-                // Setting one of these flags narrows what is accepted, clearing it widens.
-                "exclusiveMinimum" | "exclusiveMaximum" | "uniqueItems" => {
-                    let set = flag(b, key);
-                    if flag(a, key) != set {
-                        let (level, kind) = narrowing(set);
-                        let how = if set { "set" } else { "cleared" };
-                        let message = format!("{what}: `{key}` {how} ({values} values)");
-                        self.push(level, kind, loc, message);
-                    }
-                }
-                "pattern" | "multipleOf" => {
-                    let (level, kind) = narrowing(y.is_some());
-                    let message =
-                        format!("{what}: `{key}` {} ({values} values)", arrow(x, y, "none"));
-                    self.push(level, kind, sub.kept(y.is_some()), message);
+                    let (level, kind) = match narrows {
+                        true => (reach.narrowed(), "constraint-narrowed"),
+                        false => (Patch, "constraint-widened"),
+                    };
+                    let values = reach.label();
+                    let message = format!("{what}: `{key}` {change} ({how}{values} values)");
+                    self.push(level, kind, at.child(key).kept(kept), message);
                 }
                 "nullable" if *place != Place::Property => {
-                    let message = match flag(b, "nullable") {
-                        true => {
-                            format!("{what}: may now be null (the Rust type gains an `Option`)")
-                        }
-                        false => format!(
-                            "{what}: may no longer be null (the Rust type loses its `Option`)"
-                        ),
+                    let (now, how) = match flag(b, "nullable") {
+                        true => ("now", "gains an"),
+                        false => ("no longer", "loses its"),
                     };
+                    let message =
+                        format!("{what}: may {now} be null (the Rust type {how} `Option`)");
                     self.push(Breaking, "nullable-changed", loc, message);
                 }
                 "default" => {
-                    let message = format!(
-                        "{what}: default {} (what an omitted value means)",
-                        arrow(x, y, "none")
-                    );
+                    let how = "what an omitted value means";
+                    let message = format!("{what}: default {} ({how})", arrow(x, y, "none"));
                     self.push(Patch, "default-changed", loc, message);
                 }
                 "readOnly" | "writeOnly" | "deprecated" => {
-                    self.push(
-                        Patch,
-                        "flag-changed",
-                        loc,
-                        format!("{what}: `{key}` changed"),
-                    );
+                    let message = format!("{what}: `{key}` changed");
+                    self.push(Patch, "flag-changed", loc, message);
                 }
                 "discriminator" => {
                     let message =
                         format!("{what}: discriminator changed (how variants are told apart)");
                     self.push(Breaking, "discriminator-changed", loc, message);
                 }
-                "additionalProperties" => self.additional_properties(x, y, cx),
+                "additionalProperties" => self.additional_properties((x, y), cx),
                 "items" => {
-                    if self.sub_schema(x, y, &cx.nested(sub, "[]")) {
+                    if self.sub_schema((x, y), &cx.nested(at.child(key), "[]")) {
                         let how = "array items added or removed (the Rust type changes)";
-                        self.push(
-                            Breaking,
-                            "items-changed",
-                            at.in_new(),
-                            format!("{what}: {how}"),
-                        );
+                        let message = format!("{what}: {how}");
+                        self.push(Breaking, "items-changed", at.in_new(), message);
                     }
                 }
                 "oneOf" | "anyOf" | "allOf" => self.composition(a, b, cx, key),
-                "not" => self.push(
-                    Breaking,
-                    "not-changed",
-                    at.in_new(),
-                    format!("{what}: `not` changed"),
-                ),
+                "not" => {
+                    let message = format!("{what}: `not` changed");
+                    self.push(Breaking, "not-changed", at.in_new(), message);
+                }
                 _ if among(SCHEMA_KEYS, key) => {}
-                _ => self.other(key, x, y, at, what),
+                _ => self.other(key, (x, y), at, what),
             }
         }
         self.properties(a, b, cx);
@@ -1004,14 +923,14 @@ impl<'a> Differ<'a> {
                      clients in other languages now accept values it does not list; the \
                      Rust type is unchanged"
                 );
-                self.push(Addition, "enum-opened", at.child("anyOf").in_new(), message);
+                self.push(Addition, "enum-opened", at.new_at("anyOf"), message);
             }
             (Some(_), None) => {
                 let message = format!(
                     "{what}: enum no longer written open: generated clients in other \
                      languages reject values it does not list; the Rust type is unchanged"
                 );
-                self.push(Breaking, "enum-closed", at.child("anyOf").in_old(), message);
+                self.push(Breaking, "enum-closed", at.old_at("anyOf"), message);
             }
             (Some(_), Some(_)) => {}
         }
@@ -1043,7 +962,7 @@ impl<'a> Differ<'a> {
         let (level, how) = match rust_scalar(a) == rust_scalar(b) {
             true => (
                 fb.map_or(Patch, |_| reach.narrowed()),
-                format!("{} values", reach.label()),
+                reach.label().to_owned() + " values",
             ),
             false => (Breaking, format!("Rust type {}", rust_types(a, b))),
         };
@@ -1062,21 +981,13 @@ impl<'a> Differ<'a> {
             Some(Both(x, y)) => (x, y),
             Some(Removed(_)) => {
                 let how = "no longer an enumeration (the Rust enum becomes a plain type)";
-                return self.push(
-                    Breaking,
-                    "enum-removed",
-                    at.in_old(),
-                    format!("{what}: {how}"),
-                );
+                let message = format!("{what}: {how}");
+                return self.push(Breaking, "enum-removed", at.in_old(), message);
             }
             Some(Added(_)) => {
                 let how = "now an enumeration (a plain type becomes a Rust enum)";
-                return self.push(
-                    Breaking,
-                    "enum-added",
-                    at.in_new(),
-                    format!("{what}: {how}"),
-                );
+                let message = format!("{what}: {how}");
+                return self.push(Breaking, "enum-added", at.in_new(), message);
             }
         };
         let refused = if reach.request {
@@ -1087,7 +998,7 @@ impl<'a> Differ<'a> {
         for (i, v) in x.iter().enumerate().filter(|(_, v)| !y.contains(v)) {
             let how = format!("removed (its Rust variant goes away{refused})");
             let message = format!("{what}: enum value {} {how}", short(v));
-            let loc = at.child(&i.to_string()).in_old();
+            let loc = at.old_at(&i.to_string());
             self.push(Breaking, "enum-value-removed", loc, message);
         }
         let open = match reach.response {
@@ -1096,19 +1007,15 @@ impl<'a> Differ<'a> {
         };
         for (i, v) in y.iter().enumerate().filter(|(_, v)| !x.contains(v)) {
             let message = format!("{what}: enum value {} added{open}", short(v));
-            let loc = at.child(&i.to_string()).in_new();
+            let loc = at.new_at(&i.to_string());
             self.push(Addition, "enum-value-added", loc, message);
         }
     }
 
     fn properties(&mut self, a: &'a Value, b: &'a Value, cx: &Cx) {
         let Cx(at, reach, what, _) = cx;
-        let required = |v: &'a Value| {
-            items(v.get("required"))
-                .filter_map(Value::as_str)
-                .collect::<BTreeSet<_>>()
-        };
-        let (ra, rb) = (required(a), required(b));
+        let required = |v: &'a Value| items(v.get("required")).filter_map(Value::as_str).collect();
+        let (ra, rb): (BTreeSet<_>, BTreeSet<_>) = (required(a), required(b));
         let base = what.split(" (").next().unwrap_or(what);
         let (schema, request) = (reach.label(), reach.request);
         let does = if request && !reach.response {
@@ -1129,11 +1036,8 @@ impl<'a> Differ<'a> {
                 (Breaking, "required-property-added", message)
             } else {
                 let how = if r1 { " as required" } else { "" };
-                (
-                    Addition,
-                    "property-added",
-                    format!("{label} added{how} ({schema} schema)"),
-                )
+                let message = format!("{label} added{how} ({schema} schema)");
+                (Addition, "property-added", message)
             };
             let removed = (Breaking, "property-removed", gone);
             let Some((place, x, y)) = self.entry(pair, removed, added) else {
@@ -1156,26 +1060,20 @@ impl<'a> Differ<'a> {
                     false => ("property-became-optional", "optional"),
                 };
                 let message = format!("{label} is now {now} ({schema} schema){rust}");
-                self.push(level, kind, at.child("required").in_new(), message);
+                self.push(level, kind, at.new_at("required"), message);
             } else if x.get("nullable") != y.get("nullable") || o0 != o1 {
                 // Without a change of Rust type, null only ever meant "absent".
-                let now = match flag(y, "nullable") {
-                    true => "may now be null",
-                    false => "may no longer be null",
-                };
-                let message = format!("{label}: {now}{rust}");
-                self.push(
-                    level,
-                    "property-nullability-changed",
-                    place.in_new(),
-                    message,
-                );
+                let nullable = flag(y, "nullable");
+                let now = if nullable { "now" } else { "no longer" };
+                let message = format!("{label}: may {now} be null{rust}");
+                let loc = place.in_new();
+                self.push(level, "property-nullability-changed", loc, message);
             }
             self.schema(x, y, &Cx(place, *reach, label, Place::Property));
         }
     }
 
-    fn additional_properties(&mut self, x: Option<&'a Value>, y: Option<&'a Value>, cx: &Cx) {
+    fn additional_properties(&mut self, (x, y): Values<'a>, cx: &Cx) {
         let Cx(at, reach, what, _) = cx;
         let closed = |v: Option<&Value>| v == Some(&Value::Bool(false));
         let at = at.child("additionalProperties");
@@ -1229,19 +1127,14 @@ impl<'a> Differ<'a> {
         }
         let mut inline_new = unmatched.into_iter().filter(|&j| reference(y[j]).is_none());
         let at = at.child(keyword);
-        let member = |i: usize| at.child(&i.to_string());
         for i in inline_old {
             match inline_new.next().filter(|_| reference(x[i]).is_none()) {
                 Some(j) => pairs.push((i, j)),
                 None => {
                     let how = "removed (a Rust variant or field set goes away)";
                     let message = format!("{what}: `{keyword}` member {i} {how}");
-                    self.push(
-                        Breaking,
-                        "composition-member-removed",
-                        member(i).in_old(),
-                        message,
-                    );
+                    let loc = at.old_at(&i.to_string());
+                    self.push(Breaking, "composition-member-removed", loc, message);
                 }
             }
         }
@@ -1251,16 +1144,53 @@ impl<'a> Differ<'a> {
         };
         for j in (0..y.len()).filter(|j| !pairs.iter().any(|(_, k)| k == j)) {
             let message = format!("{what}: `{keyword}` member {j} added{how}");
-            self.push(
-                level,
-                "composition-member-added",
-                member(j).in_new(),
-                message,
-            );
+            let loc = at.new_at(&j.to_string());
+            self.push(level, "composition-member-added", loc, message);
         }
         for (i, j) in pairs {
-            let at = At::new(member(i).old, member(j).new);
+            let at = At::new(at.old_at(&i.to_string()).1, at.new_at(&j.to_string()).1);
             self.schema(x[i], y[j], &cx.nested(at, &format!(".{keyword}[{j}]")));
         }
     }
+}
+
+/// The rule for an added parameter or request body: breaking when it is required (calls
+/// without it fail: `why`), an addition otherwise. `kinds`: required, then optional.
+fn added(pair: &Pair<Used<'_>>, what: &str, why: &str, kinds: Kinds) -> Rule {
+    if !matches!(pair, Added(new) if flag(new.value, "required")) {
+        return (Addition, kinds[1], format!("{what} added (optional)"));
+    }
+    (
+        Breaking,
+        kinds[0],
+        format!("{what} added as required: {why}"),
+    )
+}
+
+/// A change of the constraint `key` (one of [`CONSTRAINTS`]) from `a` to `b`: whether it
+/// narrows what is accepted, the change as shown, `narrows `/`widens ` for a bound, and
+/// whether the new schema still has the key; `None` when the value accepted is the same.
+fn constraint(key: &str, a: &Value, b: &Value) -> Option<(bool, String, &'static str, bool)> {
+    let (x, y) = (a.get(key), b.get(key));
+    if !LOWER.contains(&key) && !UPPER.contains(&key) {
+        if key == "pattern" || key == "multipleOf" {
+            return Some((y.is_some(), arrow(x, y, "none"), "", y.is_some()));
+        }
+        // A flag: setting it narrows what is accepted, clearing it widens.
+        let set = flag(b, key);
+        let change = if set { "set" } else { "cleared" };
+        return (flag(a, key) != set).then(|| (set, change.to_owned(), "", true));
+    }
+    // Raising a lower bound or lowering an upper one narrows what is accepted.
+    let (x, y) = (x.and_then(Value::as_f64), y.and_then(Value::as_f64));
+    let narrows = match (x, y) {
+        (None, Some(_)) => true,
+        (Some(x), Some(y)) if x != y => (y > x) == LOWER.contains(&key),
+        (Some(_), None) => false,
+        _ => return None,
+    };
+    let shown = |v: Option<f64>| v.map_or_else(|| "none".into(), |v| v.to_string());
+    let how = if narrows { "narrows " } else { "widens " };
+    let change = format!("{} → {}", shown(x), shown(y));
+    Some((narrows, change, how, y.is_some()))
 }

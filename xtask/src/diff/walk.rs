@@ -95,6 +95,15 @@ impl<T> Pair<T> {
             (None, None) => None,
         }
     }
+
+    /// The same pair with `f` applied to each entry.
+    pub fn map<U>(self, f: impl Fn(T) -> U) -> Pair<U> {
+        match self {
+            Pair::Removed(a) => Pair::Removed(f(a)),
+            Pair::Added(b) => Pair::Added(f(b)),
+            Pair::Both(a, b) => Pair::Both(f(a), f(b)),
+        }
+    }
 }
 
 /// Matches the entries of a section by key: the old document's in key order (removed or
