@@ -110,23 +110,13 @@ fn non_empty_str(v: Option<&Value>) -> Option<&str> {
 /// A schema nested directly in another: the schema, its pointer, and whether the
 /// descriptions that document the parent's enum values also apply to it (not for
 /// properties, which describe themselves, nor for a `not`).
-struct Nested<'v> {
-    schema: &'v Value,
-    pointer: String,
-    inherits: bool,
-}
+type Nested<'v> = (&'v Value, String, bool);
 
 /// Every schema nested directly in `map` (at `pointer`): properties, `items`, an object
 /// `additionalProperties`, `oneOf`/`anyOf`/`allOf` members and `not`.
 fn nested<'v>(map: &'v Map<String, Value>, pointer: &str) -> Vec<Nested<'v>> {
     let mut out = Vec::new();
-    let mut push = |schema, pointer, inherits| {
-        out.push(Nested {
-            schema,
-            pointer,
-            inherits,
-        })
-    };
+    let mut push = |schema, pointer, inherits| out.push((schema, pointer, inherits));
     for (name, prop) in entries(map.get("properties")) {
         push(prop, child(&child(pointer, "properties"), name), false);
     }
@@ -204,9 +194,9 @@ impl<'a> Linter<'a> {
         // whatever this schema could fall back on (e.g. the parameter's).
         let texts: Vec<&'a str> = own.into_iter().chain(fallback.iter().copied()).collect();
         self.enum_values(schema, pointer, texts.clone());
-        for n in nested(map, pointer) {
-            let fallback: &[&'a str] = if n.inherits { &texts } else { &[] };
-            self.schema_enums(n.schema, &n.pointer, fallback);
+        for (schema, pointer, inherits) in nested(map, pointer) {
+            let fallback: &[&'a str] = if inherits { &texts } else { &[] };
+            self.schema_enums(schema, &pointer, fallback);
         }
     }
 
@@ -270,15 +260,12 @@ impl<'a> Linter<'a> {
             "allOf": [to_json_schema(schema)],
             "components": { "schemas": components },
         });
-        let validator = match jsonschema::draft4::options()
-            .should_validate_formats(true)
-            .build(&root)
-        {
+        let options = jsonschema::draft4::options().should_validate_formats(true);
+        let validator = match options.build(&root) {
             Ok(v) => v,
             Err(e) => {
-                let message =
-                    format!("cannot check this example: its schema does not compile: {e}");
-                return self.report(pointer, message);
+                let why = "its schema does not compile";
+                return self.report(pointer, format!("cannot check this example: {why}: {e}"));
             }
         };
         let mut found: Vec<(String, String)> = validator
@@ -288,15 +275,13 @@ impl<'a> Linter<'a> {
         found.sort();
         found.dedup_by(|a, b| a.0 == b.0);
         for (at, error) in found {
-            let where_ = if at.is_empty() {
+            let place = if at.is_empty() {
                 String::new()
             } else {
                 format!(" at `{at}`")
             };
-            self.report(
-                format!("{pointer}{at}"),
-                format!("example does not match its schema{where_}: {error}"),
-            );
+            let message = format!("example does not match its schema{place}: {error}");
+            self.report(format!("{pointer}{at}"), message);
         }
     }
 
@@ -314,11 +299,8 @@ impl<'a> Linter<'a> {
                 continue;
             };
             if visited.insert(pointer.clone()) && visit(self, schema, &pointer) {
-                stack.extend(
-                    nested(map, &pointer)
-                        .into_iter()
-                        .map(|n| (n.schema, n.pointer)),
-                );
+                let inside = nested(map, &pointer).into_iter();
+                stack.extend(inside.map(|(schema, pointer, _)| (schema, pointer)));
             }
         }
     }
@@ -388,13 +370,11 @@ impl<'a> Linter<'a> {
                 }
                 let content = response.value.get("content").and_then(Value::as_object);
                 let Some(content) = content.filter(|c| !c.is_empty()) else {
-                    self.report(
-                        response.site,
-                        format!(
-                            "error response {status} has no body schema; give every error \
-                             response of the operation the same `$ref` error schema"
-                        ),
+                    let message = format!(
+                        "error response {status} has no body schema; give every error \
+                         response of the operation the same `$ref` error schema"
                     );
+                    self.report(response.site, message);
                     continue;
                 };
                 for (media, body) in content {
@@ -467,24 +447,19 @@ pub fn to_json_schema(schema: &Value) -> Value {
         return json!({ "$ref": r });
     }
     let mut out = Map::new();
+    let list = |v| Value::Array(items(Some(v)).map(to_json_schema).collect());
     for (key, value) in map {
         let translated = match key.as_str() {
             "nullable" | "example" | "discriminator" | "xml" | "externalDocs" | "deprecated"
             | "readOnly" | "writeOnly" => continue,
             k if k.starts_with("x-") => continue,
-            "properties" | "patternProperties" => Value::Object(
-                entries(Some(value))
-                    .map(|(k, v)| (k.clone(), to_json_schema(v)))
-                    .collect(),
-            ),
-            "allOf" | "anyOf" | "oneOf" => {
-                Value::Array(items(Some(value)).map(to_json_schema).collect())
+            "properties" | "patternProperties" => {
+                let schemas = entries(Some(value)).map(|(k, v)| (k.clone(), to_json_schema(v)));
+                Value::Object(schemas.collect())
             }
-            "items" => match value {
-                Value::Array(list) => Value::Array(list.iter().map(to_json_schema).collect()),
-                other => to_json_schema(other),
-            },
-            "additionalProperties" | "not" => to_json_schema(value),
+            "allOf" | "anyOf" | "oneOf" => list(value),
+            "items" if value.is_array() => list(value),
+            "items" | "additionalProperties" | "not" => to_json_schema(value),
             _ => value.clone(),
         };
         out.insert(key.clone(), translated);
@@ -492,25 +467,25 @@ pub fn to_json_schema(schema: &Value) -> Value {
     if map.get("nullable") != Some(&Value::Bool(true)) {
         return Value::Object(out);
     }
+    let add = |list: &mut Vec<Value>, value: Value| {
+        if !list.contains(&value) {
+            list.push(value);
+        }
+    };
     match out.get("type").cloned() {
         Some(Value::String(t)) => {
             out.insert("type".to_owned(), json!([t, "null"]));
             if let Some(values) = out.get_mut("enum").and_then(Value::as_array_mut) {
-                if !values.contains(&Value::Null) {
-                    values.push(Value::Null);
-                }
+                add(values, Value::Null);
             }
-            Value::Object(out)
         }
         Some(Value::Array(mut types)) => {
-            if !types.contains(&json!("null")) {
-                types.push(json!("null"));
-            }
+            add(&mut types, json!("null"));
             out.insert("type".to_owned(), Value::Array(types));
-            Value::Object(out)
         }
-        _ => json!({ "anyOf": [Value::Object(out), { "type": "null" }] }),
+        _ => return json!({ "anyOf": [Value::Object(out), { "type": "null" }] }),
     }
+    Value::Object(out)
 }
 
 #[cfg(test)]

@@ -1160,11 +1160,8 @@ fn added(pair: &Pair<Used<'_>>, what: &str, why: &str, kinds: Kinds) -> Rule {
     if !matches!(pair, Added(new) if flag(new.value, "required")) {
         return (Addition, kinds[1], format!("{what} added (optional)"));
     }
-    (
-        Breaking,
-        kinds[0],
-        format!("{what} added as required: {why}"),
-    )
+    let message = format!("{what} added as required: {why}");
+    (Breaking, kinds[0], message)
 }
 
 /// A change of the constraint `key` (one of [`CONSTRAINTS`]) from `a` to `b`: whether it
