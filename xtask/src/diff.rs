@@ -181,6 +181,11 @@ pub struct ProviderDiff {
 }
 
 impl ProviderDiff {
+    /// The spec changes of `level`.
+    pub fn at(&self, level: Level) -> impl Iterator<Item = &Change> {
+        self.spec.iter().filter(move |c| c.level == level)
+    }
+
     /// The crate's level: the most severe change, and at least a patch when the
     /// generated file changed.
     pub fn level(&self) -> Level {
@@ -454,8 +459,8 @@ impl Report {
         }
         for (diff, bump) in &self.providers {
             let counts = [Level::Breaking, Level::Addition, Level::Patch, Level::None]
-                .iter()
-                .map(|l| (l, diff.spec.iter().filter(|c| c.level == *l).count()))
+                .into_iter()
+                .map(|l| (l, diff.at(l).count()))
                 .filter(|(_, n)| *n > 0)
                 .map(|(l, n)| format!("{n} {}", l.as_str()))
                 .collect::<Vec<_>>()
@@ -475,15 +480,9 @@ impl Report {
                     let _ = writeln!(out, "  Rust API not compared: {e}");
                 }
                 (None, true) => {
-                    let _ = writeln!(
-                        out,
-                        "  Rust API: unchanged{}",
-                        if diff.generated_changed {
-                            " (the generated file changed: docs or bodies)"
-                        } else {
-                            ""
-                        }
-                    );
+                    let docs = " (the generated file changed: docs or bodies)";
+                    let docs = if diff.generated_changed { docs } else { "" };
+                    let _ = writeln!(out, "  Rust API: unchanged{docs}");
                 }
                 (None, false) => {
                     let _ = writeln!(out, "  Rust API ({}/src/generated.rs):", bump.dir);
@@ -539,24 +538,14 @@ impl Report {
             );
             let own = self.providers.iter().find(|(_, b)| b.name == bump.name);
             let causes: Vec<String> = match own {
-                Some((diff, _)) => diff
-                    .spec
-                    .iter()
-                    .filter(|c| c.level == Level::Breaking)
-                    .map(|c| {
-                        format!(
-                            "{} ({})",
-                            c.message,
-                            location(&diff.key, c, self.base_short())
-                        )
-                    })
-                    .chain(
-                        diff.api
-                            .iter()
-                            .filter(|c| c.level == Level::Breaking)
-                            .map(|c| format!("Rust API: {c}")),
-                    )
-                    .collect(),
+                Some((diff, _)) => {
+                    let at = |c| location(&diff.key, c, self.base_short());
+                    let spec = diff
+                        .at(Level::Breaking)
+                        .map(|c| format!("{} ({})", c.message, at(c)));
+                    let api = diff.api.iter().filter(|c| c.level == Level::Breaking);
+                    spec.chain(api.map(|c| format!("Rust API: {c}"))).collect()
+                }
                 None => self
                     .providers
                     .iter()
@@ -567,12 +556,8 @@ impl Report {
             for cause in causes.iter().take(8) {
                 let _ = writeln!(out, "  - {cause}");
             }
-            if causes.len() > 8 {
-                let _ = writeln!(
-                    out,
-                    "  - … and {} more (run `cargo xtask diff`)",
-                    causes.len() - 8
-                );
+            if let Some(more) = causes.len().checked_sub(8).filter(|n| *n > 0) {
+                let _ = writeln!(out, "  - … and {more} more (run `cargo xtask diff`)");
             }
             let _ = writeln!(
                 out,
@@ -629,7 +614,7 @@ pub fn provider_entry(diff: &ProviderDiff, bump: &CrateBump, base: &str) -> Stri
         (Level::Addition, "Added"),
         (Level::Patch, "Changed"),
     ] {
-        let items: Vec<&Change> = diff.spec.iter().filter(|c| c.level == level).collect();
+        let items: Vec<&Change> = diff.at(level).collect();
         if items.is_empty() {
             continue;
         }
