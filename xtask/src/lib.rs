@@ -199,22 +199,18 @@ pub struct Stale {
 /// Regenerates in memory and compares with the files on disk.
 pub fn check(root: &Path) -> Result<Vec<Stale>> {
     let mut stale = Vec::new();
-    for (path, fresh) in PROVIDERS
-        .iter()
-        .map(|key| generated_files(root, key))
-        .collect::<Result<Vec<_>>>()?
-        .into_iter()
-        .flatten()
-    {
-        let old = std::fs::read_to_string(&path).unwrap_or_default();
-        if old != fresh {
-            let rel = relative(root, &path);
-            let diff = similar::TextDiff::from_lines(&old, &fresh)
-                .unified_diff()
-                .context_radius(3)
-                .header(&format!("a/{rel}"), &format!("b/{rel}"))
-                .to_string();
-            stale.push(Stale { path, diff });
+    for key in PROVIDERS {
+        for (path, fresh) in generated_files(root, key)? {
+            let old = std::fs::read_to_string(&path).unwrap_or_default();
+            if old != fresh {
+                let rel = relative(root, &path);
+                let diff = similar::TextDiff::from_lines(&old, &fresh)
+                    .unified_diff()
+                    .context_radius(3)
+                    .header(&format!("a/{rel}"), &format!("b/{rel}"))
+                    .to_string();
+                stale.push(Stale { path, diff });
+            }
         }
     }
     Ok(stale)
