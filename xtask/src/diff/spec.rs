@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::walk::{changed_keys, members, pairs, At, Loc, Pair};
+use super::walk::{changed_keys, members, pairs, At, Loc, Members, Pair};
 use super::{Change, Level, Side};
 use crate::spec::{self, entries, flag, items, Operation, Reach, Used};
 
@@ -377,11 +377,9 @@ impl<'a> Differ<'a> {
                 "{what}: server `{url}` removed: clients configured with it (or a hand-written \
                  default base URL) stop reaching the API"
             );
+            let removed = (Breaking, "server-removed", gone);
             let message = format!("{what}: server `{url}` added");
-            let (removed, added) = (
-                (Breaking, "server-removed", gone),
-                (Addition, "server-added", message),
-            );
+            let added = (Addition, "server-added", message);
             let Some((at, o, n)) = self.entry(pair, removed, added) else {
                 continue;
             };
@@ -394,12 +392,8 @@ impl<'a> Differ<'a> {
                 }
             }
             let (x, y) = (o.get("description"), n.get("description"));
-            self.docs(
-                x,
-                y,
-                &at.child("description"),
-                &format!("{what} description"),
-            );
+            let what = format!("{what} description");
+            self.docs(x, y, &at.child("description"), &what);
         }
     }
 
@@ -496,7 +490,7 @@ impl<'a> Differ<'a> {
 
     /// The members of the `components` section `key` of both documents. Parameters,
     /// responses and headers are compared where operations use them.
-    fn components(&self, key: &str) -> Vec<(String, Pair<Used<'a>>)> {
+    fn components(&self, key: &str) -> Members<'a> {
         let (a, b) = (&self.old["components"], &self.new["components"]);
         members(a, b, &At::same("/components"), key)
     }
@@ -578,11 +572,11 @@ impl<'a> Differ<'a> {
             let message = format!("{label}: operation removed ({how})");
             let removed = (Breaking, "operation-removed", message);
             let message = format!("{label}: operation added (client method `{method}`)");
-            let used = |op: Operation<'a>| Used::at(op.value, op.pointer);
+            let added = (Addition, "operation-added", message);
             self.entry(
-                pair.map(used),
+                pair.map(|op| Used::at(op.value, op.pointer)),
                 removed,
-                (Addition, "operation-added", message),
+                added,
             );
         }
     }
@@ -615,19 +609,16 @@ impl<'a> Differ<'a> {
         // Operation-level security and servers override the document's.
         let (os, ns) = (o.value.get("security"), n.value.get("security"));
         if os.is_some() || ns.is_some() {
-            let security = (
+            let (os, ns) = (
                 os.or(self.old.get("security")),
                 ns.or(self.new.get("security")),
             );
-            self.security(security, &at.child("security"), &label);
+            self.security((os, ns), &at.child("security"), &label);
         }
         let item_at = At::new(o.item_pointer.clone(), n.item_pointer.clone());
         for (a, b, at) in [(o.item, n.item, &item_at), (o.value, n.value, &at)] {
-            self.servers(
-                (a.get("servers"), b.get("servers")),
-                &at.child("servers"),
-                &label,
-            );
+            let servers = (a.get("servers"), b.get("servers"));
+            self.servers(servers, &at.child("servers"), &label);
         }
     }
 
@@ -824,10 +815,8 @@ impl<'a> Differ<'a> {
         }
         let (ta, tb) = (a.get("type"), b.get("type"));
         if ta != tb {
-            let message = format!(
-                "{what}: type {} (the Rust type changes)",
-                arrow(ta, tb, "any")
-            );
+            let types = arrow(ta, tb, "any");
+            let message = format!("{what}: type {types} (the Rust type changes)");
             return self.push(Breaking, "type-changed", at.new_at("type"), message);
         }
         // A newly wrapped or unwrapped string changes the Rust type whatever the direction.
@@ -962,7 +951,7 @@ impl<'a> Differ<'a> {
         let (level, how) = match rust_scalar(a) == rust_scalar(b) {
             true => (
                 fb.map_or(Patch, |_| reach.narrowed()),
-                reach.label().to_owned() + " values",
+                format!("{} values", reach.label()),
             ),
             false => (Breaking, format!("Rust type {}", rust_types(a, b))),
         };

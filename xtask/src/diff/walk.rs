@@ -30,18 +30,12 @@ impl At {
 
     /// A place with the same pointer in both documents.
     pub fn same(pointer: &str) -> At {
-        At {
-            old: pointer.to_owned(),
-            new: pointer.to_owned(),
-        }
+        At::new(pointer, pointer)
     }
 
     /// `token` below this place, in both documents.
     pub fn child(&self, token: &str) -> At {
-        At {
-            old: child(&self.old, token),
-            new: child(&self.new, token),
-        }
+        At::new(child(&self.old, token), child(&self.new, token))
     }
 
     /// This place in the old document.
@@ -124,21 +118,15 @@ pub fn pairs<K: Ord, T>(
     out
 }
 
+/// The members of an object in both documents, by name.
+pub type Members<'v> = Vec<(String, Pair<Used<'v>>)>;
+
 /// The members of the object `a[key]` and `b[key]` (at `at`), matched by name.
-pub fn members<'v>(
-    a: &'v Value,
-    b: &'v Value,
-    at: &At,
-    key: &str,
-) -> Vec<(String, Pair<Used<'v>>)> {
+pub fn members<'v>(a: &'v Value, b: &'v Value, at: &At, key: &str) -> Members<'v> {
     let at = at.child(key);
     let side = |v: &'v Value, base: &str| {
-        entries(v.get(key))
-            .map(|(k, value)| {
-                let pointer = child(base, k);
-                (k.clone(), Used::at(value, pointer))
-            })
-            .collect::<Vec<_>>()
+        let used = |(k, value): (&String, &'v Value)| (k.clone(), Used::at(value, child(base, k)));
+        entries(v.get(key)).map(used).collect::<Vec<_>>()
     };
     pairs(side(a, &at.old), side(b, &at.new))
 }
