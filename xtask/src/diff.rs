@@ -206,10 +206,11 @@ pub fn diff_roots(key: &str, old_root: &Path, new_root: &Path) -> Result<Provide
     let new = load_spec(&spec_path(new_root, key))?;
     let spec = compare_specs(&old, &new);
     let (mut api, mut api_error, mut generated_changed) = (Vec::new(), None, false);
-    match (
+    let generated = (
         generate_source(old_root, key),
         generate_source(new_root, key),
-    ) {
+    );
+    match generated {
         (Ok(a), Ok(b)) => {
             generated_changed = a != b;
             match api::compare(&a, &b) {
@@ -274,9 +275,8 @@ impl CrateBump {
 
     /// Whether the version now is at least the one needed.
     pub fn satisfied(&self) -> bool {
-        self.needed
-            .as_ref()
-            .is_none_or(|n| version::satisfies(&self.now.version, n))
+        let needed = self.needed.as_ref();
+        needed.is_none_or(|n| version::satisfies(&self.now.version, n))
     }
 
     /// The version the changelog entry goes under: the version now when it suffices,
@@ -299,37 +299,26 @@ impl CrateBump {
             Level::Addition => "additions",
             _ => "compatible changes",
         };
+        let (name, base, now) = (&self.name, &self.base, &self.now.version);
         let state = if self.satisfied() {
-            format!("done, now {}", self.now.version)
+            format!("done, now {now}")
         } else if self.level == Level::Breaking {
-            format!("MISSING, still {}", self.now.version)
+            format!("MISSING, still {now}")
         } else {
-            format!(
-                "not done yet, still {}; --check requires bumps for breaking changes only",
-                self.now.version
-            )
+            format!("not done yet, still {now}; --check requires bumps for breaking changes only")
         };
-        format!(
-            "{}: {kind} bump {} → {needed} for {reason} ({state})",
-            self.name, self.base
-        )
+        format!("{name}: {kind} bump {base} → {needed} for {reason} ({state})")
     }
 
     /// Where to raise the version.
     pub fn how(&self) -> String {
+        let (name, dir, target) = (&self.name, &self.dir, self.target());
         match self.now.source {
             version::Source::Workspace => format!(
                 "raise `version` in [workspace.package] of Cargo.toml (every crate inherits it) \
-                 to {} or later, or give {} its own `version` in {}/Cargo.toml",
-                self.target(),
-                self.name,
-                self.dir
+                 to {target} or later, or give {name} its own `version` in {dir}/Cargo.toml"
             ),
-            _ => format!(
-                "raise `version` in {}/Cargo.toml to {} or later",
-                self.dir,
-                self.target()
-            ),
+            _ => format!("raise `version` in {dir}/Cargo.toml to {target} or later"),
         }
     }
 }

@@ -102,9 +102,9 @@ fn file_tokens(key: &str, ops: &[(String, Vec<Param>)], params: &[Param]) -> Tok
     let setters = params.iter().map(setter_tokens);
     let filtered = params.iter().filter(|p| !p.scope).map(|p| {
         let field = format_ident!("{}", p.field);
-        match p.kind {
-            Kind::List(_) | Kind::TextList => quote!(!self.#field.is_empty()),
-            _ => quote!(self.#field.is_some()),
+        match p.kind.is_list() {
+            true => quote!(!self.#field.is_empty()),
+            false => quote!(self.#field.is_some()),
         }
     });
     let filtered: Vec<TokenStream> = filtered.collect();
@@ -142,47 +142,47 @@ fn file_tokens(key: &str, ops: &[(String, Vec<Param>)], params: &[Param]) -> Tok
     }
 }
 
+impl Kind {
+    /// Whether the value is a list, sent comma-joined.
+    fn is_list(&self) -> bool {
+        matches!(self, Kind::List(_) | Kind::TextList)
+    }
+
+    /// The Rust type of the value, or of each item of a list.
+    fn item(&self) -> TokenStream {
+        match self {
+            Kind::Typed(t) | Kind::Displayed(t) | Kind::List(t) => {
+                let t: syn::Type = syn::parse_str(t).expect("type paths parse");
+                quote!(#t)
+            }
+            Kind::Text | Kind::TextList => quote!(String),
+            Kind::Boolean => quote!(bool),
+        }
+    }
+}
+
 fn field_type(kind: &Kind) -> TokenStream {
-    match kind {
-        Kind::Typed(t) | Kind::Displayed(t) => {
-            let t: syn::Type = syn::parse_str(t).expect("type paths parse");
-            quote!(Option<#t>)
-        }
-        Kind::Text => quote!(Option<String>),
-        Kind::Boolean => quote!(Option<bool>),
-        Kind::List(t) => {
-            let t: syn::Type = syn::parse_str(t).expect("type paths parse");
-            quote!(Vec<#t>)
-        }
-        Kind::TextList => quote!(Vec<String>),
+    let item = kind.item();
+    match kind.is_list() {
+        true => quote!(Vec<#item>),
+        false => quote!(Option<#item>),
     }
 }
 
 fn setter_tokens(p: &Param) -> TokenStream {
-    let field = format_ident!("{}", p.field);
+    let (field, item) = (format_ident!("{}", p.field), p.kind.item());
     let doc = format!(" {} (`{}`)", p.summary, p.name);
     let (arg, store) = match &p.kind {
-        Kind::Typed(t) | Kind::Displayed(t) => {
-            let t: syn::Type = syn::parse_str(t).expect("type paths parse");
-            (quote!(value: #t), quote!(Some(value)))
-        }
-        Kind::Text => (quote!(value: impl Into<String>), quote!(Some(value.into()))),
-        Kind::Boolean => (quote!(value: bool), quote!(Some(value))),
-        Kind::List(t) => {
-            let t: syn::Type = syn::parse_str(t).expect("type paths parse");
-            (
-                quote!(values: impl IntoIterator<Item = impl Into<#t>>),
-                quote!(values.into_iter().map(Into::into).collect()),
-            )
-        }
-        Kind::TextList => (
-            quote!(values: impl IntoIterator<Item = impl Into<String>>),
+        kind if kind.is_list() => (
+            quote!(values: impl IntoIterator<Item = impl Into<#item>>),
             quote!(values.into_iter().map(Into::into).collect()),
         ),
+        Kind::Text => (quote!(value: impl Into<#item>), quote!(Some(value.into()))),
+        _ => (quote!(value: #item), quote!(Some(value))),
     };
-    let list_doc = matches!(p.kind, Kind::List(_) | Kind::TextList)
-        .then_some(" Sent comma-joined; an empty list sends nothing.")
-        .into_iter();
+    let list_doc = p.kind.is_list();
+    let list_doc = list_doc.then_some(" Sent comma-joined; an empty list sends nothing.");
+    let list_doc = list_doc.into_iter();
     quote! {
         #[doc = #doc]
         #(#[doc = ""] #[doc = #list_doc])*
