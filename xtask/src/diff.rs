@@ -424,10 +424,7 @@ pub fn location(key: &str, change: &Change, base_short: &str) -> String {
 
 impl Report {
     fn base_short(&self) -> &str {
-        self.base
-            .as_ref()
-            .map(|b| b.short.as_str())
-            .unwrap_or("base")
+        self.base.as_ref().map_or("base", |b| b.short.as_str())
     }
 
     /// The human-readable report.
@@ -456,13 +453,8 @@ impl Report {
                 .join(", ");
             let _ = writeln!(out, "\n{} (specs/{}.yaml): {counts}", diff.key, diff.key);
             for c in &diff.spec {
-                let _ = writeln!(
-                    out,
-                    "  {:<8}  {}\n            {}",
-                    c.level.as_str(),
-                    c.message,
-                    location(&diff.key, c, &base.short)
-                );
+                let (level, at) = (c.level.as_str(), location(&diff.key, c, &base.short));
+                let _ = writeln!(out, "  {level:<8}  {}\n            {at}", c.message);
             }
             match (&diff.api_error, diff.api.is_empty()) {
                 (Some(e), _) => {
@@ -483,11 +475,10 @@ impl Report {
             let _ = writeln!(out, "  => {}", bump.summary());
         }
         if let Some(facade) = &self.facade {
+            let (name, summary) = (&facade.name, facade.summary());
             let _ = writeln!(
                 out,
-                "\n{} re-exports the provider crates whole => {}",
-                facade.name,
-                facade.summary()
+                "\n{name} re-exports the provider crates whole => {summary}"
             );
         }
         out
@@ -511,19 +502,18 @@ impl Report {
         }
         let mut out = String::new();
         for bump in missing {
-            let needed = bump
-                .needed
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default();
+            let needed = bump.needed.as_ref().map(ToString::to_string);
+            let (name, needed, kind) = (&bump.name, needed.unwrap_or_default(), bump.kind());
+            let (kind, base, since, now) = (
+                kind.unwrap_or("?"),
+                &bump.base,
+                self.base_short(),
+                &bump.now.version,
+            );
             let _ = writeln!(
                 out,
-                "xtask diff --check: {} needs a {} bump ({} → {needed}) for breaking changes since {}, but its version is {}.",
-                bump.name,
-                bump.kind().unwrap_or("?"),
-                bump.base,
-                self.base_short(),
-                bump.now.version
+                "xtask diff --check: {name} needs a {kind} bump ({base} → {needed}) for breaking \
+                 changes since {since}, but its version is {now}."
             );
             let own = self.providers.iter().find(|(_, b)| b.name == bump.name);
             let causes: Vec<String> = match own {
