@@ -117,12 +117,8 @@ pub fn generate_filters_source(root: &Path, key: &str) -> Result<String> {
     let mut flags = BTreeMap::new();
     for row in &table {
         if let Some(other) = flags.insert(row.flag.clone(), row.name.clone()) {
-            bail!(
-                "{}: `{other}` and `{}` both become the filter `{}`",
-                path.display(),
-                row.name,
-                row.flag
-            );
+            let (path, name, flag) = (path.display(), &row.name, &row.flag);
+            bail!("{path}: `{other}` and `{name}` both become the filter `{flag}`");
         }
     }
 
@@ -167,13 +163,8 @@ pub fn generate_filters_source(root: &Path, key: &str) -> Result<String> {
 }
 
 fn row_tokens(row: &Row) -> TokenStream {
-    let Row {
-        name,
-        flag,
-        summary,
-        description,
-        ..
-    } = row;
+    let (name, flag) = (&row.name, &row.flag);
+    let (summary, description) = (&row.summary, &row.description);
     let ty = match row.ty {
         Ty::String => quote!(ParamType::String),
         Ty::Boolean => quote!(ParamType::Boolean),
@@ -301,10 +292,8 @@ pub(crate) fn list_query_parameters(doc: &Value) -> Result<Vec<ListOperation<'_>
             if param.get("in").and_then(Value::as_str) != Some("query") {
                 continue;
             }
-            let name = param
-                .get("name")
-                .and_then(Value::as_str)
-                .with_context(|| format!("{id}: parameter without a name"))?;
+            let name = param.get("name").and_then(Value::as_str);
+            let name = name.with_context(|| format!("{id}: parameter without a name"))?;
             params.push((name.to_owned(), param));
         }
         out.push((id.to_owned(), params));
@@ -334,12 +323,13 @@ fn list_operations(doc: &Value, key: &str) -> Result<Vec<(String, Vec<Row>)>> {
             }
         }
     }
+    let filters: Vec<&str> = out
+        .iter()
+        .flat_map(|(_, rows)| rows)
+        .map(|r| &*r.name)
+        .collect();
     for (k, name, _) in OVERRIDES {
-        if *k == key
-            && !out
-                .iter()
-                .any(|(_, rows)| rows.iter().any(|r| r.name == *name))
-        {
+        if *k == key && !filters.contains(name) {
             bail!("xtask::filters::OVERRIDES names `{name}`, which is not a filter");
         }
     }
@@ -356,20 +346,16 @@ fn row(doc: &Value, key: &str, name: &str, param: &Value) -> Result<Row> {
             if !comma_joined {
                 bail!("only comma-joined arrays (`style: form, explode: false`) are supported");
             }
-            (
-                resolve(doc, schema.get("items").context("array without items")?)?,
-                Some(','),
-            )
+            let items = schema.get("items").context("array without items")?;
+            (resolve(doc, items)?, Some(','))
         }
         _ => (schema, None),
     };
+    let bound = |key| item.get(key).and_then(Value::as_i64);
     let ty = match item.get("type").and_then(Value::as_str) {
         Some("string") => Ty::String,
         Some("boolean") => Ty::Boolean,
-        Some("integer") => Ty::Integer(
-            item.get("minimum").and_then(Value::as_i64),
-            item.get("maximum").and_then(Value::as_i64),
-        ),
+        Some("integer") => Ty::Integer(bound("minimum"), bound("maximum")),
         other => bail!("unsupported parameter type {other:?}"),
     };
     let enum_values: Vec<String> = spec::items(item.get("enum"))
@@ -382,34 +368,25 @@ fn row(doc: &Value, key: &str, name: &str, param: &Value) -> Result<Row> {
     if let Some(d) = item.get("description").and_then(Value::as_str) {
         bullets.extend(parse_bullets(d));
     }
+    let documented = |v: &String| bullets.iter().find(|(k, _)| k == v).map(|(_, d)| d.clone());
     let values = enum_values
         .iter()
-        .map(|v| {
-            let doc = bullets
-                .iter()
-                .find(|(k, _)| k == v)
-                .map(|(_, d)| d.clone())
-                .unwrap_or_default();
-            (v.clone(), doc)
-        })
-        .collect();
+        .map(|v| (v.clone(), documented(v).unwrap_or_default()));
     let (summary, description) = prose(text, &enum_values);
     let open = param.get("x-open-enum") == Some(&Value::Bool(true));
     let over = OVERRIDES
         .iter()
         .find(|(k, n, _)| *k == key && *n == name)
         .map(|(_, _, o)| o);
+    let flag = over.and_then(|o| o.flag);
     Ok(Row {
         name: name.to_owned(),
-        flag: over
-            .and_then(|o| o.flag)
-            .map(str::to_owned)
-            .unwrap_or_else(|| name.to_kebab_case()),
+        flag: flag.map_or_else(|| name.to_kebab_case(), str::to_owned),
         setter: setter_name(name),
         summary,
         description,
         ty,
-        values,
+        values: values.collect(),
         open,
         separator: over.and_then(|o| o.separator).or(separator),
         check: over.and_then(|o| o.check).map(str::to_owned),
@@ -455,9 +432,9 @@ fn parse_bullets(text: &str) -> Vec<(String, String)> {
     let mut open = false;
     for line in text.lines() {
         let trimmed = line.trim_start();
-        if let Some(rest) = trimmed.strip_prefix("* `") {
+        if trimmed.starts_with("* `") {
             open = false;
-            if let Some((value, doc)) = rest.split_once('`') {
+            if let Some((value, doc)) = bullet(line) {
                 let doc = doc.trim_start().trim_start_matches('-').trim();
                 out.push((value.to_owned(), doc.to_owned()));
                 open = true;
@@ -474,6 +451,11 @@ fn parse_bullets(text: &str) -> Vec<(String, String)> {
     out
 }
 
+/// The value and the text of a `* `VALUE` text` bullet line.
+fn bullet(line: &str) -> Option<(&str, &str)> {
+    line.trim_start().strip_prefix("* `")?.split_once('`')
+}
+
 /// `(summary, description)`: the first paragraph on one line, and the whole text
 /// without the bullets that document `values` (front ends list those themselves).
 pub(crate) fn prose(text: &str, values: &[String]) -> (String, String) {
@@ -481,11 +463,7 @@ pub(crate) fn prose(text: &str, values: &[String]) -> (String, String) {
     let mut skipping = false;
     for line in text.lines() {
         let trimmed = line.trim_start();
-        let documents_value = trimmed
-            .strip_prefix("* `")
-            .and_then(|rest| rest.split_once('`'))
-            .is_some_and(|(v, _)| values.iter().any(|x| x == v));
-        if documents_value {
+        if bullet(line).is_some_and(|(v, _)| values.iter().any(|x| x == v)) {
             skipping = true;
             continue;
         }
