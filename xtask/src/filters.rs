@@ -83,7 +83,7 @@ pub struct Override {
 
 /// Path of the generated filter table for `key`.
 pub fn filters_path(root: &Path, key: &str) -> PathBuf {
-    root.join("crates").join(key).join("src").join("filters.rs")
+    crate::crate_file(root, key, "src/filters.rs")
 }
 
 /// One filter as read from the spec.

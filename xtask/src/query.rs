@@ -36,7 +36,7 @@ pub const TYPES: &[(&str, &str, &str)] = &[("apple-business", "ql", "crate::Ql")
 
 /// Path of the generated typed query for `key`.
 pub fn query_path(root: &Path, key: &str) -> PathBuf {
-    root.join("crates").join(key).join("src").join("query.rs")
+    crate::crate_file(root, key, "src/query.rs")
 }
 
 /// How a parameter's value is held and sent.
