@@ -192,10 +192,8 @@ impl ProviderDiff {
         let spec = self.spec.iter().map(|c| c.level);
         let api = self.api.iter().map(|c| c.level);
         let generated = self.generated_changed.then_some(Level::Patch);
-        spec.chain(api)
-            .chain(generated)
-            .max()
-            .unwrap_or(Level::None)
+        let all = spec.chain(api).chain(generated);
+        all.max().unwrap_or(Level::None)
     }
 }
 

@@ -227,25 +227,23 @@ impl<'a> Linter<'a> {
     fn header_examples(&mut self) {
         let doc = self.doc;
         let mut seen = BTreeSet::new();
-        for op in spec::operations(doc) {
-            for (_, response) in op.responses(doc) {
-                for (_, header) in spec::headers(doc, response.value, &response.pointer) {
-                    let Some(schema) = header.value.get("schema") else {
-                        continue;
-                    };
-                    if !seen.insert(header.pointer.clone()) {
-                        continue;
-                    }
-                    if let Some(example) = header.value.get("example") {
-                        self.validate(example, &child(&header.pointer, "example"), schema);
-                    }
-                    let examples = child(&header.pointer, "examples");
-                    for (name, entry) in entries(header.value.get("examples")) {
-                        let (entry, at) = spec::resolve(doc, entry, &child(&examples, name));
-                        if let Some(value) = entry.get("value") {
-                            self.validate(value, &child(&at, "value"), schema);
-                        }
-                    }
+        let responses = spec::operations(doc)
+            .into_iter()
+            .flat_map(|op| op.responses(doc));
+        let headers = responses.flat_map(|(_, r)| spec::headers(doc, r.value, &r.pointer));
+        for (_, header) in headers {
+            let schema = header.value.get("schema");
+            let Some(schema) = schema.filter(|_| seen.insert(header.pointer.clone())) else {
+                continue;
+            };
+            if let Some(example) = header.value.get("example") {
+                self.validate(example, &child(&header.pointer, "example"), schema);
+            }
+            let examples = child(&header.pointer, "examples");
+            for (name, entry) in entries(header.value.get("examples")) {
+                let (entry, at) = spec::resolve(doc, entry, &child(&examples, name));
+                if let Some(value) = entry.get("value") {
+                    self.validate(value, &child(&at, "value"), schema);
                 }
             }
         }
