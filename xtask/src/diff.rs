@@ -94,7 +94,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use semver::Version;
-use serde_json::Value;
 
 use crate::{generate_source, load_spec, spec_path};
 
@@ -164,10 +163,7 @@ pub struct Change {
     pub message: String,
 }
 
-/// Compares two specs (OpenAPI 3.0 documents as JSON).
-pub fn compare_specs(old: &Value, new: &Value) -> Vec<Change> {
-    spec::compare(old, new)
-}
+pub use spec::compare as compare_specs;
 
 /// Everything found for one provider.
 #[derive(Debug, Clone)]
@@ -185,16 +181,19 @@ pub struct ProviderDiff {
 }
 
 impl ProviderDiff {
+    /// The spec changes of `level`.
+    pub fn at(&self, level: Level) -> impl Iterator<Item = &Change> {
+        self.spec.iter().filter(move |c| c.level == level)
+    }
+
     /// The crate's level: the most severe change, and at least a patch when the
     /// generated file changed.
     pub fn level(&self) -> Level {
         let spec = self.spec.iter().map(|c| c.level);
         let api = self.api.iter().map(|c| c.level);
         let generated = self.generated_changed.then_some(Level::Patch);
-        spec.chain(api)
-            .chain(generated)
-            .max()
-            .unwrap_or(Level::None)
+        let all = spec.chain(api).chain(generated);
+        all.max().unwrap_or(Level::None)
     }
 }
 
@@ -205,10 +204,11 @@ pub fn diff_roots(key: &str, old_root: &Path, new_root: &Path) -> Result<Provide
     let new = load_spec(&spec_path(new_root, key))?;
     let spec = compare_specs(&old, &new);
     let (mut api, mut api_error, mut generated_changed) = (Vec::new(), None, false);
-    match (
+    let generated = (
         generate_source(old_root, key),
         generate_source(new_root, key),
-    ) {
+    );
+    match generated {
         (Ok(a), Ok(b)) => {
             generated_changed = a != b;
             match api::compare(&a, &b) {
@@ -265,11 +265,16 @@ impl CrateBump {
         }
     }
 
+    /// `major`, `minor` or `patch`: the bump the changes need, if any.
+    pub fn kind(&self) -> Option<&'static str> {
+        let needed = self.needed.as_ref();
+        needed.map(|n| version::bump_name(&self.base, n))
+    }
+
     /// Whether the version now is at least the one needed.
     pub fn satisfied(&self) -> bool {
-        self.needed
-            .as_ref()
-            .is_none_or(|n| version::satisfies(&self.now.version, n))
+        let needed = self.needed.as_ref();
+        needed.is_none_or(|n| version::satisfies(&self.now.version, n))
     }
 
     /// The version the changelog entry goes under: the version now when it suffices,
@@ -292,37 +297,26 @@ impl CrateBump {
             Level::Addition => "additions",
             _ => "compatible changes",
         };
+        let (name, base, now) = (&self.name, &self.base, &self.now.version);
         let state = if self.satisfied() {
-            format!("done, now {}", self.now.version)
+            format!("done, now {now}")
         } else if self.level == Level::Breaking {
-            format!("MISSING, still {}", self.now.version)
+            format!("MISSING, still {now}")
         } else {
-            format!(
-                "not done yet, still {}; --check requires bumps for breaking changes only",
-                self.now.version
-            )
+            format!("not done yet, still {now}; --check requires bumps for breaking changes only")
         };
-        format!(
-            "{}: {kind} bump {} → {needed} for {reason} ({state})",
-            self.name, self.base
-        )
+        format!("{name}: {kind} bump {base} → {needed} for {reason} ({state})")
     }
 
     /// Where to raise the version.
     pub fn how(&self) -> String {
+        let (name, dir, target) = (&self.name, &self.dir, self.target());
         match self.now.source {
             version::Source::Workspace => format!(
                 "raise `version` in [workspace.package] of Cargo.toml (every crate inherits it) \
-                 to {} or later, or give {} its own `version` in {}/Cargo.toml",
-                self.target(),
-                self.name,
-                self.dir
+                 to {target} or later, or give {name} its own `version` in {dir}/Cargo.toml"
             ),
-            _ => format!(
-                "raise `version` in {}/Cargo.toml to {} or later",
-                self.dir,
-                self.target()
-            ),
+            _ => format!("raise `version` in {dir}/Cargo.toml to {target} or later"),
         }
     }
 }
@@ -353,30 +347,29 @@ fn read(root: &Path, rel: &str) -> Result<String> {
     std::fs::read_to_string(root.join(rel)).with_context(|| format!("reading {rel}"))
 }
 
-fn package_name(manifest: &str) -> Result<String> {
-    let table: toml::Table = manifest.parse().context("parsing a crate manifest")?;
-    table
-        .get("package")
-        .and_then(|p| p.get("name"))
-        .and_then(toml::Value::as_str)
-        .map(str::to_owned)
-        .context("[package] has no name")
-}
-
-/// Version of the crate in `dir` at the base (manifests read with `git show`).
-fn base_version(root: &Path, base: &git::Base, dir: &str) -> Result<Option<Version>> {
-    let Some(member) = git::show(root, &base.rev, &format!("{dir}/Cargo.toml"))? else {
+/// The bump the crate in `dir` needs for changes of `level`: its version at the base
+/// (manifests read with `git show`) and now. `None` when the crate is new since the base.
+fn crate_bump(
+    root: &Path,
+    base: &git::Base,
+    dir: String,
+    level: Level,
+) -> Result<Option<CrateBump>> {
+    let manifest = format!("{dir}/Cargo.toml");
+    let Some(member) = git::show(root, &base.rev, &manifest)? else {
         return Ok(None);
     };
     let workspace = git::show(root, &base.rev, "Cargo.toml")?.unwrap_or_default();
-    Ok(Some(version::crate_version(&member, &workspace)?.version))
-}
-
-fn current_version(root: &Path, dir: &str) -> Result<version::CrateVersion> {
-    version::crate_version(
-        &read(root, &format!("{dir}/Cargo.toml"))?,
-        &read(root, "Cargo.toml")?,
-    )
+    let at_base = version::crate_version(&member, &workspace)?.version;
+    let (member, workspace) = (read(root, &manifest)?, read(root, "Cargo.toml")?);
+    let table: toml::Table = member.parse().context("parsing a crate manifest")?;
+    let name = table
+        .get("package")
+        .and_then(|p| p.get("name"))
+        .and_then(toml::Value::as_str);
+    let name = name.context("[package] has no name")?.to_owned();
+    let now = version::crate_version(&member, &workspace)?;
+    Ok(Some(CrateBump::new(name, dir, level, at_base, now)))
 }
 
 /// Computes the report for the work tree at `root`.
@@ -407,29 +400,14 @@ pub fn run(root: &Path, options: &Options) -> Result<Report> {
         }
         std::fs::write(spec_path(scratch.path(), key), &old_text)?;
         let diff = diff_roots(key, scratch.path(), root)?;
-        let dir = format!("crates/{key}");
-        let name = package_name(&read(root, &format!("{dir}/Cargo.toml"))?)?;
-        let now = current_version(root, &dir)?;
-        let Some(at_base) = base_version(root, &base, &dir)? else {
-            report.new_providers.push(key.to_owned());
-            continue;
-        };
-        let bump = CrateBump::new(name, dir, diff.level(), at_base, now);
-        report.providers.push((diff, bump));
+        match crate_bump(root, &base, format!("crates/{key}"), diff.level())? {
+            Some(bump) => report.providers.push((diff, bump)),
+            None => report.new_providers.push(key.to_owned()),
+        }
     }
     let facade_level = report.providers.iter().map(|(d, _)| d.level()).max();
     if let Some(level) = facade_level.filter(|l| *l > Level::None) {
-        let dir = "crates/telnums".to_owned();
-        if let Some(at_base) = base_version(root, &base, &dir)? {
-            let name = package_name(&read(root, &format!("{dir}/Cargo.toml"))?)?;
-            report.facade = Some(CrateBump::new(
-                name,
-                dir.clone(),
-                level,
-                at_base,
-                current_version(root, &dir)?,
-            ));
-        }
+        report.facade = crate_bump(root, &base, "crates/telnums".to_owned(), level)?;
     }
     Ok(report)
 }
@@ -444,10 +422,7 @@ pub fn location(key: &str, change: &Change, base_short: &str) -> String {
 
 impl Report {
     fn base_short(&self) -> &str {
-        self.base
-            .as_ref()
-            .map(|b| b.short.as_str())
-            .unwrap_or("base")
+        self.base.as_ref().map_or("base", |b| b.short.as_str())
     }
 
     /// The human-readable report.
@@ -468,36 +443,25 @@ impl Report {
         }
         for (diff, bump) in &self.providers {
             let counts = [Level::Breaking, Level::Addition, Level::Patch, Level::None]
-                .iter()
-                .map(|l| (l, diff.spec.iter().filter(|c| c.level == *l).count()))
+                .into_iter()
+                .map(|l| (l, diff.at(l).count()))
                 .filter(|(_, n)| *n > 0)
                 .map(|(l, n)| format!("{n} {}", l.as_str()))
                 .collect::<Vec<_>>()
                 .join(", ");
             let _ = writeln!(out, "\n{} (specs/{}.yaml): {counts}", diff.key, diff.key);
             for c in &diff.spec {
-                let _ = writeln!(
-                    out,
-                    "  {:<8}  {}\n            {}",
-                    c.level.as_str(),
-                    c.message,
-                    location(&diff.key, c, &base.short)
-                );
+                let (level, at) = (c.level.as_str(), location(&diff.key, c, &base.short));
+                let _ = writeln!(out, "  {level:<8}  {}\n            {at}", c.message);
             }
             match (&diff.api_error, diff.api.is_empty()) {
                 (Some(e), _) => {
                     let _ = writeln!(out, "  Rust API not compared: {e}");
                 }
                 (None, true) => {
-                    let _ = writeln!(
-                        out,
-                        "  Rust API: unchanged{}",
-                        if diff.generated_changed {
-                            " (the generated file changed: docs or bodies)"
-                        } else {
-                            ""
-                        }
-                    );
+                    let docs = " (the generated file changed: docs or bodies)";
+                    let docs = if diff.generated_changed { docs } else { "" };
+                    let _ = writeln!(out, "  Rust API: unchanged{docs}");
                 }
                 (None, false) => {
                     let _ = writeln!(out, "  Rust API ({}/src/generated.rs):", bump.dir);
@@ -509,11 +473,10 @@ impl Report {
             let _ = writeln!(out, "  => {}", bump.summary());
         }
         if let Some(facade) = &self.facade {
+            let (name, summary) = (&facade.name, facade.summary());
             let _ = writeln!(
                 out,
-                "\n{} re-exports the provider crates whole => {}",
-                facade.name,
-                facade.summary()
+                "\n{name} re-exports the provider crates whole => {summary}"
             );
         }
         out
@@ -537,40 +500,29 @@ impl Report {
         }
         let mut out = String::new();
         for bump in missing {
-            let needed = bump
-                .needed
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default();
+            let needed = bump.needed.as_ref().map(ToString::to_string);
+            let (name, needed, kind) = (&bump.name, needed.unwrap_or_default(), bump.kind());
+            let (kind, base, since, now) = (
+                kind.unwrap_or("?"),
+                &bump.base,
+                self.base_short(),
+                &bump.now.version,
+            );
             let _ = writeln!(
                 out,
-                "xtask diff --check: {} needs a {} bump ({} → {needed}) for breaking changes since {}, but its version is {}.",
-                bump.name,
-                bump.needed.as_ref().map(|n| version::bump_name(&bump.base, n)).unwrap_or("?"),
-                bump.base,
-                self.base_short(),
-                bump.now.version
+                "xtask diff --check: {name} needs a {kind} bump ({base} → {needed}) for breaking \
+                 changes since {since}, but its version is {now}."
             );
             let own = self.providers.iter().find(|(_, b)| b.name == bump.name);
             let causes: Vec<String> = match own {
-                Some((diff, _)) => diff
-                    .spec
-                    .iter()
-                    .filter(|c| c.level == Level::Breaking)
-                    .map(|c| {
-                        format!(
-                            "{} ({})",
-                            c.message,
-                            location(&diff.key, c, self.base_short())
-                        )
-                    })
-                    .chain(
-                        diff.api
-                            .iter()
-                            .filter(|c| c.level == Level::Breaking)
-                            .map(|c| format!("Rust API: {c}")),
-                    )
-                    .collect(),
+                Some((diff, _)) => {
+                    let at = |c| location(&diff.key, c, self.base_short());
+                    let spec = diff
+                        .at(Level::Breaking)
+                        .map(|c| format!("{} ({})", c.message, at(c)));
+                    let api = diff.api.iter().filter(|c| c.level == Level::Breaking);
+                    spec.chain(api.map(|c| format!("Rust API: {c}"))).collect()
+                }
                 None => self
                     .providers
                     .iter()
@@ -581,12 +533,8 @@ impl Report {
             for cause in causes.iter().take(8) {
                 let _ = writeln!(out, "  - {cause}");
             }
-            if causes.len() > 8 {
-                let _ = writeln!(
-                    out,
-                    "  - … and {} more (run `cargo xtask diff`)",
-                    causes.len() - 8
-                );
+            if let Some(more) = causes.len().checked_sub(8).filter(|n| *n > 0) {
+                let _ = writeln!(out, "  - … and {more} more (run `cargo xtask diff`)");
             }
             let _ = writeln!(
                 out,
@@ -632,11 +580,7 @@ fn write_entry(root: &Path, bump: &CrateBump, base: &str, block: &str) -> Result
 /// The changelog block of a provider crate.
 pub fn provider_entry(diff: &ProviderDiff, bump: &CrateBump, base: &str) -> String {
     let mut out = changelog::marker(base);
-    let bump_kind = bump
-        .needed
-        .as_ref()
-        .map(|n| version::bump_name(&bump.base, n))
-        .unwrap_or("no");
+    let bump_kind = bump.kind().unwrap_or("no");
     let _ = write!(
         out,
         "\nChanges to `specs/{}.yaml` since {base} ({bump_kind} bump).\n",
@@ -647,7 +591,7 @@ pub fn provider_entry(diff: &ProviderDiff, bump: &CrateBump, base: &str) -> Stri
         (Level::Addition, "Added"),
         (Level::Patch, "Changed"),
     ] {
-        let items: Vec<&Change> = diff.spec.iter().filter(|c| c.level == level).collect();
+        let items: Vec<&Change> = diff.at(level).collect();
         if items.is_empty() {
             continue;
         }
@@ -675,11 +619,7 @@ pub fn facade_entry(
     base: &str,
 ) -> String {
     let mut out = changelog::marker(base);
-    let bump_kind = facade
-        .needed
-        .as_ref()
-        .map(|n| version::bump_name(&facade.base, n))
-        .unwrap_or("no");
+    let bump_kind = facade.kind().unwrap_or("no");
     let _ = write!(
         out,
         "\nRe-exported provider crates changed since {base} ({bump_kind} bump).\n\n"

@@ -42,11 +42,7 @@ pub fn docs(root: &Path) -> Result<PathBuf> {
     let mut entries = Vec::new();
     for key in PROVIDERS {
         let spec = load_spec(&spec_path(root, key))?;
-        let title = spec
-            .pointer("/info/title")
-            .and_then(Value::as_str)
-            .unwrap_or(key)
-            .to_owned();
+        let title = info(&spec, "title").unwrap_or(key).to_owned();
         let page = format!("{key}.html");
         let rendered = Command::new("npx")
             .current_dir(root)
@@ -79,18 +75,10 @@ pub fn docs(root: &Path) -> Result<PathBuf> {
 
     let mut list = String::new();
     for (key, title, spec, page) in &entries {
-        let version = spec
-            .pointer("/info/version")
-            .and_then(Value::as_str)
-            .unwrap_or("?");
-        let summary = spec
-            .pointer("/info/description")
-            .and_then(Value::as_str)
-            .and_then(|d| d.split("\n\n").next())
-            .unwrap_or("")
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let version = info(spec, "version").unwrap_or("?");
+        let description = info(spec, "description").unwrap_or("");
+        let first = description.split("\n\n").next().unwrap_or("");
+        let summary = first.split_whitespace().collect::<Vec<_>>().join(" ");
         let _ = writeln!(
             list,
             "  <li><a href=\"{page}\">{title}</a> <small>(<code>{key}</code>, API version \
@@ -178,23 +166,22 @@ fn fetch_redoc_bundle(out: &Path, version: &str) -> Result<()> {
     Ok(())
 }
 
+/// `info.<key>` of a spec, when it is a string.
+fn info<'a>(spec: &'a Value, key: &str) -> Option<&'a str> {
+    spec.get("info")?.get(key)?.as_str()
+}
+
 /// Turns Markdown `code` spans into `<code>` elements.
 fn code_spans(s: &str) -> String {
     let parts: Vec<&str> = s.split('`').collect();
     if parts.len().is_multiple_of(2) {
         return s.to_owned(); // an unpaired backtick: leave the text alone
     }
-    let mut out = String::new();
-    for (i, part) in parts.iter().enumerate() {
-        if i % 2 == 1 {
-            out.push_str("<code>");
-            out.push_str(part);
-            out.push_str("</code>");
-        } else {
-            out.push_str(part);
-        }
-    }
-    out
+    let span = |(i, part)| match i % 2 {
+        1 => format!("<code>{part}</code>"),
+        _ => String::from(part),
+    };
+    parts.into_iter().enumerate().map(span).collect()
 }
 
 /// Escapes text for HTML element content and attribute values.
@@ -203,4 +190,19 @@ fn html(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_spans_become_code_elements_unless_a_backtick_is_unpaired() {
+        assert_eq!(
+            code_spans("a `b` c `d`"),
+            "a <code>b</code> c <code>d</code>"
+        );
+        assert_eq!(code_spans("no spans"), "no spans");
+        assert_eq!(code_spans("one ` alone"), "one ` alone");
+    }
 }

@@ -2,7 +2,8 @@
 //! the query parameters of the spec's list operations (operations whose `operationId`
 //! starts with `list`).
 //!
-//! For every parameter the client does not manage itself ([`MANAGED`]) the file holds one
+//! For every parameter the client does not set itself ([`PAGING`], [`MANAGED`]) the file
+//! holds one
 //! `telnums_core::filter::QueryParam` row (wire name, flag, the spec's description, type,
 //! documented values with their descriptions, open or closed, list separator) in
 //! `pub static FILTERS`, and one `apply_<operation>` function per list operation that
@@ -21,30 +22,28 @@ use serde_json::Value;
 
 use crate::{load_spec, spec, spec_path, GENERATE_COMMAND};
 
-/// Query parameters the clients set themselves, so they are not filters: `(provider,
-/// wire name, who sets it)`. Every entry must exist in its spec.
-pub const MANAGED: &[(&str, &str, &str)] = &[
-    ("vonage-cc", "limit", "the page size"),
-    ("vonage-cc", "page", "the paginator"),
-    ("webex-calling", "max", "the page size"),
-    ("webex-calling", "start", "the paginator"),
-    (
-        "webex-calling",
-        "orgId",
-        "the source's organisation (--org-id)",
-    ),
-    (
-        "webex-calling",
-        "phoneNumber",
-        "Query::phone_number (--phone-number)",
-    ),
-    ("fone-dynamics", "Results_Count", "the page size"),
-    ("fone-dynamics", "Results_Skip", "the paginator"),
-    ("apple-business", "limit", "the page size"),
-    ("apple-business", "after", "the paginator"),
-    ("zoom-phone", "page_size", "the page size"),
-    ("zoom-phone", "next_page_token", "the paginator"),
+/// Query parameters the listing engine sets, the page size and then the position:
+/// `(provider, wire name)`. They are neither filters nor setters of the typed query
+/// ([`crate::query`]). Every entry must exist in its spec.
+pub const PAGING: &[(&str, &str)] = &[
+    ("vonage-cc", "limit"),
+    ("vonage-cc", "page"),
+    ("webex-calling", "max"),
+    ("webex-calling", "start"),
+    ("fone-dynamics", "Results_Count"),
+    ("fone-dynamics", "Results_Skip"),
+    ("apple-business", "limit"),
+    ("apple-business", "after"),
+    ("zoom-phone", "page_size"),
+    ("zoom-phone", "next_page_token"),
 ];
+
+/// Other query parameters the clients set themselves, so they are not filters (the typed
+/// query has them): `(provider, wire name)`, set from the source's organisation
+/// (`--org-id`) and by `Query::phone_number` (`--phone-number`). Every entry must exist
+/// in its spec.
+pub const MANAGED: &[(&str, &str)] =
+    &[("webex-calling", "orgId"), ("webex-calling", "phoneNumber")];
 
 /// What the spec cannot say about a filter: `(provider, wire name, override)`.
 pub const OVERRIDES: &[(&str, &str, Override)] = &[
@@ -84,7 +83,7 @@ pub struct Override {
 
 /// Path of the generated filter table for `key`.
 pub fn filters_path(root: &Path, key: &str) -> PathBuf {
-    root.join("crates").join(key).join("src").join("filters.rs")
+    crate::crate_file(root, key, "src/filters.rs")
 }
 
 /// One filter as read from the spec.
@@ -114,32 +113,12 @@ pub fn generate_filters_source(root: &Path, key: &str) -> Result<String> {
     let path = spec_path(root, key);
     let spec = load_spec(&path)?;
     let ops = list_operations(&spec, key).with_context(|| format!("{}", path.display()))?;
-
-    // One table per provider: the union of its list operations' filters, which must
-    // agree where they share a name (Fone's account and property listings).
-    let mut table: Vec<Row> = Vec::new();
-    for (_, rows) in &ops {
-        for row in rows {
-            match table.iter().find(|r| r.name == row.name) {
-                Some(existing) if existing != row => bail!(
-                    "{}: query parameter `{}` differs between list operations",
-                    path.display(),
-                    row.name
-                ),
-                Some(_) => {}
-                None => table.push(row.clone()),
-            }
-        }
-    }
+    let table = union(&path, &ops, |row| &row.name)?;
     let mut flags = BTreeMap::new();
     for row in &table {
         if let Some(other) = flags.insert(row.flag.clone(), row.name.clone()) {
-            bail!(
-                "{}: `{other}` and `{}` both become the filter `{}`",
-                path.display(),
-                row.name,
-                row.flag
-            );
+            let (path, name, flag) = (path.display(), &row.name, &row.flag);
+            bail!("{path}: `{other}` and `{name}` both become the filter `{flag}`");
         }
     }
 
@@ -184,38 +163,20 @@ pub fn generate_filters_source(root: &Path, key: &str) -> Result<String> {
 }
 
 fn row_tokens(row: &Row) -> TokenStream {
-    let Row {
-        name,
-        flag,
-        summary,
-        description,
-        ..
-    } = row;
+    let (name, flag) = (&row.name, &row.flag);
+    let (summary, description) = (&row.summary, &row.description);
     let ty = match row.ty {
         Ty::String => quote!(ParamType::String),
         Ty::Boolean => quote!(ParamType::Boolean),
         Ty::Integer(min, max) => {
-            let opt = |v: Option<i64>| match v {
-                Some(n) => quote!(Some(#n)),
-                None => quote!(None),
-            };
-            let (min, max) = (opt(min), opt(max));
+            let (min, max) = (option(min), option(max));
             quote!(ParamType::Integer { min: #min, max: #max })
         }
     };
     let values = row.values.iter().map(|(v, d)| quote!((#v, #d)));
-    let open = row.open;
-    let separator = match row.separator {
-        Some(c) => quote!(Some(#c)),
-        None => quote!(None),
-    };
-    let check = match &row.check {
-        Some(path) => {
-            let path: syn::Path = syn::parse_str(path).expect("override paths parse");
-            quote!(Some(#path))
-        }
-        None => quote!(None),
-    };
+    let (open, separator) = (row.open, option(row.separator));
+    let path = |p: &String| syn::parse_str::<syn::Path>(p).expect("override paths parse");
+    let check = option(row.check.as_ref().map(path));
     quote! {
         QueryParam {
             name: #name,
@@ -228,6 +189,14 @@ fn row_tokens(row: &Row) -> TokenStream {
             separator: #separator,
             check: #check,
         }
+    }
+}
+
+/// `Some(value)` or `None`, as tokens.
+fn option(value: Option<impl quote::ToTokens>) -> TokenStream {
+    match value {
+        Some(value) => quote!(Some(#value)),
+        None => quote!(None),
     }
 }
 
@@ -266,6 +235,42 @@ fn apply_tokens(key: &str, op: &str, rows: &[Row]) -> TokenStream {
 /// A list operation's id and its query parameters (name, parameter object).
 pub(crate) type ListOperation<'a> = (String, Vec<(String, &'a Value)>);
 
+/// The parameters of every list operation, each once: one table per provider, whose list
+/// operations must agree on a parameter they share (Fone's account and property
+/// listings). `name` says which parameter an entry is.
+pub(crate) fn union<T: Clone + PartialEq>(
+    path: &Path,
+    ops: &[(String, Vec<T>)],
+    name: impl Fn(&T) -> &str,
+) -> Result<Vec<T>> {
+    let mut table: Vec<T> = Vec::new();
+    for param in ops.iter().flat_map(|(_, params)| params) {
+        match table.iter().find(|p| name(p) == name(param)) {
+            Some(existing) if existing != param => bail!(
+                "{}: query parameter `{}` differs between list operations",
+                path.display(),
+                name(param)
+            ),
+            Some(_) => {}
+            None => table.push(param.clone()),
+        }
+    }
+    Ok(table)
+}
+
+/// Whether `(key, name)` is in `list`.
+pub(crate) fn listed(list: &[(&str, &str)], key: &str, name: &str) -> bool {
+    list.iter().any(|(k, n)| *k == key && *n == name)
+}
+
+/// The description of a parameter (empty when it has none).
+pub(crate) fn description(param: &Value) -> &str {
+    param
+        .get("description")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+}
+
 /// The query parameters of every list operation (a `get` whose `operationId` starts
 /// with `list`), in path order: `(operationId, [(name, parameter)])`. The one list the
 /// filter table and the typed query are both made from.
@@ -287,10 +292,8 @@ pub(crate) fn list_query_parameters(doc: &Value) -> Result<Vec<ListOperation<'_>
             if param.get("in").and_then(Value::as_str) != Some("query") {
                 continue;
             }
-            let name = param
-                .get("name")
-                .and_then(Value::as_str)
-                .with_context(|| format!("{id}: parameter without a name"))?;
+            let name = param.get("name").and_then(Value::as_str);
+            let name = name.with_context(|| format!("{id}: parameter without a name"))?;
             params.push((name.to_owned(), param));
         }
         out.push((id.to_owned(), params));
@@ -300,30 +303,33 @@ pub(crate) fn list_query_parameters(doc: &Value) -> Result<Vec<ListOperation<'_>
 
 /// `(operationId, its filter rows)` for every list operation, in path order.
 fn list_operations(doc: &Value, key: &str) -> Result<Vec<(String, Vec<Row>)>> {
-    let mut seen_managed = Vec::new();
+    let mut seen = Vec::new();
     let mut out = Vec::new();
     for (id, params) in list_query_parameters(doc)? {
         let mut rows = Vec::new();
         for (name, param) in params {
-            if MANAGED.iter().any(|(k, n, _)| *k == key && *n == name) {
-                seen_managed.push(name);
+            if listed(PAGING, key, &name) || listed(MANAGED, key, &name) {
+                seen.push(name);
                 continue;
             }
             rows.push(row(doc, key, &name, param).with_context(|| format!("{id}: {name}"))?);
         }
         out.push((id, rows));
     }
-    for (k, name, _) in MANAGED {
-        if *k == key && !seen_managed.iter().any(|n| n == name) {
-            bail!("xtask::filters::MANAGED names `{name}`, which no list operation has");
+    for (list, entries) in [("PAGING", PAGING), ("MANAGED", MANAGED)] {
+        for (k, name) in entries {
+            if *k == key && !seen.iter().any(|n| n == name) {
+                bail!("xtask::filters::{list} names `{name}`, which no list operation has");
+            }
         }
     }
+    let filters: Vec<&str> = out
+        .iter()
+        .flat_map(|(_, rows)| rows)
+        .map(|r| &*r.name)
+        .collect();
     for (k, name, _) in OVERRIDES {
-        if *k == key
-            && !out
-                .iter()
-                .any(|(_, rows)| rows.iter().any(|r| r.name == *name))
-        {
+        if *k == key && !filters.contains(name) {
             bail!("xtask::filters::OVERRIDES names `{name}`, which is not a filter");
         }
     }
@@ -332,10 +338,7 @@ fn list_operations(doc: &Value, key: &str) -> Result<Vec<(String, Vec<Row>)>> {
 
 fn row(doc: &Value, key: &str, name: &str, param: &Value) -> Result<Row> {
     let schema = resolve(doc, param.get("schema").context("no schema")?)?;
-    let text = param
-        .get("description")
-        .and_then(Value::as_str)
-        .unwrap_or("");
+    let text = description(param);
     let (item, separator) = match schema.get("type").and_then(Value::as_str) {
         Some("array") => {
             let comma_joined = param.get("explode") == Some(&Value::Bool(false))
@@ -343,27 +346,19 @@ fn row(doc: &Value, key: &str, name: &str, param: &Value) -> Result<Row> {
             if !comma_joined {
                 bail!("only comma-joined arrays (`style: form, explode: false`) are supported");
             }
-            (
-                resolve(doc, schema.get("items").context("array without items")?)?,
-                Some(','),
-            )
+            let items = schema.get("items").context("array without items")?;
+            (resolve(doc, items)?, Some(','))
         }
         _ => (schema, None),
     };
+    let bound = |key| item.get(key).and_then(Value::as_i64);
     let ty = match item.get("type").and_then(Value::as_str) {
         Some("string") => Ty::String,
         Some("boolean") => Ty::Boolean,
-        Some("integer") => Ty::Integer(
-            item.get("minimum").and_then(Value::as_i64),
-            item.get("maximum").and_then(Value::as_i64),
-        ),
+        Some("integer") => Ty::Integer(bound("minimum"), bound("maximum")),
         other => bail!("unsupported parameter type {other:?}"),
     };
-    let enum_values: Vec<String> = item
-        .get("enum")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
+    let enum_values: Vec<String> = spec::items(item.get("enum"))
         .filter_map(Value::as_str)
         .map(str::to_owned)
         .collect();
@@ -373,34 +368,25 @@ fn row(doc: &Value, key: &str, name: &str, param: &Value) -> Result<Row> {
     if let Some(d) = item.get("description").and_then(Value::as_str) {
         bullets.extend(parse_bullets(d));
     }
+    let documented = |v: &String| bullets.iter().find(|(k, _)| k == v).map(|(_, d)| d.clone());
     let values = enum_values
         .iter()
-        .map(|v| {
-            let doc = bullets
-                .iter()
-                .find(|(k, _)| k == v)
-                .map(|(_, d)| d.clone())
-                .unwrap_or_default();
-            (v.clone(), doc)
-        })
-        .collect();
+        .map(|v| (v.clone(), documented(v).unwrap_or_default()));
     let (summary, description) = prose(text, &enum_values);
     let open = param.get("x-open-enum") == Some(&Value::Bool(true));
     let over = OVERRIDES
         .iter()
         .find(|(k, n, _)| *k == key && *n == name)
         .map(|(_, _, o)| o);
+    let flag = over.and_then(|o| o.flag);
     Ok(Row {
         name: name.to_owned(),
-        flag: over
-            .and_then(|o| o.flag)
-            .map(str::to_owned)
-            .unwrap_or_else(|| name.to_kebab_case()),
+        flag: flag.map_or_else(|| name.to_kebab_case(), str::to_owned),
         setter: setter_name(name),
         summary,
         description,
         ty,
-        values,
+        values: values.collect(),
         open,
         separator: over.and_then(|o| o.separator).or(separator),
         check: over.and_then(|o| o.check).map(str::to_owned),
@@ -446,9 +432,9 @@ fn parse_bullets(text: &str) -> Vec<(String, String)> {
     let mut open = false;
     for line in text.lines() {
         let trimmed = line.trim_start();
-        if let Some(rest) = trimmed.strip_prefix("* `") {
+        if trimmed.starts_with("* `") {
             open = false;
-            if let Some((value, doc)) = rest.split_once('`') {
+            if let Some((value, doc)) = bullet(line) {
                 let doc = doc.trim_start().trim_start_matches('-').trim();
                 out.push((value.to_owned(), doc.to_owned()));
                 open = true;
@@ -465,6 +451,11 @@ fn parse_bullets(text: &str) -> Vec<(String, String)> {
     out
 }
 
+/// The value and the text of a `* `VALUE` text` bullet line.
+fn bullet(line: &str) -> Option<(&str, &str)> {
+    line.trim_start().strip_prefix("* `")?.split_once('`')
+}
+
 /// `(summary, description)`: the first paragraph on one line, and the whole text
 /// without the bullets that document `values` (front ends list those themselves).
 pub(crate) fn prose(text: &str, values: &[String]) -> (String, String) {
@@ -472,11 +463,7 @@ pub(crate) fn prose(text: &str, values: &[String]) -> (String, String) {
     let mut skipping = false;
     for line in text.lines() {
         let trimmed = line.trim_start();
-        let documents_value = trimmed
-            .strip_prefix("* `")
-            .and_then(|rest| rest.split_once('`'))
-            .is_some_and(|(v, _)| values.iter().any(|x| x == v));
-        if documents_value {
+        if bullet(line).is_some_and(|(v, _)| values.iter().any(|x| x == v)) {
             skipping = true;
             continue;
         }

@@ -110,23 +110,13 @@ fn non_empty_str(v: Option<&Value>) -> Option<&str> {
 /// A schema nested directly in another: the schema, its pointer, and whether the
 /// descriptions that document the parent's enum values also apply to it (not for
 /// properties, which describe themselves, nor for a `not`).
-struct Nested<'v> {
-    schema: &'v Value,
-    pointer: String,
-    inherits: bool,
-}
+type Nested<'v> = (&'v Value, String, bool);
 
 /// Every schema nested directly in `map` (at `pointer`): properties, `items`, an object
 /// `additionalProperties`, `oneOf`/`anyOf`/`allOf` members and `not`.
 fn nested<'v>(map: &'v Map<String, Value>, pointer: &str) -> Vec<Nested<'v>> {
     let mut out = Vec::new();
-    let mut push = |schema, pointer, inherits| {
-        out.push(Nested {
-            schema,
-            pointer,
-            inherits,
-        })
-    };
+    let mut push = |schema, pointer, inherits| out.push((schema, pointer, inherits));
     for (name, prop) in entries(map.get("properties")) {
         push(prop, child(&child(pointer, "properties"), name), false);
     }
@@ -204,9 +194,9 @@ impl<'a> Linter<'a> {
         // whatever this schema could fall back on (e.g. the parameter's).
         let texts: Vec<&'a str> = own.into_iter().chain(fallback.iter().copied()).collect();
         self.enum_values(schema, pointer, texts.clone());
-        for n in nested(map, pointer) {
-            let fallback: &[&'a str] = if n.inherits { &texts } else { &[] };
-            self.schema_enums(n.schema, &n.pointer, fallback);
+        for (schema, pointer, inherits) in nested(map, pointer) {
+            let fallback: &[&'a str] = if inherits { &texts } else { &[] };
+            self.schema_enums(schema, &pointer, fallback);
         }
     }
 
@@ -237,25 +227,23 @@ impl<'a> Linter<'a> {
     fn header_examples(&mut self) {
         let doc = self.doc;
         let mut seen = BTreeSet::new();
-        for op in spec::operations(doc) {
-            for (_, response) in op.responses(doc) {
-                for (_, header) in spec::headers(doc, response.value, &response.pointer) {
-                    let Some(schema) = header.value.get("schema") else {
-                        continue;
-                    };
-                    if !seen.insert(header.pointer.clone()) {
-                        continue;
-                    }
-                    if let Some(example) = header.value.get("example") {
-                        self.validate(example, &child(&header.pointer, "example"), schema);
-                    }
-                    let examples = child(&header.pointer, "examples");
-                    for (name, entry) in entries(header.value.get("examples")) {
-                        let (entry, at) = spec::resolve(doc, entry, &child(&examples, name));
-                        if let Some(value) = entry.get("value") {
-                            self.validate(value, &child(&at, "value"), schema);
-                        }
-                    }
+        let responses = spec::operations(doc)
+            .into_iter()
+            .flat_map(|op| op.responses(doc));
+        let headers = responses.flat_map(|(_, r)| spec::headers(doc, r.value, &r.pointer));
+        for (_, header) in headers {
+            let schema = header.value.get("schema");
+            let Some(schema) = schema.filter(|_| seen.insert(header.pointer.clone())) else {
+                continue;
+            };
+            if let Some(example) = header.value.get("example") {
+                self.validate(example, &child(&header.pointer, "example"), schema);
+            }
+            let examples = child(&header.pointer, "examples");
+            for (name, entry) in entries(header.value.get("examples")) {
+                let (entry, at) = spec::resolve(doc, entry, &child(&examples, name));
+                if let Some(value) = entry.get("value") {
+                    self.validate(value, &child(&at, "value"), schema);
                 }
             }
         }
@@ -270,15 +258,12 @@ impl<'a> Linter<'a> {
             "allOf": [to_json_schema(schema)],
             "components": { "schemas": components },
         });
-        let validator = match jsonschema::draft4::options()
-            .should_validate_formats(true)
-            .build(&root)
-        {
+        let options = jsonschema::draft4::options().should_validate_formats(true);
+        let validator = match options.build(&root) {
             Ok(v) => v,
             Err(e) => {
-                let message =
-                    format!("cannot check this example: its schema does not compile: {e}");
-                return self.report(pointer, message);
+                let why = "its schema does not compile";
+                return self.report(pointer, format!("cannot check this example: {why}: {e}"));
             }
         };
         let mut found: Vec<(String, String)> = validator
@@ -288,95 +273,86 @@ impl<'a> Linter<'a> {
         found.sort();
         found.dedup_by(|a, b| a.0 == b.0);
         for (at, error) in found {
-            let where_ = if at.is_empty() {
+            let place = if at.is_empty() {
                 String::new()
             } else {
                 format!(" at `{at}`")
             };
-            self.report(
-                format!("{pointer}{at}"),
-                format!("example does not match its schema{where_}: {error}"),
-            );
+            let message = format!("example does not match its schema{place}: {error}");
+            self.report(format!("{pointer}{at}"), message);
         }
+    }
+
+    /// Calls `visit` on every schema object reachable from `roots` through `$ref`s and
+    /// nested schemas, each once, with its pointer; `visit` says whether to look inside.
+    fn schemas(
+        &mut self,
+        mut stack: Vec<(&'a Value, String)>,
+        visit: impl Fn(&mut Self, &'a Value, &str) -> bool,
+    ) {
+        let mut visited = BTreeSet::new();
+        while let Some((schema, pointer)) = stack.pop() {
+            let (schema, pointer) = spec::resolve(self.doc, schema, &pointer);
+            let Some(map) = schema.as_object() else {
+                continue;
+            };
+            if visited.insert(pointer.clone()) && visit(self, schema, &pointer) {
+                let inside = nested(map, &pointer).into_iter();
+                stack.extend(inside.map(|(schema, pointer, _)| (schema, pointer)));
+            }
+        }
+    }
+
+    /// The schemas the operations use directly that `keep` selects, with their pointers.
+    fn uses(&self, keep: impl Fn(&spec::SchemaUse<'a>) -> bool) -> Vec<(&'a Value, String)> {
+        let uses = spec::schema_uses(self.doc).into_iter().filter(keep);
+        uses.map(|used| (used.schema, used.pointer)).collect()
     }
 
     // ---- 3. response schemas stay open -------------------------------------------------
 
     fn open_responses(&mut self) {
-        let doc = self.doc;
-        let mut roots: Vec<(&'a Value, String)> = spec::schema_uses(doc)
-            .into_iter()
-            .filter(|used| used.reach.response)
-            .map(|used| (used.schema, used.pointer))
-            .collect();
-        for (name, reach) in spec::reach(doc) {
+        let mut roots = self.uses(|used| used.reach.response);
+        for (name, reach) in spec::reach(self.doc) {
             let pointer = child("/components/schemas", &name);
-            if let Some(schema) = doc.pointer(&pointer).filter(|_| reach.response) {
+            if let Some(schema) = self.doc.pointer(&pointer).filter(|_| reach.response) {
                 roots.push((schema, pointer));
             }
         }
-        let mut visited = BTreeSet::new();
-        while let Some((schema, pointer)) = roots.pop() {
-            let Some(map) = schema
-                .as_object()
-                .filter(|_| visited.insert(pointer.clone()))
-            else {
-                continue;
-            };
-            // A `$ref` is checked where it points: the component is a root of its own.
-            if map.contains_key("$ref") {
-                continue;
+        self.schemas(roots, |linter, schema, pointer| {
+            // A `$ref` that does not resolve is left to Redocly.
+            if schema.get("$ref").is_some() {
+                return false;
             }
-            for (keyword, why) in closed(map) {
-                self.report(child(&pointer, keyword), why);
+            for (keyword, why) in schema.as_object().map(closed).unwrap_or_default() {
+                linter.report(child(pointer, keyword), why);
             }
-            roots.extend(
-                nested(map, &pointer)
-                    .into_iter()
-                    .map(|n| (n.schema, n.pointer)),
-            );
-        }
+            true
+        });
     }
 
     // ---- 5. open enums ------------------------------------------------------------------
 
     fn open_enums(&mut self) {
-        let doc = self.doc;
-        let mut stack: Vec<(&'a Value, String)> = spec::schema_uses(doc)
-            .into_iter()
-            .filter(|used| {
-                used.reach.response || used.owner.is_some_and(|o| spec::flag(o, "x-open-enum"))
-            })
-            .map(|used| (used.schema, used.pointer))
-            .collect();
-        let mut visited = BTreeSet::new();
-        while let Some((schema, pointer)) = stack.pop() {
-            let (schema, pointer) = spec::resolve(doc, schema, &pointer);
-            let Some(map) = schema
-                .as_object()
-                .filter(|_| visited.insert(pointer.clone()))
-            else {
-                continue;
-            };
+        let open = |used: &spec::SchemaUse<'_>| {
+            used.reach.response || used.owner.is_some_and(|o| spec::flag(o, "x-open-enum"))
+        };
+        self.schemas(self.uses(open), |linter, schema, pointer| {
             // The known half of an open enum is closed on purpose.
-            if spec::open_enum(doc, schema).is_some() {
-                continue;
+            if spec::open_enum(linter.doc, schema).is_some() {
+                return false;
             }
-            if map.get("type") == Some(&json!("string")) && map.contains_key("enum") {
-                self.report(
-                    child(&pointer, "enum"),
+            if schema.get("type") == Some(&json!("string")) && schema.get("enum").is_some() {
+                linter.report(
+                    child(pointer, "enum"),
                     "closed `enum` where a client must accept values added later (a \
                      response, or a query parameter marked `x-open-enum`): generated \
                      clients would fail on the first one; write it as `anyOf: [{type: \
                      string, enum: [...]}, {type: string}]`",
                 );
             }
-            stack.extend(
-                nested(map, &pointer)
-                    .into_iter()
-                    .map(|n| (n.schema, n.pointer)),
-            );
-        }
+            true
+        });
     }
 
     // ---- 4. one error schema per operation ---------------------------------------------
@@ -392,13 +368,11 @@ impl<'a> Linter<'a> {
                 }
                 let content = response.value.get("content").and_then(Value::as_object);
                 let Some(content) = content.filter(|c| !c.is_empty()) else {
-                    self.report(
-                        response.site,
-                        format!(
-                            "error response {status} has no body schema; give every error \
-                             response of the operation the same `$ref` error schema"
-                        ),
+                    let message = format!(
+                        "error response {status} has no body schema; give every error \
+                         response of the operation the same `$ref` error schema"
                     );
+                    self.report(response.site, message);
                     continue;
                 };
                 for (media, body) in content {
@@ -471,24 +445,19 @@ pub fn to_json_schema(schema: &Value) -> Value {
         return json!({ "$ref": r });
     }
     let mut out = Map::new();
+    let list = |v| Value::Array(items(Some(v)).map(to_json_schema).collect());
     for (key, value) in map {
         let translated = match key.as_str() {
             "nullable" | "example" | "discriminator" | "xml" | "externalDocs" | "deprecated"
             | "readOnly" | "writeOnly" => continue,
             k if k.starts_with("x-") => continue,
-            "properties" | "patternProperties" => Value::Object(
-                entries(Some(value))
-                    .map(|(k, v)| (k.clone(), to_json_schema(v)))
-                    .collect(),
-            ),
-            "allOf" | "anyOf" | "oneOf" => {
-                Value::Array(items(Some(value)).map(to_json_schema).collect())
+            "properties" | "patternProperties" => {
+                let schemas = entries(Some(value)).map(|(k, v)| (k.clone(), to_json_schema(v)));
+                Value::Object(schemas.collect())
             }
-            "items" => match value {
-                Value::Array(list) => Value::Array(list.iter().map(to_json_schema).collect()),
-                other => to_json_schema(other),
-            },
-            "additionalProperties" | "not" => to_json_schema(value),
+            "allOf" | "anyOf" | "oneOf" => list(value),
+            "items" if value.is_array() => list(value),
+            "items" | "additionalProperties" | "not" => to_json_schema(value),
             _ => value.clone(),
         };
         out.insert(key.clone(), translated);
@@ -496,25 +465,25 @@ pub fn to_json_schema(schema: &Value) -> Value {
     if map.get("nullable") != Some(&Value::Bool(true)) {
         return Value::Object(out);
     }
+    let add = |list: &mut Vec<Value>, value: Value| {
+        if !list.contains(&value) {
+            list.push(value);
+        }
+    };
     match out.get("type").cloned() {
         Some(Value::String(t)) => {
             out.insert("type".to_owned(), json!([t, "null"]));
             if let Some(values) = out.get_mut("enum").and_then(Value::as_array_mut) {
-                if !values.contains(&Value::Null) {
-                    values.push(Value::Null);
-                }
+                add(values, Value::Null);
             }
-            Value::Object(out)
         }
         Some(Value::Array(mut types)) => {
-            if !types.contains(&json!("null")) {
-                types.push(json!("null"));
-            }
+            add(&mut types, json!("null"));
             out.insert("type".to_owned(), Value::Array(types));
-            Value::Object(out)
         }
-        _ => json!({ "anyOf": [Value::Object(out), { "type": "null" }] }),
+        _ => return json!({ "anyOf": [Value::Object(out), { "type": "null" }] }),
     }
+    Value::Object(out)
 }
 
 #[cfg(test)]

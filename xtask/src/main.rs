@@ -32,30 +32,33 @@ enum Command {
     Docs,
     /// Classify the spec changes since a base revision (breaking or not, for users of the
     /// generated crates), with the version bump each crate needs.
-    Diff {
-        /// Compare with this revision instead of the default (the newest tag, else the
-        /// state of specs/ before their last change; see xtask/src/diff/git.rs).
-        #[arg(long)]
-        base: Option<String>,
-        /// Only this provider (e.g. `zoom-phone`).
-        #[arg(long)]
-        only: Option<String>,
-        /// Write an entry per affected crate into crates/<key>/CHANGELOG.md.
-        #[arg(long)]
-        changelog: bool,
-        /// Fail when a breaking change lacks the version bump it needs (CI).
-        #[arg(long)]
-        check: bool,
-    },
+    Diff(DiffArgs),
 }
 
-fn diff(
-    root: &std::path::Path,
+#[derive(Debug, clap::Args)]
+struct DiffArgs {
+    /// Compare with this revision instead of the default (the newest tag, else the
+    /// state of specs/ before their last change; see xtask/src/diff/git.rs).
+    #[arg(long)]
     base: Option<String>,
+    /// Only this provider (e.g. `zoom-phone`).
+    #[arg(long)]
     only: Option<String>,
+    /// Write an entry per affected crate into crates/<key>/CHANGELOG.md.
+    #[arg(long)]
     changelog: bool,
+    /// Fail when a breaking change lacks the version bump it needs (CI).
+    #[arg(long)]
     check: bool,
-) -> anyhow::Result<bool> {
+}
+
+fn diff(root: &std::path::Path, args: DiffArgs) -> anyhow::Result<bool> {
+    let DiffArgs {
+        base,
+        only,
+        changelog,
+        check,
+    } = args;
     let report = xtask::diff::run(root, &xtask::diff::Options { base, only })?;
     print!("{}", report.render());
     if changelog {
@@ -111,12 +114,7 @@ fn main() -> ExitCode {
             println!("wrote {}", xtask::relative(&root, &index));
             true
         }),
-        Command::Diff {
-            base,
-            only,
-            changelog,
-            check,
-        } => diff(&root, base, only, changelog, check),
+        Command::Diff(args) => diff(&root, args),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

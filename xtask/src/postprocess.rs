@@ -62,12 +62,8 @@ impl VisitMut for Router {
                 let syn::Expr::Path(func) = &*call.func else {
                     return;
                 };
-                let names: Vec<String> = func
-                    .path
-                    .segments
-                    .iter()
-                    .map(|s| s.ident.to_string())
-                    .collect();
+                let names = func.path.segments.iter().map(|s| s.ident.to_string());
+                let names: Vec<String> = names.collect();
                 let [ty, function] = names.as_slice() else {
                     return;
                 };
@@ -84,17 +80,18 @@ impl VisitMut for Router {
                     }
                     // No body to read (`ResponseValue::empty`), or a fixture constructor.
                     ("empty", _) | ("new", _) => {}
-                    (other, _) => self
-                        .problems
-                        .push(format!("`ResponseValue::{other}` reads a body unbounded")),
+                    (other, _) => {
+                        let problem = format!("`ResponseValue::{other}` reads a body unbounded");
+                        self.problems.push(problem);
+                    }
                 }
             }
             syn::Expr::MethodCall(call)
                 if call.args.is_empty()
                     && BODY_METHODS.contains(&call.method.to_string().as_str()) =>
             {
-                self.problems
-                    .push(format!("`.{}()` reads a body unbounded", call.method));
+                let problem = format!("`.{}()` reads a body unbounded", call.method);
+                self.problems.push(problem);
             }
             _ => {}
         }

@@ -40,21 +40,20 @@ pub fn run(doc: &mut Value) {
     let snapshot = doc.clone();
     close_written_open_enums(&snapshot, doc);
     let ops = spec::operations(doc);
-    let responses: Vec<String> = ops
+    let responses = ops
         .iter()
         .flat_map(|op| op.responses(doc))
-        .map(|(_, r)| r.pointer)
-        .collect();
-    let parameters: Vec<String> = ops
+        .map(|(_, r)| r.pointer);
+    let responses: Vec<String> = responses.collect();
+    let parameters = ops
         .iter()
         .flat_map(|op| op.parameters(doc))
-        .map(|p| p.pointer)
-        .collect();
-    let open: Vec<String> = spec::reach(doc)
+        .map(|p| p.pointer);
+    let parameters: Vec<String> = parameters.collect();
+    let open = spec::reach(doc)
         .into_iter()
-        .filter(|(_, reach)| reach.response)
-        .map(|(name, _)| name)
-        .collect();
+        .filter(|(_, reach)| reach.response);
+    let open: Vec<String> = open.map(|(name, _)| name).collect();
     for pointer in dedup(responses) {
         if let Some(content) = object_at(doc, &format!("{pointer}/content")) {
             vendor_media_types(content);

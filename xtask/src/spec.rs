@@ -200,12 +200,7 @@ impl<'a> Operation<'a> {
     pub fn responses(&self, doc: &'a Value) -> Vec<(&'a str, Used<'a>)> {
         let base = child(&self.pointer, "responses");
         entries(self.value.get("responses"))
-            .map(|(status, r)| {
-                (
-                    status.as_str(),
-                    Used::resolved(doc, r, child(&base, status)),
-                )
-            })
+            .map(|(code, r)| (code.as_str(), Used::resolved(doc, r, child(&base, code))))
             .collect()
     }
 }

@@ -94,11 +94,30 @@ fn has(result: &diff::ProviderDiff, level: Level, kind: &str, pointer: &str) -> 
         .any(|c| c.level == level && c.kind == kind && c.pointer == pointer)
 }
 
-fn has_api(result: &diff::ProviderDiff, level: Level, what: &str, item: &str) -> bool {
-    result
+/// Asserts that the spec changes are exactly `expected`, as `(level, kind, pointer)`.
+fn assert_changes(result: &diff::ProviderDiff, expected: &[(Level, &str, &str)]) {
+    for (level, kind, pointer) in expected {
+        assert!(
+            has(result, *level, kind, pointer),
+            "{kind} at {pointer}: {result:#?}"
+        );
+    }
+    let edits = expected.len();
+    assert_eq!(
+        result.spec.len(),
+        edits,
+        "only the {edits} edits: {:#?}",
+        result.spec
+    );
+}
+
+/// Asserts that the Rust API has the change `what` (`removed`, `added`, `changed`) of `item`.
+fn assert_api(result: &diff::ProviderDiff, level: Level, what: &str, item: &str) {
+    let found = result
         .api
         .iter()
-        .any(|c| c.level == level && c.what == what && c.item == item)
+        .any(|c| c.level == level && c.what == what && c.item == item);
+    assert!(found, "{what} {item}: {:#?}", result.api);
 }
 
 fn bump_from_0_1_0(result: &diff::ProviderDiff) -> CrateBump {
@@ -119,44 +138,25 @@ fn bump_from_0_1_0(result: &diff::ProviderDiff) -> CrateBump {
 fn breaking_edit_reports_breaking_changes_a_minor_bump_and_changelog_lines() {
     let (result, spec) = diff_of(breaking_edit);
     let param = format!("{OP}/parameters/{}", parameter_index(&spec));
-    assert!(
-        has(
-            &result,
-            Level::Breaking,
-            "property-removed",
-            "/components/schemas/ZoomPhoneNumber/properties/carrier"
-        ),
-        "{result:#?}"
+    let carrier = "/components/schemas/ZoomPhoneNumber/properties/carrier";
+    assert_changes(
+        &result,
+        &[
+            (Level::Breaking, "property-removed", carrier),
+            (Level::Breaking, "required-parameter-added", &param),
+        ],
     );
-    assert!(
-        has(&result, Level::Breaking, "required-parameter-added", &param),
-        "{result:#?}"
+    assert_api(
+        &result,
+        Level::Breaking,
+        "removed",
+        "field types::ZoomPhoneNumber::carrier",
     );
-    assert_eq!(
-        result.spec.len(),
-        2,
-        "only the two edits: {:#?}",
-        result.spec
-    );
-    assert!(
-        has_api(
-            &result,
-            Level::Breaking,
-            "removed",
-            "field types::ZoomPhoneNumber::carrier"
-        ),
-        "{:#?}",
-        result.api
-    );
-    assert!(
-        has_api(
-            &result,
-            Level::Addition,
-            "added",
-            "fn builder::ListPhoneNumbers::account_id"
-        ),
-        "{:#?}",
-        result.api
+    assert_api(
+        &result,
+        Level::Addition,
+        "added",
+        "fn builder::ListPhoneNumbers::account_id",
     );
     assert_eq!(result.level(), Level::Breaking);
 
@@ -200,34 +200,19 @@ fn breaking_edit_reports_breaking_changes_a_minor_bump_and_changelog_lines() {
 fn compatible_edit_reports_additions_a_patch_bump_and_changelog_lines() {
     let (result, spec) = diff_of(compatible_edit);
     let param = format!("{OP}/parameters/{}", parameter_index(&spec));
-    assert!(
-        has(
-            &result,
-            Level::Addition,
-            "enum-value-added",
-            "/components/schemas/ZoomPhoneNumber/properties/status/anyOf/0/enum/2"
-        ),
-        "{result:#?}"
+    let porting = "/components/schemas/ZoomPhoneNumber/properties/status/anyOf/0/enum/2";
+    assert_changes(
+        &result,
+        &[
+            (Level::Addition, "enum-value-added", porting),
+            (Level::Addition, "optional-parameter-added", &param),
+        ],
     );
-    assert!(
-        has(&result, Level::Addition, "optional-parameter-added", &param),
-        "{result:#?}"
-    );
-    assert_eq!(
-        result.spec.len(),
-        2,
-        "only the two edits: {:#?}",
-        result.spec
-    );
-    assert!(
-        has_api(
-            &result,
-            Level::Addition,
-            "added",
-            "variant types::ZoomPhoneNumberStatusKnown::Porting"
-        ),
-        "{:#?}",
-        result.api
+    assert_api(
+        &result,
+        Level::Addition,
+        "added",
+        "variant types::ZoomPhoneNumberStatusKnown::Porting",
     );
     assert!(
         result.api.iter().all(|c| c.level == Level::Addition),

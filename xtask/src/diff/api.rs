@@ -16,7 +16,7 @@
 use std::collections::BTreeMap;
 
 use quote::ToTokens;
-use syn::{Fields, ImplItem, Item, Visibility};
+use syn::{ImplItem, Item, Visibility};
 
 use super::walk::{pairs, Pair};
 use super::Level;
@@ -64,24 +64,22 @@ pub fn items(source: &str) -> syn::Result<BTreeMap<String, String>> {
 
 /// Compares the public items of two generated files.
 pub fn compare(old: &str, new: &str) -> syn::Result<Vec<ApiChange>> {
-    let change = |level, what, item: String, old: String, new: String| ApiChange {
-        level,
-        what,
-        item,
-        old,
-        new,
-    };
-    let mut out: Vec<ApiChange> = pairs(items(old)?, items(new)?)
-        .into_iter()
-        .filter_map(|(item, pair)| match pair {
-            Pair::Removed(sig) => {
-                Some(change(Level::Breaking, "removed", item, sig, String::new()))
-            }
-            Pair::Added(sig) => Some(change(Level::Addition, "added", item, String::new(), sig)),
-            Pair::Both(a, b) if a != b => Some(change(Level::Breaking, "changed", item, a, b)),
-            Pair::Both(..) => None,
-        })
-        .collect();
+    let mut out = Vec::new();
+    for (item, pair) in pairs(items(old)?, items(new)?) {
+        let (level, what, old, new) = match pair {
+            Pair::Removed(sig) => (Level::Breaking, "removed", sig, String::new()),
+            Pair::Added(sig) => (Level::Addition, "added", String::new(), sig),
+            Pair::Both(a, b) if a != b => (Level::Breaking, "changed", a, b),
+            Pair::Both(..) => continue,
+        };
+        out.push(ApiChange {
+            level,
+            what,
+            item,
+            old,
+            new,
+        });
+    }
     out.sort_by(|x, y| y.level.cmp(&x.level).then(x.item.cmp(&y.item)));
     Ok(out)
 }
@@ -146,124 +144,71 @@ pub(crate) fn tidy(tokens: impl ToTokens) -> String {
     s.trim().trim_end_matches(',').to_owned()
 }
 
-fn derives(attrs: &[syn::Attribute]) -> Vec<String> {
-    let mut out = Vec::new();
+/// Records the traits `attrs` derive for the item `full`.
+fn derived(attrs: &[syn::Attribute], full: &str, out: &mut BTreeMap<String, String>) {
     for attr in attrs.iter().filter(|a| a.path().is_ident("derive")) {
         let parsed = attr.parse_args_with(
             syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
         );
-        if let Ok(paths) = parsed {
-            out.extend(paths.iter().map(tidy));
+        for path in parsed.iter().flatten() {
+            out.insert(format!("impl {} for {full}", tidy(path)), "derive".into());
         }
     }
-    out
 }
 
 fn collect(items: &[Item], path: &str, out: &mut BTreeMap<String, String>) {
     for item in items {
-        match item {
+        let (kind, name, signature) = match item {
             Item::Mod(m) if is_pub(&m.vis) => {
                 let name = m.ident.to_string();
-                if (path == "types" && name == "builder") || name == "prelude" {
-                    continue;
-                }
-                if let Some((_, content)) = &m.content {
+                let skipped = (path == "types" && name == "builder") || name == "prelude";
+                if let Some((_, content)) = m.content.as_ref().filter(|_| !skipped) {
                     collect(content, &join(path, &name), out);
                 }
+                continue;
             }
             Item::Struct(s) if is_pub(&s.vis) => {
                 let full = join(path, &s.ident.to_string());
-                out.insert(format!("struct {full}"), tidy(&s.generics));
-                for d in derives(&s.attrs) {
-                    out.insert(format!("impl {d} for {full}"), "derive".into());
+                derived(&s.attrs, &full, out);
+                for (i, f) in s.fields.iter().enumerate().filter(|(_, f)| is_pub(&f.vis)) {
+                    let name = f.ident.as_ref().map_or(i.to_string(), ToString::to_string);
+                    out.insert(format!("field {full}::{name}"), tidy(&f.ty));
                 }
-                match &s.fields {
-                    Fields::Named(named) => {
-                        for f in named.named.iter().filter(|f| is_pub(&f.vis)) {
-                            let name = f
-                                .ident
-                                .as_ref()
-                                .map(ToString::to_string)
-                                .unwrap_or_default();
-                            out.insert(format!("field {full}::{name}"), tidy(&f.ty));
-                        }
-                    }
-                    Fields::Unnamed(unnamed) => {
-                        for (i, f) in unnamed
-                            .unnamed
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, f)| is_pub(&f.vis))
-                        {
-                            out.insert(format!("field {full}::{i}"), tidy(&f.ty));
-                        }
-                    }
-                    Fields::Unit => {}
-                }
+                ("struct", s.ident.to_string(), tidy(&s.generics))
             }
             Item::Enum(e) if is_pub(&e.vis) => {
                 let full = join(path, &e.ident.to_string());
-                out.insert(format!("enum {full}"), tidy(&e.generics));
-                for d in derives(&e.attrs) {
-                    out.insert(format!("impl {d} for {full}"), "derive".into());
-                }
+                derived(&e.attrs, &full, out);
                 for v in &e.variants {
                     out.insert(format!("variant {full}::{}", v.ident), tidy(&v.fields));
                 }
+                ("enum", e.ident.to_string(), tidy(&e.generics))
             }
             Item::Impl(i) => {
                 let self_ty = qualify(&tidy(&i.self_ty), path);
-                match &i.trait_ {
-                    Some((_, trait_path, _)) => {
-                        out.insert(
-                            format!("impl {} for {self_ty}", tidy(trait_path)),
-                            tidy(&i.generics),
-                        );
-                    }
-                    None => {
-                        for it in &i.items {
-                            if let ImplItem::Fn(f) = it {
-                                if !is_pub(&f.vis) || (path == "types" && f.sig.ident == "builder")
-                                {
-                                    continue;
-                                }
-                                let name =
-                                    format!("fn {}::{}", strip_generics(&self_ty), f.sig.ident);
-                                out.insert(name, tidy(&f.sig));
-                            }
-                        }
+                if let Some((_, trait_path, _)) = &i.trait_ {
+                    let name = format!("impl {} for {self_ty}", tidy(trait_path));
+                    out.insert(name, tidy(&i.generics));
+                }
+                for it in i.items.iter().filter(|_| i.trait_.is_none()) {
+                    let ImplItem::Fn(f) = it else {
+                        continue;
+                    };
+                    if is_pub(&f.vis) && !(path == "types" && f.sig.ident == "builder") {
+                        let name = format!("fn {}::{}", strip_generics(&self_ty), f.sig.ident);
+                        out.insert(name, tidy(&f.sig));
                     }
                 }
+                continue;
             }
-            Item::Fn(f) if is_pub(&f.vis) => {
-                out.insert(
-                    format!("fn {}", join(path, &f.sig.ident.to_string())),
-                    tidy(&f.sig),
-                );
-            }
-            Item::Const(c) if is_pub(&c.vis) => {
-                out.insert(
-                    format!("const {}", join(path, &c.ident.to_string())),
-                    tidy(&c.ty),
-                );
-            }
-            Item::Type(t) if is_pub(&t.vis) => {
-                out.insert(
-                    format!("type {}", join(path, &t.ident.to_string())),
-                    tidy(&t.ty),
-                );
-            }
-            Item::Trait(t) if is_pub(&t.vis) => {
-                out.insert(
-                    format!("trait {}", join(path, &t.ident.to_string())),
-                    tidy(&t.generics),
-                );
-            }
-            Item::Use(u) if is_pub(&u.vis) => {
-                out.insert(format!("use {}", join(path, &tidy(&u.tree))), String::new());
-            }
-            _ => {}
-        }
+            Item::Fn(f) if is_pub(&f.vis) => ("fn", f.sig.ident.to_string(), tidy(&f.sig)),
+            Item::Const(c) if is_pub(&c.vis) => ("const", c.ident.to_string(), tidy(&c.ty)),
+            Item::Type(t) if is_pub(&t.vis) => ("type", t.ident.to_string(), tidy(&t.ty)),
+            Item::Trait(t) if is_pub(&t.vis) => ("trait", t.ident.to_string(), tidy(&t.generics)),
+            Item::Use(u) if is_pub(&u.vis) => ("use", tidy(&u.tree), String::new()),
+            _ => continue,
+        };
+        out.insert(format!("{kind} {}", join(path, &name)), signature);
     }
 }
 

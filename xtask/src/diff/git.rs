@@ -68,29 +68,20 @@ pub fn base(root: &Path, explicit: Option<&str>) -> Result<Option<Base>> {
             root.display()
         );
     }
+    let base = |rev: &str, reason: String| {
+        let (rev, short) = (rev.to_owned(), short(root, rev)?);
+        Ok(Some(Base { rev, short, reason }))
+    };
     if let Some(rev) = explicit {
-        return Ok(Some(Base {
-            rev: rev.to_owned(),
-            short: short(root, rev)?,
-            reason: format!("--base {rev}"),
-        }));
+        return base(rev, format!("--base {rev}"));
     }
-    if let Some(tag) =
-        git_text(root, &["describe", "--tags", "--abbrev=0", "HEAD"])?.filter(|t| !t.is_empty())
-    {
-        return Ok(Some(Base {
-            short: short(root, &tag)?,
-            reason: format!("the newest tag reachable from HEAD, `{tag}`"),
-            rev: tag,
-        }));
+    let tag = git_text(root, &["describe", "--tags", "--abbrev=0", "HEAD"])?;
+    if let Some(tag) = tag.filter(|t| !t.is_empty()) {
+        return base(&tag, format!("the newest tag reachable from HEAD, `{tag}`"));
     }
     let dirty = git_text(root, &["status", "--porcelain", "--", "specs"])?.unwrap_or_default();
     if !dirty.is_empty() {
-        return Ok(Some(Base {
-            rev: "HEAD".into(),
-            short: short(root, "HEAD")?,
-            reason: "HEAD: specs/ has uncommitted changes".into(),
-        }));
+        return base("HEAD", "HEAD: specs/ has uncommitted changes".into());
     }
     let last = git_text(
         root,
@@ -99,17 +90,8 @@ pub fn base(root: &Path, explicit: Option<&str>) -> Result<Option<Base>> {
     .filter(|s| !s.is_empty())
     .context("no commit touches specs/; pass --base")?;
     let parent = format!("{last}^");
-    if git_text(
-        root,
-        &[
-            "rev-parse",
-            "--verify",
-            "--quiet",
-            &format!("{parent}^{{commit}}"),
-        ],
-    )?
-    .is_none()
-    {
+    let commit = format!("{parent}^{{commit}}");
+    if git_text(root, &["rev-parse", "--verify", "--quiet", &commit])?.is_none() {
         if git_text(root, &["rev-parse", "--is-shallow-repository"])?.as_deref() == Some("true") {
             bail!(
                 "this clone is shallow and lacks the parent of {last}, the last commit that \
@@ -119,11 +101,10 @@ pub fn base(root: &Path, explicit: Option<&str>) -> Result<Option<Base>> {
         return Ok(None);
     }
     let last_short = short(root, &last)?;
-    Ok(Some(Base {
-        short: short(root, &parent)?,
-        rev: parent,
-        reason: format!("the parent of {last_short}, the last commit that changed specs/"),
-    }))
+    base(
+        &parent,
+        format!("the parent of {last_short}, the last commit that changed specs/"),
+    )
 }
 
 /// The text of `path` (relative to the repository root, `/`-separated) at `rev`, or

@@ -36,19 +36,14 @@ pub fn crate_version(member_manifest: &str, root_manifest: &str) -> Result<Crate
     let member: toml::Table = member_manifest
         .parse()
         .context("parsing the crate manifest")?;
-    let package = member
-        .get("package")
-        .and_then(toml::Value::as_table)
-        .context("the crate manifest has no [package]")?;
-    match package.get("version") {
-        None => Ok(CrateVersion {
-            version: Version::new(0, 0, 0),
-            source: Source::Missing,
-        }),
-        Some(toml::Value::String(v)) => Ok(CrateVersion {
-            version: Version::parse(v).with_context(|| format!("version `{v}`"))?,
-            source: Source::Own,
-        }),
+    let package = member.get("package").and_then(toml::Value::as_table);
+    let package = package.context("the crate manifest has no [package]")?;
+    let (version, source) = match package.get("version") {
+        None => (Version::new(0, 0, 0), Source::Missing),
+        Some(toml::Value::String(v)) => (
+            Version::parse(v).with_context(|| format!("version `{v}`"))?,
+            Source::Own,
+        ),
         Some(toml::Value::Table(t)) if t.get("workspace") == Some(&toml::Value::Boolean(true)) => {
             let root: toml::Table = root_manifest.parse().context("parsing the root manifest")?;
             let v = root
@@ -57,13 +52,12 @@ pub fn crate_version(member_manifest: &str, root_manifest: &str) -> Result<Crate
                 .and_then(|p| p.get("version"))
                 .and_then(toml::Value::as_str)
                 .context("version.workspace = true, but [workspace.package] has no version")?;
-            Ok(CrateVersion {
-                version: Version::parse(v).with_context(|| format!("workspace version `{v}`"))?,
-                source: Source::Workspace,
-            })
+            let version = Version::parse(v).with_context(|| format!("workspace version `{v}`"))?;
+            (version, Source::Workspace)
         }
         Some(other) => bail!("unexpected `version = {other:?}` in [package]"),
-    }
+    };
+    Ok(CrateVersion { version, source })
 }
 
 /// The smallest version after `base` that a change of `level` requires, or `None`

@@ -30,18 +30,12 @@ impl At {
 
     /// A place with the same pointer in both documents.
     pub fn same(pointer: &str) -> At {
-        At {
-            old: pointer.to_owned(),
-            new: pointer.to_owned(),
-        }
+        At::new(pointer, pointer)
     }
 
     /// `token` below this place, in both documents.
     pub fn child(&self, token: &str) -> At {
-        At {
-            old: child(&self.old, token),
-            new: child(&self.new, token),
-        }
+        At::new(child(&self.old, token), child(&self.new, token))
     }
 
     /// This place in the old document.
@@ -52,6 +46,16 @@ impl At {
     /// This place in the new document.
     pub fn in_new(&self) -> Loc {
         (Side::New, self.new.clone())
+    }
+
+    /// `token` below this place, in the old document.
+    pub fn old_at(&self, token: &str) -> Loc {
+        (Side::Old, child(&self.old, token))
+    }
+
+    /// `token` below this place, in the new document.
+    pub fn new_at(&self, token: &str) -> Loc {
+        (Side::New, child(&self.new, token))
     }
 
     /// Where a changed value is pointed at: in the new document, unless it is gone there.
@@ -85,6 +89,15 @@ impl<T> Pair<T> {
             (None, None) => None,
         }
     }
+
+    /// The same pair with `f` applied to each entry.
+    pub fn map<U>(self, f: impl Fn(T) -> U) -> Pair<U> {
+        match self {
+            Pair::Removed(a) => Pair::Removed(f(a)),
+            Pair::Added(b) => Pair::Added(f(b)),
+            Pair::Both(a, b) => Pair::Both(f(a), f(b)),
+        }
+    }
 }
 
 /// Matches the entries of a section by key: the old document's in key order (removed or
@@ -105,21 +118,15 @@ pub fn pairs<K: Ord, T>(
     out
 }
 
+/// The members of an object in both documents, by name.
+pub type Members<'v> = Vec<(String, Pair<Used<'v>>)>;
+
 /// The members of the object `a[key]` and `b[key]` (at `at`), matched by name.
-pub fn members<'v>(
-    a: &'v Value,
-    b: &'v Value,
-    at: &At,
-    key: &str,
-) -> Vec<(String, Pair<Used<'v>>)> {
+pub fn members<'v>(a: &'v Value, b: &'v Value, at: &At, key: &str) -> Members<'v> {
     let at = at.child(key);
     let side = |v: &'v Value, base: &str| {
-        entries(v.get(key))
-            .map(|(k, value)| {
-                let pointer = child(base, k);
-                (k.clone(), Used::at(value, pointer))
-            })
-            .collect::<Vec<_>>()
+        let used = |(k, value): (&String, &'v Value)| (k.clone(), Used::at(value, child(base, k)));
+        entries(v.get(key)).map(used).collect::<Vec<_>>()
     };
     pairs(side(a, &at.old), side(b, &at.new))
 }
@@ -135,18 +142,6 @@ pub fn changed_keys<'v>(
         .collect();
     keys.into_iter()
         .map(|k| (k, a.get(k), b.get(k)))
-        .filter(|(_, x, y)| x != y)
-        .collect()
-}
-
-/// Those of `keys` whose values differ between `a` and `b`, in the order given.
-pub fn changed<'v, 'k>(
-    a: &'v Value,
-    b: &'v Value,
-    keys: &[&'k str],
-) -> Vec<(&'k str, Option<&'v Value>, Option<&'v Value>)> {
-    keys.iter()
-        .map(|k| (*k, a.get(*k), b.get(*k)))
         .filter(|(_, x, y)| x != y)
         .collect()
 }
@@ -183,6 +178,6 @@ mod tests {
             .collect();
         assert_eq!(got, ["x/y /o/p/x~1y /n/p/x~1y", "z +/n/p/z"]);
         assert_eq!(changed_keys(&a["p"], &b["p"]).len(), 2);
-        assert!(changed(&a, &a, &["p", "q"]).is_empty());
+        assert!(changed_keys(&a, &a).is_empty());
     }
 }
