@@ -7,13 +7,14 @@ use clap::{Parser, Subcommand};
 
 mod bench;
 mod common;
+mod docs;
 mod fuzz;
 mod mutants;
 
 #[derive(Debug, Parser)]
 #[command(
     name = "telnums-tools",
-    about = "telnums reports: fuzzing, mutation testing, benchmarks"
+    about = "telnums reports: fuzzing, mutation testing, benchmarks, the specs' HTML reference"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -32,6 +33,8 @@ enum Command {
     /// Run the benchmarks in benches/ and write BENCHMARKS.md (quick criterion timings
     /// by default).
     Bench(bench::Args),
+    /// Render an HTML reference of every spec into docs-html/ (needs Node.js and npx).
+    Docs,
 }
 
 fn main() -> ExitCode {
@@ -40,6 +43,10 @@ fn main() -> ExitCode {
         Command::Fuzz(args) => fuzz::main(&root, args),
         Command::Mutants(args) => mutants::main(&root, &args),
         Command::Bench(args) => bench::main(&root, &args),
+        Command::Docs => docs::docs(&root).map(|index| {
+            println!("wrote {}", xtask::relative(&root, &index));
+            true
+        }),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 pub mod diff;
-pub mod docs;
 pub mod filters;
 pub mod lint;
 pub mod postprocess;
@@ -18,7 +17,6 @@ pub mod preprocess;
 pub mod query;
 pub mod spec;
 
-pub use docs::docs;
 pub use lint::{lint, Problem};
 
 /// The provider keys, in the order the project lists them. Each key names both the spec

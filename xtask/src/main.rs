@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(
     name = "xtask",
-    about = "telnums code generation: generate, check, diff, lint, docs"
+    about = "telnums code generation: generate, check, diff, lint"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -28,8 +28,6 @@ enum Command {
     /// Check the project rules for specs/ that no linter has (the others are in
     /// redocly.yaml): documented enums, header examples, open responses, error schemas.
     Lint,
-    /// Render an HTML reference of every spec into docs-html/ (needs Node.js and npx).
-    Docs,
     /// Classify the spec changes since a base revision (breaking or not, for users of the
     /// generated crates), with the version bump each crate needs.
     Diff(DiffArgs),
@@ -109,10 +107,6 @@ fn main() -> ExitCode {
                 eprintln!("xtask lint: {} problem(s)", problems.len());
                 false
             }
-        }),
-        Command::Docs => xtask::docs(&root).map(|index| {
-            println!("wrote {}", xtask::relative(&root, &index));
-            true
         }),
         Command::Diff(args) => diff(&root, args),
     };

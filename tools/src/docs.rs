@@ -1,4 +1,4 @@
-//! `cargo xtask docs`: a browsable HTML reference of every spec, rendered by Redocly's
+//! `cargo tools docs`: a browsable HTML reference of every spec, rendered by Redocly's
 //! `build-docs` into the git-ignored `docs-html/`, plus an `index.html` linking them.
 //!
 //! Redocly CLI runs through `npx --yes` at the version pinned in `.ci/specs/package.json`
@@ -14,7 +14,7 @@ use std::process::Command;
 use anyhow::{bail, Context, Result};
 use serde_json::Value;
 
-use crate::{load_spec, spec_path, PROVIDERS};
+use xtask::{load_spec, spec_path, PROVIDERS};
 
 /// Output folder, relative to the workspace root (listed in `.gitignore`).
 pub const DOCS_DIR: &str = "docs-html";
