@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use serde_json::Value;
 
 /// The target directory: `$CARGO_TARGET_DIR`, else `target/` in the workspace.
@@ -26,6 +26,22 @@ pub fn output(program: &str, args: &[&str]) -> Result<String> {
         .output()
         .with_context(|| format!("running {program}"))?;
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+/// Runs `command` to completion and returns what it printed; a failure is an error
+/// naming `what` with the command's exit status and its standard error.
+pub fn succeed(command: &mut Command, what: &str) -> Result<std::process::Output> {
+    let out = command
+        .output()
+        .with_context(|| format!("running {what}"))?;
+    if !out.status.success() {
+        bail!(
+            "{what} failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(out)
 }
 
 /// The date and time now in UTC, in `date`'s `format`.

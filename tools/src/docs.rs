@@ -137,18 +137,13 @@ fn fetch_redoc_bundle(out: &Path, version: &str) -> Result<()> {
     let scratch = out.join(".redoc-pack");
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch)?;
-    let packed = Command::new("npm")
-        .current_dir(&scratch)
-        .args(["pack", "--silent", &format!("redoc@{version}")])
-        .env("NPM_CONFIG_UPDATE_NOTIFIER", "false")
-        .output()
-        .context("running npm pack")?;
-    if !packed.status.success() {
-        bail!(
-            "npm pack redoc@{version} failed: {}",
-            String::from_utf8_lossy(&packed.stderr)
-        );
-    }
+    let packed = crate::common::succeed(
+        Command::new("npm")
+            .current_dir(&scratch)
+            .args(["pack", "--silent", &format!("redoc@{version}")])
+            .env("NPM_CONFIG_UPDATE_NOTIFIER", "false"),
+        &format!("npm pack redoc@{version}"),
+    )?;
     let tarball = String::from_utf8_lossy(&packed.stdout).trim().to_owned();
     let member = format!("package/bundles/{REDOC_BUNDLE}");
     let status = Command::new("tar")

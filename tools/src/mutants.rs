@@ -76,17 +76,12 @@ struct Package {
 
 /// The workspace's packages, from `cargo metadata --no-deps`.
 fn packages(root: &Path) -> Result<Vec<Package>> {
-    let out = cargo()
-        .current_dir(root)
-        .args(["metadata", "--no-deps", "--format-version", "1"])
-        .output()
-        .context("running cargo metadata")?;
-    if !out.status.success() {
-        bail!(
-            "cargo metadata failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    let out = crate::common::succeed(
+        cargo()
+            .current_dir(root)
+            .args(["metadata", "--no-deps", "--format-version", "1"]),
+        "cargo metadata",
+    )?;
     let metadata: Value = serde_json::from_slice(&out.stdout).context("parsing cargo metadata")?;
     let list = metadata["packages"]
         .as_array()

@@ -133,27 +133,25 @@ impl Drop for Server {
 
 /// The two listers' command lines for a scenario.
 fn commands(bins: &Bins, s: &Scenario, url: &str, concurrency: Option<u8>) -> [Vec<String>; 2] {
-    let mut cli = vec![
+    // Both take the base URL and the format the same way; the CLI names the provider
+    // as its subcommand, the baseline as a flag.
+    let with_common = |mut argv: Vec<String>| {
+        argv.extend(["--base-url", url, "--format", s.format].map(String::from));
+        argv
+    };
+    let mut cli = with_common(vec![
         bins.telnums.display().to_string(),
         "list".into(),
         s.provider.into(),
-        "--base-url".into(),
-        url.into(),
-        "--format".into(),
-        s.format.into(),
-    ];
+    ]);
     if let Some(n) = concurrency {
         cli.extend(["--concurrency".into(), n.to_string()]);
     }
-    let baseline = vec![
+    let baseline = with_common(vec![
         bins.baseline.display().to_string(),
         "--provider".into(),
         s.provider.into(),
-        "--base-url".into(),
-        url.into(),
-        "--format".into(),
-        s.format.into(),
-    ];
+    ]);
     let cpus = s.placement.cpus().map(|(_, lister)| lister);
     [pinned(cpus, cli), pinned(cpus, baseline)]
 }
