@@ -708,3 +708,221 @@ async fn a_long_token_is_taken_and_a_huge_token_response_is_not() {
     );
     assert!(err.to_string().contains("token endpoint"), "{err}");
 }
+
+#[test]
+fn the_request_id_is_read_from_the_providers_headers_in_order() {
+    let client = ClientBuilder::<Probe>::new().build().expect("builds");
+    let mut headers = reqwest::header::HeaderMap::new();
+    assert_eq!(client.runtime.request_id(&headers), None);
+    headers.insert("x-other-id", "second".parse().expect("value"));
+    assert_eq!(
+        client.runtime.request_id(&headers).as_deref(),
+        Some("second")
+    );
+    headers.insert("x-probe-id", "first".parse().expect("value"));
+    assert_eq!(
+        client.runtime.request_id(&headers).as_deref(),
+        Some("first")
+    );
+}
+
+/// A client whose token comes from `/token` on `server`, each fetch a new token.
+fn oauth_client(server: &MockServer) -> Probe {
+    ClientBuilder::<Probe>::new()
+        .base_url(server.uri())
+        .credentials(telnums_core::ClientCredentials::new(
+            format!("{}/token", server.uri()),
+            "probe-id",
+            "probe-secret-not-real",
+        ))
+        .retry(fast())
+        .build()
+        .expect("builds")
+}
+
+/// Hands out `token-1`, `token-2`, … one per request.
+struct Tokens(std::sync::atomic::AtomicUsize);
+
+impl Respond for Tokens {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let n = self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        ResponseTemplate::new(200).set_body_string(format!(
+            r#"{{"access_token": "token-{n}", "token_type": "bearer", "expires_in": 3600}}"#
+        ))
+    }
+}
+
+#[tokio::test]
+async fn a_401_refreshes_the_token_once() {
+    let server = MockServer::start().await;
+    Mock::given(path("/token"))
+        .respond_with(Tokens(Default::default()))
+        .mount(&server)
+        .await;
+    Mock::given(path("/revoked"))
+        .and(header("authorization", "Bearer token-1"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&server)
+        .await;
+    Mock::given(path("/revoked"))
+        .and(header("authorization", "Bearer token-2"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"n": 10}"#))
+        .mount(&server)
+        .await;
+    let client = oauth_client(&server);
+    let page = send(&client, "/revoked").await.expect("refreshed");
+    assert_eq!(page.value().n, 10);
+
+    // A 401 that a fresh token does not cure is not refreshed a second time.
+    let server = MockServer::start().await;
+    Mock::given(path("/token"))
+        .respond_with(Tokens(Default::default()))
+        .mount(&server)
+        .await;
+    Mock::given(path("/denied"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&server)
+        .await;
+    let client = oauth_client(&server);
+    let err = send(&client, "/denied").await.expect_err("still 401");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
+    assert_eq!(
+        err.attempts(),
+        2,
+        "the request and one retry with a new token"
+    );
+    let tokens = server
+        .received_requests()
+        .await
+        .expect("recorded")
+        .iter()
+        .filter(|r| r.url.path() == "/token")
+        .count();
+    assert_eq!(tokens, 2);
+
+    // A static bearer token has nothing to refresh: the 401 is the answer.
+    let err = send(&probe(&server), "/denied").await.expect_err("401");
+    assert_eq!(err.attempts(), 1);
+}
+
+#[tokio::test]
+async fn a_401_after_the_budget_is_not_refreshed() {
+    let server = MockServer::start().await;
+    Mock::given(path("/token"))
+        .respond_with(Tokens(Default::default()))
+        .mount(&server)
+        .await;
+    Mock::given(path("/late"))
+        .respond_with(ResponseTemplate::new(401).set_delay(Duration::from_millis(300)))
+        .mount(&server)
+        .await;
+    let client = ClientBuilder::<Probe>::new()
+        .base_url(server.uri())
+        .credentials(telnums_core::ClientCredentials::new(
+            format!("{}/token", server.uri()),
+            "probe-id",
+            "probe-secret-not-real",
+        ))
+        .retry(fast().with_max_total_wait(Duration::from_millis(200)))
+        .build()
+        .expect("builds");
+    let err = send(&client, "/late").await.expect_err("401");
+    assert_eq!(err.attempts(), 1, "the budget was spent: {err:?}");
+    let client = ClientBuilder::<Probe>::new()
+        .base_url(server.uri())
+        .credentials(telnums_core::ClientCredentials::new(
+            format!("{}/token", server.uri()),
+            "probe-id",
+            "probe-secret-not-real",
+        ))
+        .retry(fast().with_max_attempts(1))
+        .build()
+        .expect("builds");
+    let err = send(&client, "/late").await.expect_err("401");
+    assert_eq!(err.attempts(), 1, "no attempt left: {err:?}");
+}
+
+#[tokio::test]
+async fn a_server_that_stalls_twice_is_not_waited_for_a_third_time() {
+    // The head and a few bytes, then nothing: under the floor.
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = connections.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            tokio::spawn(async move {
+                let mut request = [0u8; 4096];
+                let _ = socket.read(&mut request).await;
+                let _ = socket
+                    .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100000\r\n\r\n{\"n\":")
+                    .await;
+                tokio::time::sleep(Duration::from_secs(30)).await;
+            });
+        }
+    });
+    let client = ClientBuilder::<Probe>::new()
+        .base_url(format!("http://{addr}"))
+        .min_throughput(telnums_core::MinThroughput::new(
+            1024,
+            Duration::from_millis(300),
+        ))
+        .retry(fast())
+        .build()
+        .expect("builds");
+    let started = std::time::Instant::now();
+    let err = send(&client, "/stall").await.expect_err("stalls");
+    assert!(matches!(err.kind(), ErrorKind::Stalled { .. }), "{err:?}");
+    assert_eq!(err.attempts(), 2, "one retry after a stall, not more");
+    assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 2);
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn an_attempt_is_cut_to_what_is_left_of_the_budget() {
+    let server = MockServer::start().await;
+    Mock::given(path("/slower"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string(r#"{"n": 11}"#)
+                .set_delay(Duration::from_secs(3)),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(path("/first-fails"))
+        .respond_with(sequence(
+            ResponseTemplate::new(503),
+            ResponseTemplate::new(200)
+                .set_body_string(r#"{"n": 12}"#)
+                .set_delay(Duration::from_secs(3)),
+        ))
+        .mount(&server)
+        .await;
+    let client = builder(&server)
+        .timeout(Duration::from_secs(10))
+        .retry(fast().with_max_total_wait(Duration::from_millis(800)))
+        .build()
+        .expect("builds");
+    // The first attempt has the whole timeout; a retry only what the budget leaves.
+    let started = std::time::Instant::now();
+    let err = send(&client, "/first-fails").await.expect_err("cut");
+    assert!(matches!(err.kind(), ErrorKind::Timeout), "{err:?}");
+    assert!(err.to_string().contains("retry budget ran out"), "{err}");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    let page = send(&client, "/slower")
+        .await
+        .expect("the first attempt may take 3 s");
+    assert_eq!(page.value().n, 11);
+}
