@@ -447,6 +447,8 @@ async fn a_refused_connection_is_a_transport_error() {
     assert!(matches!(err.kind(), ErrorKind::Transport), "{err:?}");
     assert!(err.to_string().contains("cannot connect to"), "{err}");
     assert_eq!(err.request_id(), None, "no response, no request id");
+    assert!(err.is_retryable());
+    assert_eq!(err.attempts(), 1, "RetryPolicy::never makes one attempt");
 }
 
 #[tokio::test]
