@@ -58,6 +58,40 @@ impl ErrorBody for Problem {
     }
 }
 
+/// Collects what a `tracing` subscriber writes.
+#[derive(Clone, Default)]
+struct Logs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Logs {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("lock").extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Logs {
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().expect("lock").clone()).expect("utf-8")
+    }
+}
+
+/// A client on `server` whose OAuth2 token comes from `token_path` there.
+fn oauth(server: &MockServer, token_path: &str, retry: RetryPolicy) -> Probe {
+    ClientBuilder::<Probe>::new()
+        .base_url(server.uri())
+        .credentials(telnums_core::ClientCredentials::new(
+            format!("{}{token_path}", server.uri()),
+            "probe-id",
+            "probe-secret-not-real",
+        ))
+        .retry(retry)
+        .build()
+        .expect("builds")
+}
+
 fn fast() -> RetryPolicy {
     RetryPolicy::default()
         .with_initial_backoff(Duration::from_millis(1))
@@ -136,20 +170,7 @@ async fn a_call_sends_the_providers_headers_and_returns_the_typed_body() {
 
 #[tokio::test]
 async fn a_success_keeps_its_own_status_and_each_attempt_logs_its_time() {
-    use std::sync::{Arc, Mutex};
-    /// Collects what the subscriber writes.
-    #[derive(Clone, Default)]
-    struct Buffer(Arc<Mutex<Vec<u8>>>);
-    impl std::io::Write for Buffer {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().expect("lock").extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let buffer = Buffer::default();
+    let buffer = Logs::default();
     let writer = buffer.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::DEBUG)
@@ -167,7 +188,7 @@ async fn a_success_keeps_its_own_status_and_each_attempt_logs_its_time() {
         .await
         .expect("ok");
     assert_eq!(response.status().as_u16(), 203);
-    let logs = String::from_utf8(buffer.0.lock().expect("lock").clone()).expect("utf-8");
+    let logs = buffer.text();
     let line = logs
         .lines()
         .find(|l| l.contains("response"))
@@ -410,16 +431,7 @@ async fn a_declared_body_over_the_limit_is_refused_before_reading() {
 #[tokio::test]
 async fn failed_credentials_are_a_typed_error_and_nothing_is_sent() {
     let server = MockServer::start().await;
-    let client = ClientBuilder::<Probe>::new()
-        .base_url(server.uri())
-        .credentials(telnums_core::ClientCredentials::new(
-            format!("{}/token", server.uri()),
-            "probe-id",
-            "probe-secret-not-real",
-        ))
-        .retry(RetryPolicy::never())
-        .build()
-        .expect("builds");
+    let client = oauth(&server, "/token", RetryPolicy::never());
     Mock::given(path("/token"))
         .respond_with(ResponseTemplate::new(401).set_body_string(r#"{"error":"invalid_client"}"#))
         .mount(&server)
@@ -621,20 +633,8 @@ async fn the_built_http_client_names_itself_and_takes_gzip() {
 
 #[test]
 fn the_request_is_logged_at_trace_level_even_without_its_span() {
-    use std::sync::{Arc, Mutex};
     use tracing_subscriber::layer::SubscriberExt as _;
-    #[derive(Clone, Default)]
-    struct Buffer(Arc<Mutex<Vec<u8>>>);
-    impl std::io::Write for Buffer {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().expect("lock").extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let buffer = Buffer::default();
+    let buffer = Logs::default();
     let writer = buffer.clone();
     // The hooks' trace events on, the runtime's request span off.
     let subscriber = tracing_subscriber::fmt()
@@ -659,7 +659,7 @@ fn the_request_is_logged_at_trace_level_even_without_its_span() {
                 .await;
             send(&probe(&server), "/quiet").await.expect("ok");
         });
-    let logs = String::from_utf8(buffer.0.lock().expect("lock").clone()).expect("utf-8");
+    let logs = buffer.text();
     assert!(logs.contains("sending"), "{logs}");
     assert!(!logs.contains("telnums.request"), "the span is off: {logs}");
 }
@@ -687,18 +687,7 @@ async fn a_long_token_is_taken_and_a_huge_token_response_is_not() {
         .expect(1)
         .mount(&server)
         .await;
-    let with = |token_path: &str| {
-        ClientBuilder::<Probe>::new()
-            .base_url(server.uri())
-            .credentials(telnums_core::ClientCredentials::new(
-                format!("{}{token_path}", server.uri()),
-                "probe-id",
-                "probe-secret-not-real",
-            ))
-            .retry(RetryPolicy::never())
-            .build()
-            .expect("builds")
-    };
+    let with = |token_path: &str| oauth(&server, token_path, RetryPolicy::never());
     let page = send(&with("/token"), "/ok").await.expect("a 20 kB token");
     assert_eq!(page.value().n, 6);
     let err = send(&with("/huge-token"), "/ok")
@@ -728,18 +717,9 @@ fn the_request_id_is_read_from_the_providers_headers_in_order() {
     );
 }
 
-/// A client whose token comes from `/token` on `server`, each fetch a new token.
+/// A client whose token comes from `/token` on `server`.
 fn oauth_client(server: &MockServer) -> Probe {
-    ClientBuilder::<Probe>::new()
-        .base_url(server.uri())
-        .credentials(telnums_core::ClientCredentials::new(
-            format!("{}/token", server.uri()),
-            "probe-id",
-            "probe-secret-not-real",
-        ))
-        .retry(fast())
-        .build()
-        .expect("builds")
+    oauth(server, "/token", fast())
 }
 
 /// Hands out `token-1`, `token-2`, … one per request.
@@ -818,28 +798,14 @@ async fn a_401_after_the_budget_is_not_refreshed() {
         .respond_with(ResponseTemplate::new(401).set_delay(Duration::from_millis(300)))
         .mount(&server)
         .await;
-    let client = ClientBuilder::<Probe>::new()
-        .base_url(server.uri())
-        .credentials(telnums_core::ClientCredentials::new(
-            format!("{}/token", server.uri()),
-            "probe-id",
-            "probe-secret-not-real",
-        ))
-        .retry(fast().with_max_total_wait(Duration::from_millis(200)))
-        .build()
-        .expect("builds");
+    let client = oauth(
+        &server,
+        "/token",
+        fast().with_max_total_wait(Duration::from_millis(200)),
+    );
     let err = send(&client, "/late").await.expect_err("401");
     assert_eq!(err.attempts(), 1, "the budget was spent: {err:?}");
-    let client = ClientBuilder::<Probe>::new()
-        .base_url(server.uri())
-        .credentials(telnums_core::ClientCredentials::new(
-            format!("{}/token", server.uri()),
-            "probe-id",
-            "probe-secret-not-real",
-        ))
-        .retry(fast().with_max_attempts(1))
-        .build()
-        .expect("builds");
+    let client = oauth(&server, "/token", fast().with_max_attempts(1));
     let err = send(&client, "/late").await.expect_err("401");
     assert_eq!(err.attempts(), 1, "no attempt left: {err:?}");
 }

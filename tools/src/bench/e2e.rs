@@ -322,50 +322,33 @@ pub fn run(root: &Path, target: &Path, runs: usize) -> Result<Value> {
         scratch,
     };
     let slow_runs = runs.clamp(1, 3);
-    let mut scenarios = Vec::new();
-    for format in ["ndjson", "csv", "table", "json"] {
-        scenarios.push(Scenario {
-            provider: "vonage-cc",
-            total: 1_000_000,
-            latency_ms: 0,
-            format,
-            runs,
-            placement: Placement::Free,
-        });
-    }
-    scenarios.push(Scenario {
+    let vonage = |latency_ms, format, placement| Scenario {
         provider: "vonage-cc",
         total: 1_000_000,
-        latency_ms: 20,
+        latency_ms,
+        format,
+        runs: if latency_ms == 0 { runs } else { slow_runs },
+        placement,
+    };
+    let mut scenarios: Vec<Scenario> = ["ndjson", "csv", "table", "json"]
+        .into_iter()
+        .map(|format| vonage(0, format, Placement::Free))
+        .collect();
+    scenarios.push(vonage(20, "ndjson", Placement::Free));
+    scenarios.extend([0, 20].map(|latency_ms| Scenario {
+        provider: "zoom-phone",
+        total: 100_000,
+        latency_ms,
         format: "ndjson",
         runs: slow_runs,
         placement: Placement::Free,
-    });
-    for latency_ms in [0, 20] {
-        scenarios.push(Scenario {
-            provider: "zoom-phone",
-            total: 100_000,
-            latency_ms,
-            format: "ndjson",
-            runs: slow_runs,
-            placement: Placement::Free,
-        });
-    }
+    }));
     // The server pinned to the lister's CPU, and to the other one.
-    for (format, placement) in [
-        ("ndjson", Placement::Shared),
-        ("csv", Placement::Shared),
-        ("ndjson", Placement::Apart),
-    ] {
-        scenarios.push(Scenario {
-            provider: "vonage-cc",
-            total: 1_000_000,
-            latency_ms: 0,
-            format,
-            runs,
-            placement,
-        });
-    }
+    scenarios.extend([
+        vonage(0, "ndjson", Placement::Shared),
+        vonage(0, "csv", Placement::Shared),
+        vonage(0, "ndjson", Placement::Apart),
+    ]);
 
     let mut results = Vec::new();
     // The running server and what it serves: provider, total, latency, placement.
