@@ -998,20 +998,35 @@ fn render_e2e(out: &mut String, e2e: &Value, misses: &mut Vec<String>) {
 
 fn e2e_miss(s: &Value) -> String {
     if s["latency_ms"].as_u64() == Some(20) {
-        "with 4 requests in flight the 20 ms waits overlap, but each page still costs its \
-         decode and write; more in flight (`--concurrency 8`) narrows it"
-            .to_owned()
-    } else {
-        "the CLI decodes into the generated types (every documented field, each string \
-         owned) and converts each item to the common record before writing; the baseline \
-         decodes only what it writes, borrowing its strings. `perf record` of the release \
-         CLI listing 1,000,000 Vonage numbers in ndjson (2026-12-03) put about 22 % of its \
-         samples in JSON output (`format_escaped_str`, `serialize_entry`), 20 % in decoding \
-         the pages (`parse_str`, `deserialize_struct`, `from_utf8`), 14 % in malloc and \
-         free, 10 % in memmove and 4 % in the conversion; for Zoom, decoding the many \
-         fields of each number dominates"
-            .to_owned()
+        return "with 4 requests in flight the 20 ms waits overlap, but each page still costs \
+                its decode and write; more in flight (`--concurrency 8`) narrows it"
+            .to_owned();
     }
+    if s["provider"] == "zoom-phone" {
+        return "a cursor names the next page only once the current one is decoded, so each \
+                page's whole decode is on the critical path, and the CLI decodes into the \
+                generated types: every documented field of every number (emergency address, \
+                site, carrier, …), each string owned. `perf record` of the release CLI \
+                listing 100,000 Zoom numbers (2026-12-03) put about 20 % of its samples in \
+                malloc and free and 20 % in reading strings (`parse_str`, `from_utf8`, \
+                `skip_to_escape`); the baseline decodes only what it writes, borrowing its \
+                strings"
+            .to_owned();
+    }
+    if s["placement"] == "shared" {
+        return "with the server pinned to the lister's CPU the requests in flight cannot run \
+                the server beside the lister; what is left of the CLI's lead is the server \
+                preparing pages while the CLI waits on nothing but its own work"
+            .to_owned();
+    }
+    "the CLI decodes into the generated types (every documented field, each string owned) \
+     and converts each item to the common record before writing; the baseline decodes only \
+     what it writes, borrowing its strings. `perf record` of the release CLI listing \
+     1,000,000 Vonage numbers in ndjson (2026-12-03) put about 22 % of its samples in JSON \
+     output (`format_escaped_str`, `serialize_entry`), 20 % in decoding the pages \
+     (`parse_str`, `deserialize_struct`, `from_utf8`), 14 % in malloc and free, 10 % in \
+     memmove and 4 % in the conversion"
+        .to_owned()
 }
 
 #[cfg(test)]
