@@ -92,10 +92,13 @@ fn oauth(server: &MockServer, token_path: &str, retry: RetryPolicy) -> Probe {
         .expect("builds")
 }
 
+/// Retries without waiting long, within a budget short enough that a retry loop gone
+/// wrong fails its test instead of outlasting it.
 fn fast() -> RetryPolicy {
     RetryPolicy::default()
         .with_initial_backoff(Duration::from_millis(1))
         .with_max_backoff(Duration::from_millis(2))
+        .with_max_total_wait(Duration::from_secs(5))
         .with_jitter(false)
 }
 
