@@ -116,8 +116,8 @@ fn number(raw: Option<String>) -> (Option<String>, Option<String>) {
         // general reading below makes.
         return (Some(raw), None);
     }
+    // Not canonical, so any E.164 reading differs from the text, which is kept.
     match strict_e164(&raw) {
-        Some(e164) if e164 == raw => (Some(raw), None),
         Some(e164) => (Some(e164), Some(raw)),
         None => (None, Some(raw)),
     }
