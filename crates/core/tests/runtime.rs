@@ -5,142 +5,12 @@
 
 use std::time::Duration;
 
-use progenitor_client::{Error as P, ResponseValue};
-use serde::Deserialize;
-use telnums_core::{
-    progenitor, ClientBuilder, Error, ErrorBody, ErrorKind, ProviderClient, ProviderInfo,
-    RetryPolicy, Runtime,
-};
+use telnums_core::{ClientBuilder, ErrorKind, RetryPolicy};
 use wiremock::matchers::{header, header_exists, method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-/// A provider with everything the runtime can be told: a vendor `Accept`, a request-id
-/// header of its own and one the client sends.
-#[derive(Debug)]
-struct Probe {
-    http: reqwest::Client,
-    runtime: Runtime,
-    base: String,
-}
-
-impl ProviderClient for Probe {
-    const INFO: ProviderInfo = ProviderInfo {
-        key: "probe",
-        default_base_url: "https://probe.invalid",
-        accept: Some("application/vnd.probe+json"),
-        request_id_headers: &["x-probe-id", "x-other-id"],
-        send_request_id: Some("x-track"),
-        user_agent: "telnums-probe/0",
-    };
-    fn assemble(base_url: &str, http: reqwest::Client, runtime: Runtime) -> Self {
-        Self {
-            http,
-            runtime,
-            base: base_url.to_owned(),
-        }
-    }
-}
-
-#[derive(Debug, Deserialize, PartialEq)]
-struct Body {
-    n: u32,
-}
-
-/// The probe's documented error body.
-#[derive(Debug, Deserialize)]
-struct Problem {
-    detail: Option<String>,
-}
-
-impl ErrorBody for Problem {
-    fn message(&self) -> Option<String> {
-        self.detail.clone()
-    }
-}
-
-/// Collects what a `tracing` subscriber writes.
-#[derive(Clone, Default)]
-struct Logs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Logs {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("lock").extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Logs {
-    fn text(&self) -> String {
-        String::from_utf8(self.0.lock().expect("lock").clone()).expect("utf-8")
-    }
-}
-
-/// A client on `server` whose OAuth2 token comes from `token_path` there.
-fn oauth(server: &MockServer, token_path: &str, retry: RetryPolicy) -> Probe {
-    ClientBuilder::<Probe>::new()
-        .base_url(server.uri())
-        .credentials(telnums_core::ClientCredentials::new(
-            format!("{}{token_path}", server.uri()),
-            "probe-id",
-            "probe-secret-not-real",
-        ))
-        .retry(retry)
-        .build()
-        .expect("builds")
-}
-
-/// Retries without waiting long, within a budget short enough that a retry loop gone
-/// wrong fails its test instead of outlasting it.
-fn fast() -> RetryPolicy {
-    RetryPolicy::default()
-        .with_initial_backoff(Duration::from_millis(1))
-        .with_max_backoff(Duration::from_millis(2))
-        .with_max_total_wait(Duration::from_secs(5))
-        .with_jitter(false)
-}
-
-fn probe(server: &MockServer) -> Probe {
-    builder(server).build().expect("builds")
-}
-
-fn builder(server: &MockServer) -> ClientBuilder<Probe> {
-    ClientBuilder::<Probe>::new()
-        .base_url(server.uri())
-        .bearer_token("probe-token-not-real")
-        .retry(fast())
-}
-
-/// What a generated operation does: the request with the generator's `api-version`
-/// header, the hooks around it, the documented 400 read as the error body, and any other
-/// status handed back unread.
-async fn operation(client: &Probe, at: &str) -> Result<ResponseValue<Body>, P<Problem>> {
-    let rt = &client.runtime;
-    let mut request = client
-        .http
-        .get(format!("{}{at}", client.base))
-        .header("api-version", "1.0")
-        .header("accept", "application/json")
-        .build()?;
-    progenitor::pre_request(rt, &mut request).await?;
-    let result = client.http.execute(request).await;
-    progenitor::post_response(rt, &result).await?;
-    let response = result?;
-    match response.status().as_u16() {
-        200..=299 => progenitor::read_json(rt, response).await,
-        400 => Err(P::ErrorResponse(progenitor::read_json(rt, response).await?)),
-        _ => Err(P::UnexpectedResponse(response)),
-    }
-}
-
-async fn send(client: &Probe, at: &str) -> Result<telnums_core::Response<Body>, Error> {
-    client
-        .runtime
-        .send("probe_op", || operation(client, at))
-        .await
-}
+mod common;
+use common::*;
 
 #[tokio::test]
 async fn a_call_sends_the_providers_headers_and_returns_the_typed_body() {
@@ -169,42 +39,6 @@ async fn a_call_sends_the_providers_headers_and_returns_the_typed_body() {
         !sent.headers.contains_key("api-version"),
         "the generator's api-version header is dropped"
     );
-}
-
-#[tokio::test]
-async fn a_success_keeps_its_own_status_and_each_attempt_logs_its_time() {
-    let buffer = Logs::default();
-    let writer = buffer.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-
-    let server = MockServer::start().await;
-    Mock::given(path("/partial"))
-        .respond_with(ResponseTemplate::new(203).set_body_string(r#"{"n": 5}"#))
-        .mount(&server)
-        .await;
-    let response = send(&probe(&server), "/partial?next_page_token=abc&size=2")
-        .await
-        .expect("ok");
-    assert_eq!(response.status().as_u16(), 203);
-    let logs = buffer.text();
-    let line = logs
-        .lines()
-        .find(|l| l.contains("response"))
-        .unwrap_or_else(|| panic!("no response event:\n{logs}"));
-    assert!(line.contains("elapsed_ms="), "{line}");
-    assert!(line.contains("status=203"), "{line}");
-    assert!(line.contains(r#"method="GET""#), "{line}");
-    assert!(line.contains(r#"path="/partial""#), "{line}");
-    assert!(
-        line.contains(r#"query="next_page_token=[redacted]&size=2""#),
-        "a paging token is not logged: {line}"
-    );
-    assert!(!logs.contains("probe-token-not-real"), "{logs}");
 }
 
 #[tokio::test]
@@ -263,30 +97,6 @@ async fn an_undocumented_status_is_read_for_its_message() {
         Some("short and stout"),
         "the usual `error` key"
     );
-}
-
-/// Answers with `first` the first time, then with `then`.
-struct Sequence {
-    first: ResponseTemplate,
-    then: ResponseTemplate,
-    calls: std::sync::atomic::AtomicUsize,
-}
-
-impl Respond for Sequence {
-    fn respond(&self, _: &Request) -> ResponseTemplate {
-        match self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
-            0 => self.first.clone(),
-            _ => self.then.clone(),
-        }
-    }
-}
-
-fn sequence(first: ResponseTemplate, then: ResponseTemplate) -> Sequence {
-    Sequence {
-        first,
-        then,
-        calls: Default::default(),
-    }
 }
 
 #[tokio::test]
@@ -632,39 +442,6 @@ async fn the_built_http_client_names_itself_and_takes_gzip() {
     assert_eq!(send(&probe(&server), "/gz").await.expect("ok").value().n, 9);
     let defaults = ClientBuilder::<Probe>::new().build().expect("builds");
     assert_eq!(defaults.runtime.max_body_bytes(), 64 * 1024 * 1024);
-}
-
-#[test]
-fn the_request_is_logged_at_trace_level_even_without_its_span() {
-    use tracing_subscriber::layer::SubscriberExt as _;
-    let buffer = Logs::default();
-    let writer = buffer.clone();
-    // The hooks' trace events on, the runtime's request span off.
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish()
-        .with(
-            tracing_subscriber::filter::Targets::new()
-                .with_target("telnums_core::hooks", tracing::Level::TRACE),
-        );
-    let _guard = tracing::subscriber::set_default(subscriber);
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-        .block_on(async {
-            let server = MockServer::start().await;
-            Mock::given(path("/quiet"))
-                .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"n": 1}"#))
-                .mount(&server)
-                .await;
-            send(&probe(&server), "/quiet").await.expect("ok");
-        });
-    let logs = buffer.text();
-    assert!(logs.contains("sending"), "{logs}");
-    assert!(!logs.contains("telnums.request"), "the span is off: {logs}");
 }
 
 #[tokio::test]
