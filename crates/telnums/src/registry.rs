@@ -121,3 +121,18 @@ pub(crate) const fn same(a: &str, b: &str) -> bool {
     }
     true
 }
+
+#[cfg(test)]
+mod tests {
+    use super::same;
+
+    #[test]
+    fn same_compares_every_byte_and_the_length() {
+        assert!(same("zoom-phone", "zoom-phone"));
+        assert!(same("", ""));
+        assert!(!same("zoom-phone", "zoom-phonf"));
+        assert!(!same("ab", "ba"));
+        assert!(!same("zoom", "zoom-phone"));
+        assert!(!same("zoom-phone", "zoom"));
+    }
+}
