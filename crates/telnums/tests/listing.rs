@@ -125,6 +125,60 @@ async fn filtered_pages_are_never_empty_and_the_cap_counts_matches() {
     .await;
 }
 
+/// How a filtered listing that reaches its cap says it ended: capped when matches were
+/// left behind, complete when the cap took the last match of the last page.
+#[tokio::test]
+async fn a_filtered_listing_that_reaches_its_cap_says_whether_it_left_matches() {
+    bounded(async {
+        let (a, b) = ("+12025550100", "+12025550199");
+        let end = |pages: &[telnums::Page]| pages.last().and_then(|p| p.end);
+        let server = zoom_server(&[&[b], &[a, b]]).await;
+        let pages: Vec<telnums::Page> = list_pages(
+            zoom(&server),
+            &Query::default().phone_number(a).max_items(1),
+        )
+        .try_collect()
+        .await
+        .expect("listing");
+        assert_eq!(pages.iter().map(|p| p.items.len()).sum::<usize>(), 1);
+        assert_eq!(
+            end(&pages),
+            Some(telnums::End::Complete),
+            "nothing left behind"
+        );
+
+        let server = zoom_server(&[&[b], &[a, a]]).await;
+        let pages: Vec<telnums::Page> = list_pages(
+            zoom(&server),
+            &Query::default().phone_number(a).max_items(1),
+        )
+        .try_collect()
+        .await
+        .expect("listing");
+        assert_eq!(pages.iter().map(|p| p.items.len()).sum::<usize>(), 1);
+        assert_eq!(
+            end(&pages),
+            Some(telnums::End::Capped),
+            "a match left behind"
+        );
+    })
+    .await;
+}
+
+#[test]
+fn a_query_keeps_its_page_size_and_each_providers_own_filters() {
+    let query = Query::default()
+        .page_size(7)
+        .filter(Provider::ZoomPhone, "type", "assigned")
+        .expect("a Zoom filter");
+    assert_eq!(query.page_size, Some(7));
+    assert!(query.filters(Provider::ZoomPhone).is_some());
+    assert!(
+        query.filters(Provider::WebexCalling).is_none(),
+        "Zoom's filters are not Webex's"
+    );
+}
+
 /// A Fone Dynamics server that sends three numbers where two were asked for, then short
 /// pages: the listing continues after what was sent (`Results_Skip=3`, then `4`, empty),
 /// whatever the concurrency; with pages in flight it also asks ahead at the step the
