@@ -1567,3 +1567,39 @@ fn credentials_are_not_sent_over_plain_http_to_another_machine() {
         assert_eq!(run.stdout, "", "{args:?}");
     }
 }
+
+/// `--account-sid` names the Fone Dynamics account to list, over TELNUMS_ACCOUNT_SID.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_account_sid_flag_picks_the_fone_account() {
+    const OTHER: &str = "AC0000000000000000000000000000000B";
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/v2/Accounts/{OTHER}/Numbers")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "Numbers": [] })))
+        .expect(1..)
+        .mount(&server)
+        .await;
+    let base = server.uri();
+    let run = tokio::task::block_in_place(|| {
+        telnums(&[
+            "list",
+            "fone-dynamics",
+            "--base-url",
+            &base,
+            "--account-sid",
+            OTHER,
+            "--format",
+            "ndjson",
+        ])
+    });
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let sent = server.received_requests().await.expect("recorded");
+    assert!(
+        sent.iter()
+            .all(|r| r.url.path() == format!("/v2/Accounts/{OTHER}/Numbers")),
+        "{:?}",
+        sent.iter()
+            .map(|r| r.url.path().to_owned())
+            .collect::<Vec<_>>()
+    );
+}

@@ -183,3 +183,30 @@ fn joined_values_and_other_providers_filters_are_named_too() {
     let stderr = refused(&["list", "zoom-phone", "--nonsense"]);
     assert!(!stderr.contains("is a flag of"), "{stderr}");
 }
+
+/// A filter flag's value name says what it takes: a query clause, free text, or one of
+/// the documented values.
+#[test]
+fn filter_flags_name_what_they_take() {
+    let help = |sub: &str| telnums(&["list", sub, "--help"]).stdout;
+    assert!(
+        help("apple-business").contains("--ql <CLAUSE>"),
+        "{}",
+        help("apple-business")
+    );
+    let zoom = help("zoom-phone");
+    assert!(zoom.contains("--type <VALUE>"), "{zoom}");
+    let text = Provider::ALL
+        .iter()
+        .flat_map(|p| p.filters().params.iter().map(move |f| (*p, f)))
+        .find(|(_, f)| {
+            matches!(f.ty, telnums::ParamType::String) && f.check.is_none() && f.values.is_empty()
+        })
+        .expect("a free-text filter");
+    let shown = help(text.0.key());
+    assert!(
+        shown.contains(&format!("--{} <TEXT>", text.1.flag)),
+        "{}: {shown}",
+        text.1.flag
+    );
+}
