@@ -293,6 +293,24 @@ mod tests {
     }
 
     #[test]
+    fn shared_credentials_are_the_ones_sent() {
+        let shared: Arc<dyn Credentials> = Arc::new(BearerToken::new("shared-not-real"));
+        let probe = ClientBuilder::<Probe>::new()
+            .shared_credentials(shared.clone())
+            .build()
+            .expect("builds");
+        assert_eq!(authorization(&probe), "Bearer shared-not-real");
+        let again = ClientBuilder::<Probe>::new()
+            .shared_credentials(shared)
+            .build()
+            .expect("builds");
+        assert!(Arc::ptr_eq(
+            probe.runtime.hooks().credentials().expect("credentials"),
+            again.runtime.hooks().credentials().expect("credentials"),
+        ));
+    }
+
+    #[test]
     fn defaults() {
         let probe = ClientBuilder::<Probe>::new().build().expect("builds");
         // The trailing slash is dropped, so generated paths join cleanly.
@@ -490,6 +508,16 @@ mod tests {
             .credentials(oauth().allow_insecure_http())
             .build()
             .expect("the token source opted in");
+
+        // Opted in: built, with the base URL and the credentials it was given.
+        let opted_in = ClientBuilder::<Probe>::new()
+            .base_url("http://api.zoom.us/v2")
+            .bearer_token("tok-not-real")
+            .allow_insecure_http()
+            .build()
+            .expect("opted in");
+        assert_eq!(opted_in.base, "http://api.zoom.us/v2");
+        assert_eq!(authorization(&opted_in), "Bearer tok-not-real");
 
         // Opted in, on this machine, over https, or without credentials: built.
         for builder in [

@@ -17,6 +17,46 @@ fn the_runtime_logs_each_attempt_without_secrets() {
         .expect("runtime")
         .block_on(a_success_keeps_its_own_status_and_each_attempt_logs_its_time());
     the_request_is_logged_at_trace_level_even_without_its_span();
+    plain_http_credentials_are_warned_about_only_when_opted_in();
+}
+
+fn plain_http_credentials_are_warned_about_only_when_opted_in() {
+    let buffer = Logs::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::WARN)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    telnums_core::ClientBuilder::<Probe>::new()
+        .base_url("https://probe.invalid")
+        .bearer_token("probe-token-not-real")
+        .build()
+        .expect("builds");
+    telnums_core::ClientBuilder::<Probe>::new()
+        .base_url("http://127.0.0.1:9")
+        .bearer_token("probe-token-not-real")
+        .allow_insecure_http()
+        .build()
+        .expect("builds");
+    assert_eq!(
+        buffer.text(),
+        "",
+        "nothing to warn about over https or on this machine, opted in or not"
+    );
+    telnums_core::ClientBuilder::<Probe>::new()
+        .base_url("http://probe.invalid")
+        .bearer_token("probe-token-not-real")
+        .allow_insecure_http()
+        .build()
+        .expect("opted in");
+    let logs = buffer.text();
+    assert!(
+        logs.contains("credentials will be sent over plain HTTP"),
+        "{logs}"
+    );
+    assert!(!logs.contains("probe-token-not-real"), "{logs}");
 }
 
 async fn a_success_keeps_its_own_status_and_each_attempt_logs_its_time() {
