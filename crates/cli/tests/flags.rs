@@ -210,3 +210,16 @@ fn filter_flags_name_what_they_take() {
         text.1.flag
     );
 }
+
+/// The tip lists the providers in the project's order, then `all`.
+#[test]
+fn a_tip_names_the_providers_first_and_all_last() {
+    let stderr = refused(&["list", "zoom-phone", "--concurrency", "2"]);
+    assert!(
+        stderr.contains(
+            "tip: --concurrency is a flag of `telnums list vonage-cc`, `telnums list \
+             webex-calling`, `telnums list fone-dynamics` and `telnums list all` only"
+        ),
+        "{stderr}"
+    );
+}
