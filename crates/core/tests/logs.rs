@@ -9,6 +9,16 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 mod common;
 use common::*;
 
+/// A subscriber writing plain text into `logs`, up to `level`.
+fn plain_text(logs: &Logs, level: tracing::Level) -> impl tracing::Subscriber {
+    let writer = logs.clone();
+    tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish()
+}
+
 #[test]
 fn the_runtime_logs_each_attempt_without_secrets() {
     tokio::runtime::Builder::new_current_thread()
@@ -22,12 +32,7 @@ fn the_runtime_logs_each_attempt_without_secrets() {
 
 fn plain_http_credentials_are_warned_about_only_when_opted_in() {
     let buffer = Logs::default();
-    let writer = buffer.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::WARN)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
+    let subscriber = plain_text(&buffer, tracing::Level::WARN);
     let _guard = tracing::subscriber::set_default(subscriber);
     telnums_core::ClientBuilder::<Probe>::new()
         .base_url("https://probe.invalid")
@@ -61,12 +66,7 @@ fn plain_http_credentials_are_warned_about_only_when_opted_in() {
 
 async fn a_success_keeps_its_own_status_and_each_attempt_logs_its_time() {
     let buffer = Logs::default();
-    let writer = buffer.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
+    let subscriber = plain_text(&buffer, tracing::Level::DEBUG);
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let server = MockServer::start().await;
@@ -97,17 +97,11 @@ async fn a_success_keeps_its_own_status_and_each_attempt_logs_its_time() {
 fn the_request_is_logged_at_trace_level_even_without_its_span() {
     use tracing_subscriber::layer::SubscriberExt as _;
     let buffer = Logs::default();
-    let writer = buffer.clone();
     // The hooks' trace events on, the runtime's request span off.
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish()
-        .with(
-            tracing_subscriber::filter::Targets::new()
-                .with_target("telnums_core::hooks", tracing::Level::TRACE),
-        );
+    let subscriber = plain_text(&buffer, tracing::Level::TRACE).with(
+        tracing_subscriber::filter::Targets::new()
+            .with_target("telnums_core::hooks", tracing::Level::TRACE),
+    );
     let _guard = tracing::subscriber::set_default(subscriber);
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
