@@ -503,6 +503,31 @@ mod tests {
     }
 
     #[test]
+    fn a_name_is_the_wire_name_the_flag_or_the_flag_with_underscores() {
+        let owner = TABLE.find("owner_type").expect("flag with `_`");
+        assert_eq!(owner.name, "ownerType");
+        assert!(owner.answers_to("ownerType") && owner.answers_to("owner-type"));
+        // Same length as the flag but another text: `_` stands only for `-`.
+        for other in ["owner-typo", "owner_typo", "ownerXtype", "owner-type-", "owner"] {
+            assert!(!owner.answers_to(other), "{other}");
+        }
+        let state = TABLE.find("state").expect("wire name");
+        assert!(!state.answers_to("st_te"), "`_` for a letter");
+        assert!(TABLE.find("colour").is_none());
+        assert!(TABLE.find("capabilities").expect("flag").is_list());
+        assert!(!state.is_list());
+    }
+
+    #[test]
+    fn integer_bounds_are_inclusive() {
+        let mut f = Filters::new(&TABLE);
+        f.set("size", "1").expect("the minimum");
+        assert_eq!(f.get("size"), Some("1"));
+        f.set("size", "100").expect("the maximum");
+        assert_eq!(f.get("size"), Some("100"));
+    }
+
+    #[test]
     fn open_lists_keep_unknown_values() {
         let mut f = Filters::new(&TABLE);
         f.set("owner-type", "BRAND_NEW").expect("open");
