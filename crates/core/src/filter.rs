@@ -508,7 +508,13 @@ mod tests {
         assert_eq!(owner.name, "ownerType");
         assert!(owner.answers_to("ownerType") && owner.answers_to("owner-type"));
         // Same length as the flag but another text: `_` stands only for `-`.
-        for other in ["owner-typo", "owner_typo", "ownerXtype", "owner-type-", "owner"] {
+        for other in [
+            "owner-typo",
+            "owner_typo",
+            "ownerXtype",
+            "owner-type-",
+            "owner",
+        ] {
             assert!(!owner.answers_to(other), "{other}");
         }
         let state = TABLE.find("state").expect("wire name");

@@ -613,6 +613,29 @@ mod tests {
     }
 
     #[test]
+    fn status_and_kind_are_cut_to_six_columns_before_a_column_is_dropped() {
+        let page = vec![number(Provider::VonageCc, "n-1", "Support callback")];
+        let providers = [Provider::VonageCc, Provider::ZoomPhone];
+        let all_nine = (40..200)
+            .map(|width| table(Some(width), &providers, std::slice::from_ref(&page)))
+            .find(|out| {
+                out.lines()
+                    .next()
+                    .expect("header")
+                    .split_whitespace()
+                    .count()
+                    == 9
+            })
+            .expect("a width that keeps every column");
+        let row = all_nine.lines().nth(1).expect("a row");
+        // The narrowest table that keeps them all: the other cut columns at 8.
+        assert!(
+            row.contains("ACTIVE  PSTN_…  Alex Ri…  Bangalo…"),
+            "{all_nine}"
+        );
+    }
+
+    #[test]
     fn with_one_provider_empty_columns_and_the_provider_go_first() {
         let mut n = number(
             Provider::VonageCc,
