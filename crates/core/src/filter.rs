@@ -525,6 +525,40 @@ mod tests {
     }
 
     #[test]
+    fn filters_are_equal_when_provider_and_values_are() {
+        static TWIN: FilterTable = FilterTable {
+            provider: "twin",
+            params: TABLE.params,
+        };
+        let with = |table: &'static FilterTable, state: &str| {
+            let mut f = Filters::new(table);
+            f.set("state", state).expect("documented");
+            f
+        };
+        assert_eq!(with(&TABLE, "ACTIVE").provider(), "test");
+        assert_eq!(with(&TABLE, "ACTIVE"), with(&TABLE, "active"));
+        assert_ne!(with(&TABLE, "ACTIVE"), with(&TABLE, "INACTIVE"));
+        assert_ne!(with(&TABLE, "ACTIVE"), with(&TWIN, "ACTIVE"));
+        assert_eq!(
+            format!("{:?}", with(&TWIN, "ACTIVE")),
+            r#"{"state": "ACTIVE"}"#
+        );
+    }
+
+    #[test]
+    fn typed_values_are_sent_as_their_wire_text_each_once() {
+        assert_eq!(wire_text(&"PEOPLE"), "PEOPLE");
+        assert_eq!(wire_text(&true), "true");
+        assert_eq!(wire_text(&12), "12");
+        assert_eq!(wire_text(&None::<String>), "");
+        assert_eq!(
+            join_wire(&["Voice", "SMS", "Voice", "MMS"], ','),
+            "Voice,SMS,MMS"
+        );
+        assert_eq!(join_wire::<&str>(&[], ','), "");
+    }
+
+    #[test]
     fn integer_bounds_are_inclusive() {
         let mut f = Filters::new(&TABLE);
         f.set("size", "1").expect("the minimum");
