@@ -259,18 +259,20 @@ fn fit(
             columns.retain(|(c, _)| *c != column);
         }
     }
-    let mut dropped = 0;
-    loop {
-        let mut candidate: Vec<(Column, usize)> = columns
+    // Drop the first `dropped` columns of DROP_ORDER, fewest first; with all of them gone
+    // the rest stays whatever its width.
+    let mut candidate = Vec::new();
+    for dropped in 0..=DROP_ORDER.len() {
+        candidate = columns
             .iter()
             .copied()
             .filter(|(c, _)| !DROP_ORDER[..dropped].contains(c))
             .collect();
-        if narrow(&mut candidate, limit) || dropped == DROP_ORDER.len() {
-            return candidate;
+        if narrow(&mut candidate, limit) {
+            break;
         }
-        dropped += 1;
     }
+    candidate
 }
 
 /// Widens the columns that have values on the first page (`filled`), but the last
