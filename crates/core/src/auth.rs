@@ -552,6 +552,41 @@ mod tests {
     }
 
     #[test]
+    fn a_token_lives_as_long_as_expires_in_says_within_a_day() {
+        let lifetime = |expires_in: &str| {
+            let body = format!(r#"{{"access_token": "t-not-real"{expires_in}}}"#);
+            token_response(200, body.as_bytes()).expect("a token").1
+        };
+        let secs = Duration::from_secs;
+        assert_eq!(lifetime(r#", "expires_in": 120"#), secs(120));
+        assert_eq!(lifetime(r#", "expires_in": 0"#), secs(0));
+        assert_eq!(lifetime(r#", "expires_in": " 90 ""#), secs(90));
+        assert_eq!(lifetime(r#", "expires_in": 1e12"#), MAX_TOKEN_LIFETIME);
+        for unusable in [
+            "",
+            r#", "expires_in": -5"#,
+            r#", "expires_in": "soon""#,
+            r#", "expires_in": null"#,
+            r#", "expires_in": [60]"#,
+        ] {
+            assert_eq!(lifetime(unusable), secs(3600), "{unusable}");
+        }
+    }
+
+    #[test]
+    fn a_source_without_parts_or_endpoint_of_its_own_is_never_refused_for_them() {
+        #[derive(Debug)]
+        struct Fixed;
+        impl Credentials for Fixed {
+            fn authorization(&self) -> BoxFuture<'_, Result<HeaderValue, AuthError>> {
+                Box::pin(async { Ok(HeaderValue::from_static("Fixed not-real")) })
+            }
+        }
+        assert_eq!(Fixed.empty_part(), None);
+        assert_eq!(Fixed.endpoint(), None);
+    }
+
+    #[test]
     fn errors_map_to_client_error_kinds() {
         let kind = |e: AuthError| e.into_error("zoom-phone").kind().clone();
         let transport = |timeout| AuthError::Transport {
