@@ -431,6 +431,22 @@ mod tests {
     }
 
     #[test]
+    fn the_tally_adds_up_each_providers_pages() {
+        let mut tally = Tally::default();
+        tally.count("vonage-cc", 2);
+        tally.count("zoom-phone", 1);
+        tally.count("vonage-cc", 3);
+        tally.fail("zoom-phone");
+        tally.fail("zoom-phone");
+        assert_eq!(tally.listed(), 6);
+        assert_eq!(
+            tally.kept_in(Path::new("out.csv"), Path::new("out.partial.csv")),
+            "zoom-phone failed, so out.csv was left as it was; the 6 numbers listed \
+             (vonage-cc 5, zoom-phone 1 before it failed) are in out.partial.csv"
+        );
+    }
+
+    #[test]
     fn partial_files_sit_beside_the_target_with_its_extension() {
         let partial = |p: &str| partial_path(Path::new(p)).display().to_string();
         assert_eq!(partial("numbers.json"), "numbers.partial.json");

@@ -209,6 +209,21 @@ fn telnums_at(width: usize, args: &[&str]) -> Run {
     telnums_with(args, &[("COLUMNS", std::ffi::OsStr::new(&width))])
 }
 
+/// `COLUMNS=0` names no width: the table is as wide as its cells, as when it is unset.
+#[tokio::test(flavor = "multi_thread")]
+async fn columns_zero_leaves_the_table_unfitted() {
+    let server = demo::start().await;
+    let mut args = list_args("webex-calling", &server.uri());
+    args.extend(["--format", "table"].map(String::from));
+    let args = strs(&args);
+    let unset = tokio::task::block_in_place(|| telnums(&args));
+    assert_eq!(unset.code, 0, "{}", unset.stderr);
+    let zero = tokio::task::block_in_place(|| telnums_at(0, &args));
+    assert_eq!(zero.stdout, unset.stdout);
+    let narrow = tokio::task::block_in_place(|| telnums_at(40, &args));
+    assert_ne!(narrow.stdout, unset.stdout, "a width is honoured");
+}
+
 /// Display width of `line` (the test data has no wide characters; `…` is one column).
 fn columns(line: &str) -> usize {
     line.chars().count()
