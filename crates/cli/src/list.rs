@@ -83,11 +83,11 @@ fn table_width() -> Option<usize> {
         .ok()
         .and_then(|v| v.trim().parse::<usize>().ok())
         .filter(|&n| n > 0);
+    // `size_checked` answers only for a terminal that reports rows and columns over 0.
     from_env.or_else(|| {
         console::Term::stdout()
             .size_checked()
             .map(|(_rows, columns)| usize::from(columns))
-            .filter(|&n| n > 0)
     })
 }
 
