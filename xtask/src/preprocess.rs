@@ -224,3 +224,109 @@ fn pascal(s: &str) -> String {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One operation with every case the steps tell apart.
+    fn doc() -> Value {
+        let open = |values: &[&str]| json!({ "anyOf": [{ "type": "string", "enum": values }, { "type": "string" }] });
+        let list = json!({ "type": "array", "items": { "type": "string" } });
+        json!({
+            "openapi": "3.0.3",
+            "info": { "title": "t", "version": "1" },
+            "paths": { "/things/{ids}": { "get": {
+                "operationId": "list",
+                "parameters": [
+                    { "name": "tags", "in": "query", "style": "form", "explode": false,
+                      "schema": list, "example": ["a"] },
+                    { "name": "each", "in": "query", "explode": true, "schema": list },
+                    { "name": "ids", "in": "path", "required": true, "style": "simple",
+                      "explode": false, "schema": list },
+                    { "name": "state", "in": "query", "x-open-enum": true,
+                      "schema": { "type": "string", "enum": ["A", "B"], "maxLength": 5 } },
+                    { "name": "size", "in": "query", "x-open-enum": true,
+                      "schema": { "type": "integer", "enum": [1, 2] } },
+                    { "name": "kind", "in": "query",
+                      "schema": { "type": "string", "enum": ["X"], "minLength": 1 } },
+                    { "name": "X-Mode", "in": "header", "x-open-enum": true,
+                      "schema": { "type": "string", "enum": ["on"] } }
+                ],
+                "responses": {
+                    "200": { "description": "ok", "content": {
+                        "application/vnd.t.v4+json; charset=utf-8":
+                            { "schema": { "$ref": "#/components/schemas/Thing" } } } },
+                    "400": { "description": "bad", "content": {
+                        "application/json": { "schema": { "type": "object" } },
+                        "application/problem+json": { "schema": { "type": "string" } } } }
+                }
+            } } },
+            "components": { "schemas": { "Thing": {
+                "type": "object",
+                "properties": { "status": open(&["ON", "OFF"]), "name": { "type": "string" } },
+                "example": { "status": open(&["data"]) }
+            } } }
+        })
+    }
+
+    #[test]
+    fn each_step_rewrites_what_it_names_and_nothing_else() {
+        let mut doc = doc();
+        run(&mut doc);
+        let op = &doc["paths"]["/things/{ids}"]["get"];
+        let param = |name: &str| {
+            op["parameters"]
+                .as_array()
+                .and_then(|ps| ps.iter().find(|p| p["name"] == name))
+                .unwrap_or_else(|| panic!("{name}"))
+                .clone()
+        };
+        // 1: a vendor type becomes application/json only where there is none.
+        let ok = &op["responses"]["200"]["content"];
+        assert_eq!(ok.as_object().map(|c| c.len()), Some(1), "{ok}");
+        assert_eq!(
+            ok["application/json"]["schema"]["$ref"],
+            "#/components/schemas/Thing"
+        );
+        let bad = &op["responses"]["400"]["content"];
+        assert_eq!(bad["application/json"]["schema"]["type"], "object");
+        assert_eq!(bad["application/problem+json"]["schema"]["type"], "string");
+        // 2: only a query array sent joined becomes a string.
+        let tags = param("tags");
+        assert_eq!(tags["schema"]["type"], "string");
+        assert!(
+            tags.get("explode").is_none() && tags.get("example").is_none(),
+            "{tags}"
+        );
+        assert_eq!(param("each")["schema"]["type"], "array");
+        assert_eq!(param("ids")["schema"]["type"], "array");
+        // 4 and 5: no length limits; an open query string enum loses its values.
+        assert_eq!(param("state")["schema"], json!({ "type": "string" }));
+        assert_eq!(
+            param("kind")["schema"],
+            json!({ "type": "string", "enum": ["X"] })
+        );
+        assert_eq!(param("size")["schema"]["enum"], json!([1, 2]));
+        assert_eq!(param("X-Mode")["schema"]["enum"], json!(["on"]));
+        // 0 and 3: the written open enum is closed, then opened the Rust way; a plain
+        // string and the example's data stay as they are.
+        let thing = &doc["components"]["schemas"]["Thing"];
+        let status = &thing["properties"]["status"]["oneOf"];
+        assert_eq!(status[0]["title"], "ThingStatusKnown");
+        assert_eq!(status[0]["enum"], json!(["ON", "OFF"]));
+        assert_eq!(status[1]["title"], "ThingStatusOther");
+        assert_eq!(thing["properties"]["name"], json!({ "type": "string" }));
+        assert_eq!(
+            thing["example"],
+            self::doc()["components"]["schemas"]["Thing"]["example"]
+        );
+    }
+
+    #[test]
+    fn property_names_become_type_names_the_way_typify_writes_them() {
+        assert_eq!(pascal("callbackNumber_id"), "CallbackNumberId");
+        assert_eq!(pascal("e164-number"), "E164Number");
+        assert_eq!(pascal("__"), "");
+    }
+}
