@@ -84,3 +84,40 @@ impl ErrorBody for types::Error {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn message(body: serde_json::Value) -> Option<String> {
+        serde_json::from_value::<types::Error>(body)
+            .expect("the documented error body")
+            .message()
+    }
+
+    #[test]
+    fn an_error_body_reads_as_its_message_code_and_field_details() {
+        let detail = json!({ "field": "ql", "message": "unknown field" });
+        assert_eq!(
+            message(json!({
+                "code": "INVALID_QUERY", "message": "Bad query", "details": [detail, { "message": "one more" }]
+            }))
+            .as_deref(),
+            Some("Bad query (INVALID_QUERY): ql: unknown field; one more")
+        );
+        assert_eq!(
+            message(json!({ "message": "Bad query" })).as_deref(),
+            Some("Bad query")
+        );
+        assert_eq!(
+            message(json!({ "code": "NOT_FOUND" })).as_deref(),
+            Some("NOT_FOUND")
+        );
+        assert_eq!(
+            message(json!({ "details": [detail] })).as_deref(),
+            Some("ql: unknown field")
+        );
+        assert_eq!(message(json!({ "details": [{ "field": "ql" }] })), None);
+    }
+}

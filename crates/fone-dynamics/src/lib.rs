@@ -96,3 +96,65 @@ impl ErrorBody for types::Error {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use telnums_core::ErrorKind;
+    use wiremock::matchers::path;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    fn message(body: serde_json::Value) -> Option<String> {
+        serde_json::from_value::<types::Error>(body)
+            .expect("the documented error body")
+            .message()
+    }
+
+    #[test]
+    fn an_error_body_reads_as_its_message_and_code() {
+        let status = |s: serde_json::Value| message(json!({ "ResponseStatus": s }));
+        assert_eq!(
+            status(json!({ "Message": "Number not found", "ErrorCode": "NotFound" })).as_deref(),
+            Some("Number not found (NotFound)")
+        );
+        assert_eq!(
+            status(json!({ "Message": "Number not found" })).as_deref(),
+            Some("Number not found")
+        );
+        assert_eq!(
+            status(json!({ "ErrorCode": "NotFound" })).as_deref(),
+            Some("NotFound")
+        );
+        assert_eq!(status(json!({})), None);
+        assert_eq!(message(json!({})), None);
+    }
+
+    #[tokio::test]
+    async fn get_number_sends_the_digits_and_refuses_what_is_not_a_number() {
+        let server = MockServer::start().await;
+        Mock::given(path("/v2/Numbers/61255501234"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({ "Number": { "Number": "61255501234" } })),
+            )
+            .expect(2)
+            .mount(&server)
+            .await;
+        let client = FoneDynamicsClient::builder()
+            .base_url(server.uri())
+            .basic_auth("AC1", "t-not-real")
+            .build()
+            .expect("client");
+        for number in ["+61 2 5550 1234", "61255501234"] {
+            let found = client.get_number(number).await.expect(number);
+            assert_eq!(found.value().number.as_deref(), Some("61255501234"));
+        }
+        for bad in ["", "+", " + ", "+61 2 5550 12a4", "61-2555"] {
+            let err = client.get_number(bad).await.expect_err(bad);
+            assert_eq!(err.kind(), &ErrorKind::InvalidRequest, "{bad}");
+            assert!(err.to_string().contains("is not an E.164 number"), "{err}");
+        }
+        // `expect(2)`: the refused numbers sent nothing.
+    }
+}

@@ -55,3 +55,29 @@ impl ErrorBody for types::Error {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn message(body: serde_json::Value) -> Option<String> {
+        serde_json::from_value::<types::Error>(body)
+            .expect("the documented error body")
+            .message()
+    }
+
+    #[test]
+    fn an_error_body_reads_as_its_message_and_code() {
+        assert_eq!(
+            message(json!({ "code": 124, "message": "Invalid access token." })).as_deref(),
+            Some("Invalid access token. (code 124)")
+        );
+        assert_eq!(
+            message(json!({ "message": "Invalid access token." })).as_deref(),
+            Some("Invalid access token.")
+        );
+        assert_eq!(message(json!({ "code": 300 })).as_deref(), Some("code 300"));
+        assert_eq!(message(json!({})), None);
+    }
+}
