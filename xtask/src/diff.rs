@@ -372,6 +372,37 @@ fn crate_bump(
     Ok(Some(CrateBump::new(name, dir, level, at_base, now)))
 }
 
+/// `cargo xtask diff`: the report on `out`, then with `changelog` an entry written into
+/// each affected crate's CHANGELOG.md, and with `check` the failure on `err` when a
+/// breaking change lacks its version bump. Returns whether the command passed.
+pub fn command(
+    root: &Path,
+    options: &Options,
+    changelog: bool,
+    check: bool,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> Result<bool> {
+    let report = run(root, options)?;
+    write!(out, "{}", report.render())?;
+    if changelog {
+        for path in report.write_changelogs(root)? {
+            writeln!(out, "wrote {}", crate::relative(root, &path))?;
+        }
+    }
+    if check {
+        if let Some(failure) = report.check_failure() {
+            write!(err, "{failure}")?;
+            return Ok(false);
+        }
+        writeln!(
+            out,
+            "xtask diff --check: every breaking change has its version bump"
+        )?;
+    }
+    Ok(true)
+}
+
 /// Computes the report for the work tree at `root`.
 pub fn run(root: &Path, options: &Options) -> Result<Report> {
     let keys = crate::selected(options.only.as_deref())?;

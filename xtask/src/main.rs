@@ -50,30 +50,6 @@ struct DiffArgs {
     check: bool,
 }
 
-fn diff(root: &std::path::Path, args: DiffArgs) -> anyhow::Result<bool> {
-    let DiffArgs {
-        base,
-        only,
-        changelog,
-        check,
-    } = args;
-    let report = xtask::diff::run(root, &xtask::diff::Options { base, only })?;
-    print!("{}", report.render());
-    if changelog {
-        for path in report.write_changelogs(root)? {
-            println!("wrote {}", xtask::relative(root, &path));
-        }
-    }
-    if check {
-        if let Some(failure) = report.check_failure() {
-            eprint!("{failure}");
-            return Ok(false);
-        }
-        println!("xtask diff --check: every breaking change has its version bump");
-    }
-    Ok(true)
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = xtask::workspace_root();
@@ -108,7 +84,19 @@ fn main() -> ExitCode {
                 false
             }
         }),
-        Command::Diff(args) => diff(&root, args),
+        Command::Diff(DiffArgs {
+            base,
+            only,
+            changelog,
+            check,
+        }) => xtask::diff::command(
+            &root,
+            &xtask::diff::Options { base, only },
+            changelog,
+            check,
+            &mut std::io::stdout(),
+            &mut std::io::stderr(),
+        ),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

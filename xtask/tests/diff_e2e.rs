@@ -415,6 +415,12 @@ fn check_fails_on_an_unbumped_breaking_commit_and_passes_once_bumped() {
         assert!(failure.contains(cause), "no `{cause}` in {failure}");
     }
 
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let passed = diff::command(root, &options(), false, true, &mut out, &mut err);
+    assert!(!passed.expect("diff runs"), "--check fails");
+    assert_eq!(String::from_utf8_lossy(&err), failure);
+    assert_eq!(String::from_utf8_lossy(&out), report.render());
+
     // A commit that only bumps the versions: the base stays before the spec edit.
     raise_version(root, "crates/zoom-phone", &needed);
     raise_version(root, "crates/telnums", &facade_needed);
@@ -424,6 +430,18 @@ fn check_fails_on_an_unbumped_breaking_commit_and_passes_once_bumped() {
     );
     let report = diff::run(root, &options()).expect("diff runs");
     assert_eq!(report.check_failure(), None, "{}", report.render());
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let passed = diff::command(root, &options(), false, true, &mut out, &mut err);
+    assert!(
+        passed.expect("diff runs"),
+        "{}",
+        String::from_utf8_lossy(&err)
+    );
+    let out = String::from_utf8_lossy(&out);
+    assert!(
+        out.ends_with("xtask diff --check: every breaking change has its version bump\n"),
+        "{out}"
+    );
 
     // The changelogs name the version and the change.
     let written = report.write_changelogs(root).expect("changelogs");
