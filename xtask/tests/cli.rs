@@ -14,5 +14,9 @@ fn an_unknown_provider_fails_with_the_known_ones_named() {
         stderr.starts_with("xtask: unknown provider `no-such-provider`; known: vonage-cc"),
         "{stderr}"
     );
-    assert!(out.stdout.is_empty(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }

@@ -396,6 +396,13 @@ fn check_fails_on_an_unbumped_breaking_commit_and_passes_once_bumped() {
         report.base.as_ref().map(|b| b.rev.clone()),
         Some(format!("{head}^"))
     );
+    let base = report.base.as_ref().expect("a base");
+    assert_eq!(base.short, git(root, &["rev-parse", "--short", "HEAD^"]));
+    let last = git(root, &["rev-parse", "--short", "HEAD"]);
+    assert_eq!(
+        base.reason,
+        format!("the parent of {last}, the last commit that changed specs/")
+    );
     let failure = report
         .check_failure()
         .expect("--check fails without a bump");
@@ -563,5 +570,30 @@ fn own_versions_are_read_and_judged_per_crate() {
             .expect("diff runs")
             .check_failure(),
         None
+    );
+}
+
+#[test]
+fn specs_that_were_only_added_have_no_base_unless_the_clone_is_shallow() {
+    let repo = scratch_repo();
+    let root = repo.path();
+    let report = diff::run(root, &options()).expect("diff runs");
+    assert_eq!(report.base, None, "the root commit added the specs");
+
+    // The same history one commit further, cloned with only its last commit.
+    let mut spec = real_spec();
+    breaking_edit(&mut spec);
+    write_spec(root, &spec);
+    git(root, &["commit", "-q", "-am", "a spec edit"]);
+    let shallow = tempfile::tempdir().expect("tempdir");
+    let source = format!("file://{}", root.display());
+    let target = shallow.path().join("clone");
+    let target_arg = target.display().to_string();
+    git(root, &["clone", "-q", "--depth", "1", &source, &target_arg]);
+    let err = diff::run(&target, &options()).expect_err("the base is not in the clone");
+    assert!(
+        err.to_string()
+            .starts_with("this clone is shallow and lacks the parent of "),
+        "{err:#}"
     );
 }
