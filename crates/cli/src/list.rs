@@ -430,11 +430,176 @@ mod tests {
         assert_eq!(os_message(&plain), plain.to_string());
     }
 
+    use futures::stream::{self, BoxStream};
+    use std::time::Duration;
+    use telnums::{PhoneNumber, Provider};
+    use tokio::time::Instant;
+
+    const A: Provider = Provider::VonageCc;
+    const B: Provider = Provider::WebexCalling;
+
+    type Pages = BoxStream<'static, Result<telnums::Page, telnums::Error>>;
+
+    fn page(provider: Provider, ids: &[&str], last: bool) -> Result<telnums::Page, telnums::Error> {
+        let items = ids
+            .iter()
+            .map(|id| PhoneNumber {
+                provider,
+                id: Some((*id).to_owned()),
+                number: Some("+12025550100".to_owned()),
+                number_raw: None,
+                extension: None,
+                label: None,
+                status: None,
+                kind: None,
+                owner: None,
+                location: None,
+            })
+            .collect();
+        let mut page = telnums::Page::single(provider.key(), items);
+        if !last {
+            page.end = None;
+        }
+        Ok(page)
+    }
+
+    /// `page` after `delay` (of tokio's clock, paused in these tests).
+    fn after(delay: Duration, page: Result<telnums::Page, telnums::Error>) -> Pages {
+        stream::once(async move {
+            tokio::time::sleep(delay).await;
+            page
+        })
+        .boxed()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn first_pages_are_held_until_each_provider_showed_numbers_or_ended() {
+        let c = Provider::ZoomPhone;
+        let mut pages = stream::iter([
+            page(A, &[], false),
+            page(B, &["b-1"], false),
+            page(c, &[], true),
+            page(A, &["a-1"], false),
+            page(B, &["b-2"], true),
+        ])
+        .boxed();
+        let started = Instant::now();
+        let held = first_pages(&mut pages, vec![A.key(), B.key(), c.key()]).await;
+        assert_eq!(held.len(), 4, "up to A's first numbers");
+        assert_eq!(started.elapsed(), Duration::ZERO, "nothing was waited for");
+        // A provider that sends nothing is waited for until LAYOUT_WAIT after the first
+        // numbers, not longer.
+        let mut pages = stream::iter([page(A, &["a-1"], false)])
+            .chain(stream::pending())
+            .boxed();
+        let held = bounded(first_pages(&mut pages, vec![A.key(), B.key()])).await;
+        assert_eq!(held.len(), 1);
+        assert_eq!(started.elapsed(), LAYOUT_WAIT);
+    }
+
+    /// `future`, failing the test if it is not done within a minute of the paused clock
+    /// (which advances at once when nothing else can run).
+    async fn bounded<T>(future: impl std::future::Future<Output = T>) -> T {
+        tokio::time::timeout(Duration::from_secs(60), future)
+            .await
+            .expect("done within the bound")
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_layout_wait_starts_at_the_first_numbers_and_does_not_restart() {
+        let ms = Duration::from_millis;
+        // An empty first page starts no wait; B's numbers at 800 ms do, so A's at 1500 ms
+        // are in time.
+        let mut pages = stream::iter([page(A, &[], false)])
+            .chain(after(ms(800), page(B, &["b-1"], false)))
+            .chain(after(ms(700), page(A, &["a-1"], false)))
+            .chain(stream::pending())
+            .boxed();
+        let started = Instant::now();
+        let held = bounded(first_pages(&mut pages, vec![A.key(), B.key()])).await;
+        assert_eq!(held.len(), 3);
+        assert_eq!(started.elapsed(), ms(1500));
+        // More numbers from a provider already seen do not extend it.
+        let c = Provider::ZoomPhone;
+        let mut pages = stream::iter([page(A, &["a-1"], false)])
+            .chain(after(ms(600), page(A, &["a-2"], false)))
+            .chain(after(ms(600), page(B, &["b-1"], false)))
+            .chain(stream::pending())
+            .boxed();
+        let started = Instant::now();
+        let held = bounded(first_pages(&mut pages, vec![A.key(), B.key(), c.key()])).await;
+        assert_eq!(held.len(), 2, "B's page came after the wait");
+        assert_eq!(started.elapsed(), LAYOUT_WAIT);
+    }
+
+    /// What `write_pages` wrote, and when it first wrote (of tokio's paused clock).
+    #[derive(Default)]
+    struct Timed {
+        out: Vec<u8>,
+        first: Option<Instant>,
+    }
+
+    impl Write for Timed {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            if !bytes.is_empty() && self.first.is_none() {
+                self.first = Some(Instant::now());
+            }
+            self.out.extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    async fn written(format: Format, pages: Pages) -> (String, Duration) {
+        let started = Instant::now();
+        let progress = progress::Progress::new(false, &[], false);
+        let table = output::TableOptions {
+            width: None,
+            providers: vec![A, B],
+        };
+        let Outcome::Done { out, .. } =
+            write_pages(pages, Timed::default(), format, table, &progress, false).await
+        else {
+            panic!("every page written");
+        };
+        let first = out.first.expect("something written");
+        (String::from_utf8(out.out).expect("utf-8"), first - started)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn only_a_table_of_several_providers_waits_to_lay_out_their_first_pages() {
+        let late = Duration::from_millis(500);
+        let long_id = "b-0123456789abcdef";
+        let pages = || {
+            stream::iter([page(A, &["a-1"], true)])
+                .chain(after(late, page(B, &[long_id], true)))
+                .boxed()
+        };
+        let (ndjson, first) = written(Format::Ndjson, pages()).await;
+        assert_eq!(first, Duration::ZERO, "streamed as it came");
+        assert_eq!(ndjson.lines().count(), 2);
+        let (table, first) = written(Format::Table, pages()).await;
+        assert_eq!(first, late, "laid out once B's first page came");
+        let at: Vec<Option<usize>> = table
+            .lines()
+            .map(|l| l.find("NUMBER").or(l.find("+1202")))
+            .collect();
+        assert_eq!(at.len(), 3, "{table}");
+        assert!(
+            at.iter().all(|c| *c == at[0]),
+            "aligned for both providers:\n{table}"
+        );
+    }
+
     #[test]
     fn the_tally_adds_up_each_providers_pages() {
         let mut tally = Tally::default();
         tally.count("vonage-cc", 2);
         tally.count("zoom-phone", 1);
+        tally.count("webex-calling", 0);
         tally.count("vonage-cc", 3);
         tally.fail("zoom-phone");
         tally.fail("zoom-phone");
