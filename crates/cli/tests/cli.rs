@@ -1303,12 +1303,24 @@ async fn broken_pipe_ends_the_listing_quietly() {
         .spawn()
         .expect("spawn");
     let stdout = child.stdout.take().expect("stdout");
-    let mut first = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut first)
-        .expect("a first record");
+    // The first line is read on a thread of its own so that a listing that never writes
+    // one fails the test within a bound instead of blocking it.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut first = String::new();
+        let read = BufReader::new(stdout).read_line(&mut first).map(|_| first);
+        // The BufReader, and with it the pipe's read end, is dropped before the send.
+        let _ = tx.send(read);
+    });
+    let first = match rx.recv_timeout(Duration::from_secs(20)) {
+        Ok(read) => read.expect("a first record"),
+        Err(_) => {
+            let _ = child.kill();
+            panic!("no record within 20 s");
+        }
+    };
     assert!(first.contains("zn-0-0"), "{first}");
-    // The reader is gone (the pipe's read end dropped with the BufReader).
+    // The reader is gone.
     let started = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait().expect("wait") {
