@@ -172,5 +172,18 @@ mod tests {
             Source::Missing
         );
         assert!(crate_version(inherited, "[workspace]\n").is_err());
+        // A version table other than `workspace = true` is not the workspace's version.
+        for odd in [
+            "version.workspace = false",
+            "version = { path = \"x\" }",
+            "version = 3",
+        ] {
+            let manifest = format!("[package]\nname = \"a\"\n{odd}\n");
+            let err = crate_version(&manifest, root).expect_err(odd);
+            assert!(
+                err.to_string().starts_with("unexpected `version = "),
+                "{odd}: {err}"
+            );
+        }
     }
 }
