@@ -101,7 +101,6 @@ fn a_spec_change_without_regeneration_is_reported() {
         }));
     std::fs::write(&path, serde_json::to_string_pretty(&spec).expect("json")).expect("write");
     let stale = xtask::check(&scratch).expect("check runs");
-    let _ = std::fs::remove_dir_all(&scratch);
     let filters = stale
         .iter()
         .find(|s| s.path.ends_with("crates/zoom-phone/src/filters.rs"))
@@ -111,4 +110,15 @@ fn a_spec_change_without_regeneration_is_reported() {
         "diff shows the new filter:\n{}",
         filters.diff
     );
+
+    // Generating writes exactly the stale files, after which the check is clean and a
+    // second run writes nothing.
+    let stale: Vec<_> = stale.into_iter().map(|s| s.path).collect();
+    let written = xtask::generate(&scratch, None).expect("generates");
+    assert_eq!(written, stale);
+    assert!(xtask::check(&scratch).expect("check runs").is_empty());
+    assert!(xtask::generate(&scratch, None)
+        .expect("generates")
+        .is_empty());
+    let _ = std::fs::remove_dir_all(&scratch);
 }
