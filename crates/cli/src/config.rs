@@ -651,6 +651,46 @@ mod tests {
         ));
     }
 
+    /// The usage error's message when `provider`'s source cannot be built, else `Ok`.
+    fn built(provider: Provider, s: &Settings, env: &[(&str, &str)]) -> Result<(), String> {
+        let env = Env::fixed(env.iter().copied());
+        build(provider, s, &env, Sharing::OneProvider)
+            .map(|_| ())
+            .map_err(|f| f.message)
+    }
+
+    #[test]
+    fn allow_insecure_http_opens_the_token_url_too() {
+        let env = [
+            ("TELNUMS_CLIENT_ID", "id"),
+            ("TELNUMS_CLIENT_SECRET", "secret-not-real"),
+            ("TELNUMS_TOKEN_URL", "http://auth.example.test/token"),
+        ];
+        let https = |allow_insecure_http| Settings {
+            base_url: Some("https://webex.example.test".to_owned()),
+            allow_insecure_http,
+            ..Settings::default()
+        };
+        let err = built(Provider::WebexCalling, &https(false), &env).expect_err("refused");
+        assert!(err.contains("the token URL"), "{err}");
+        assert_eq!(built(Provider::WebexCalling, &https(true), &env), Ok(()));
+    }
+
+    #[test]
+    fn a_section_may_allow_plain_http_without_the_flag() {
+        let text = "[webex-calling]\nbase_url = \"http://webex.example.test\"\n";
+        let sources = |text: &str| {
+            let env = Env::fixed([("TELNUMS_TOKEN", "t-not-real")]);
+            sources_from_toml(text, "t.toml", &Common::default(), &env, Query::default())
+                .map(|(sources, _)| sources.len())
+                .map_err(|f| f.message)
+        };
+        let err = sources(text).expect_err("plain HTTP to another machine");
+        assert!(err.contains("plain HTTP"), "{err}");
+        let allowed = format!("{text}allow_insecure_http = true\n");
+        assert_eq!(sources(&allowed), Ok(1));
+    }
+
     /// Apple's ids: every missing one named at once, as flags or as a section's keys.
     #[test]
     fn missing_ids_are_all_named() {
