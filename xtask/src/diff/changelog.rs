@@ -42,15 +42,12 @@ pub fn insert(existing: &str, version: &str, base: &str, block: &str) -> String 
                 .position(|l| l.starts_with("## "))
                 .unwrap_or(lines.len());
             out.extend(lines[..first].iter().map(|l| l.to_string()));
-            trim_blank_end(&mut out);
             out.push(String::new());
             out.push(format!("## {version} (unreleased)"));
             out.push(String::new());
             out.push(block.to_owned());
-            if first < lines.len() {
-                out.push(String::new());
-                out.extend(lines[first..].iter().map(|l| l.to_string()));
-            }
+            out.push(String::new());
+            out.extend(lines[first..].iter().map(|l| l.to_string()));
         }
         Some(h) => {
             let end = lines[h + 1..]
@@ -84,22 +81,101 @@ pub fn insert(existing: &str, version: &str, base: &str, block: &str) -> String 
             }
         }
     }
+    // One blank line between paragraphs, none before the title or after the end.
     let mut text = out.join("\n");
     while text.contains("\n\n\n") {
         text = text.replace("\n\n\n", "\n\n");
     }
-    format!("{}\n", text.trim_end())
-}
-
-fn trim_blank_end(lines: &mut Vec<String>) {
-    while lines.last().is_some_and(|l| l.trim().is_empty()) {
-        lines.pop();
-    }
+    format!("{}\n", text.trim_start_matches('\n').trim_end())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A changelog with a hand-written note and two blocks in its unreleased section, an
+    /// older release below, and blank lines after the preamble.
+    const FILE: &str = "# Changelog of telnums-x\n\
+        \n\
+        Intro.\n\
+        \n\
+        \n\
+        ## 0.2.0 (unreleased)\n\
+        \n\
+        A note by hand.\n\
+        \n\
+        <!-- cargo xtask diff: since abc -->\n\
+        - one\n\
+        - more\n\
+        \n\
+        <!-- cargo xtask diff: since old -->\n\
+        - older\n\
+        \n\
+        ## 0.1.0\n\
+        \n\
+        - first\n";
+
+    /// [`FILE`] as `insert` writes it back: one blank line between paragraphs.
+    fn tidy() -> String {
+        FILE.replace("Intro.\n\n\n", "Intro.\n\n")
+    }
+
+    #[test]
+    fn a_block_is_replaced_up_to_the_next_block_and_the_rest_is_kept() {
+        let block = format!("{}\n- one, edited", marker("abc"));
+        assert_eq!(
+            insert(FILE, "0.2.0", "abc", &block),
+            tidy().replace("- one\n- more\n", "- one, edited\n")
+        );
+        // The last block of the file runs to its end.
+        let block = format!("{}\n- older, edited", marker("old"));
+        let last = insert(FILE, "0.2.0", "old", &block);
+        assert_eq!(last, tidy().replace("- older\n", "- older, edited\n"));
+    }
+
+    #[test]
+    fn blocks_and_sections_need_no_blank_line_between_them() {
+        let file = "# T\n\n## 0.2.0 (unreleased)\n\
+            <!-- cargo xtask diff: since abc -->\n- one\n\
+            <!-- cargo xtask diff: since old -->\n- older\n\
+            ## 0.1.0\n- first\n";
+        let block = format!("{}\n- one, edited", marker("abc"));
+        assert_eq!(
+            insert(file, "0.2.0", "abc", &block),
+            file.replace("- one\n", "- one, edited\n\n")
+        );
+        let block = format!("{}\n- older, edited", marker("old"));
+        assert_eq!(
+            insert(file, "0.2.0", "old", &block),
+            file.replace("- older\n", "- older, edited\n\n")
+        );
+    }
+
+    #[test]
+    fn a_new_base_goes_first_in_its_section_and_a_new_version_after_the_preamble() {
+        let block = format!("{}\n- two", marker("zzz"));
+        assert_eq!(
+            insert(FILE, "0.2.0", "zzz", &block),
+            tidy().replace(
+                "## 0.2.0 (unreleased)\n\nA note",
+                "## 0.2.0 (unreleased)\n\n<!-- cargo xtask diff: since zzz -->\n- two\n\nA note"
+            )
+        );
+        let block = format!("{}\n- three", marker("fed"));
+        assert_eq!(
+            insert(FILE, "0.3.0", "fed", &block),
+            tidy().replace(
+                "Intro.\n\n## 0.2.0",
+                "Intro.\n\n## 0.3.0 (unreleased)\n\n<!-- cargo xtask diff: since fed -->\n\
+                 - three\n\n## 0.2.0"
+            )
+        );
+        // A file of blank lines gets the section at its top.
+        assert_eq!(
+            insert("\n\n", "0.3.0", "fed", &block),
+            "## 0.3.0 (unreleased)\n\n<!-- cargo xtask diff: since fed -->\n- three\n"
+        );
+    }
 
     #[test]
     fn creates_section_then_replaces_own_block_and_keeps_others() {
