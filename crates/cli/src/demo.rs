@@ -288,3 +288,34 @@ async fn zoom(server: &MockServer) {
     )
     .await;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Fone Dynamics documents a page both as `{"Numbers": [...]}` and as a bare array;
+    /// the demo serves its pages in both forms, in turn, so a listing meets each.
+    #[tokio::test]
+    async fn fone_pages_come_wrapped_and_bare_in_turn() {
+        let server = start().await;
+        let client = telnums::core::reqwest::Client::new();
+        let mut forms = Vec::new();
+        for skip in [0, PAGE_SIZE] {
+            let url = format!("{}/v2/Accounts/{ACCOUNT}/Numbers", server.uri());
+            let response = client
+                .get(url)
+                .query(&[("Results_Skip", skip)])
+                .send()
+                .await
+                .expect("the demo answers");
+            let text = response.text().await.expect("a body");
+            let page: Value = serde_json::from_str(&text).expect("json");
+            forms.push(match &page {
+                Value::Object(o) if o.get("Numbers").is_some_and(Value::is_array) => "wrapped",
+                Value::Array(a) if !a.is_empty() => "bare",
+                _ => panic!("not a page: {text}"),
+            });
+        }
+        assert_eq!(forms, ["wrapped", "bare"]);
+    }
+}

@@ -102,12 +102,7 @@ impl Progress {
         };
         bar.pages.set(bar.pages.get() + 1);
         bar.numbers.set(bar.numbers.get() + numbers.len() as u64);
-        let seconds = bar.started.elapsed().as_secs_f64();
-        let rate = if seconds > 0.0 {
-            bar.numbers.get() as f64 / seconds
-        } else {
-            0.0
-        };
+        let rate = per_second(bar.numbers.get(), bar.started.elapsed());
         bar.bar
             .set_message(counts(bar.numbers.get(), bar.pages.get(), rate));
     }
@@ -145,6 +140,16 @@ impl Progress {
                 bar.bar.finish();
             }
         }
+    }
+}
+
+/// `numbers` over `elapsed`, per second; 0 before any time has passed.
+fn per_second(numbers: u64, elapsed: Duration) -> f64 {
+    let seconds = elapsed.as_secs_f64();
+    if seconds > 0.0 {
+        numbers as f64 / seconds
+    } else {
+        0.0
     }
 }
 
@@ -230,6 +235,14 @@ mod tests {
         assert!(!line(&progress, Provider::ZoomPhone).2);
         progress.finish();
         assert!(line(&progress, Provider::ZoomPhone).2);
+    }
+
+    #[test]
+    fn the_rate_is_numbers_per_second_and_zero_at_the_start() {
+        assert_eq!(per_second(100, Duration::from_secs(2)), 50.0);
+        assert_eq!(per_second(3, Duration::from_millis(500)), 6.0);
+        assert_eq!(per_second(5, Duration::ZERO), 0.0);
+        assert_eq!(per_second(0, Duration::ZERO), 0.0);
     }
 
     #[test]
