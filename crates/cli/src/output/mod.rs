@@ -34,6 +34,8 @@ const COLUMNS: [&str; 12] = [
 /// Writes records in one format to a buffered writer.
 pub struct Writer<W: Write> {
     sink: Sink<W>,
+    /// Records written one at a time (every format but the table): the JSON array
+    /// needs to know whether a record came before.
     count: u64,
 }
 
@@ -85,11 +87,7 @@ impl<W: Write> Writer<W> {
     /// Writes one page of records.
     pub fn write_page(&mut self, items: &[PhoneNumber]) -> io::Result<()> {
         match &mut self.sink {
-            Sink::Table(out, table) => {
-                table.page(out, items)?;
-                self.count += items.len() as u64;
-                Ok(())
-            }
+            Sink::Table(out, table) => table.page(out, items),
             _ => items.iter().try_for_each(|n| self.write(n)),
         }
     }
@@ -182,13 +180,14 @@ impl<W: Write> Write for Indent<W> {
         Ok(buf.len())
     }
 
-    fn write_all(&mut self, mut buf: &[u8]) -> io::Result<()> {
-        while let Some(i) = buf.iter().position(|&b| b == b'\n') {
-            self.0.write_all(&buf[..=i])?;
-            self.0.write_all(b"  ")?;
-            buf = &buf[i + 1..];
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        for line in buf.split_inclusive(|&b| b == b'\n') {
+            self.0.write_all(line)?;
+            if line.ends_with(b"\n") {
+                self.0.write_all(b"  ")?;
+            }
         }
-        self.0.write_all(buf)
+        Ok(())
     }
 
     fn flush(&mut self) -> io::Result<()> {
