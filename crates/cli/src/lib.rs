@@ -143,3 +143,21 @@ fn default_format() -> Format {
 fn io_failure(e: std::io::Error) -> Failure {
     Failure::api(format!("cannot write output: {e}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fuzzing_entry_reads_a_config_text_as_the_cli_does() {
+        let vars = ["TELNUMS_WEBEX_CALLING_TOKEN", "TELNUMS_ZOOM_PHONE_TOKEN"]
+            .map(|name| (name.to_owned(), "t-not-real".to_owned()));
+        let text = "[webex-calling]\nbase_url = \"http://127.0.0.1:9\"\nowner_type = \"PEOPLE\"\n\
+                    [zoom-phone]\nbase_url = \"http://127.0.0.1:9\"\n";
+        let (keys, query) = fuzzing::config(text, &vars).expect("a valid config");
+        assert_eq!(keys, ["webex-calling", "zoom-phone"]);
+        assert!(format!("{query:?}").contains("PEOPLE"), "{query:?}");
+        let err = fuzzing::config("[mars]\n", &vars).expect_err("no such provider");
+        assert_eq!(err.code, 2);
+    }
+}
