@@ -300,3 +300,23 @@ fn typed(spec: &Value, key: &str, op: &str, name: &str, param: &Value) -> Result
         scope: listed(NOT_FILTERS, key, name),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hand_written_type_is_used_only_for_its_provider_and_parameter() {
+        let spec = serde_json::json!({});
+        let param =
+            serde_json::json!({ "name": "ql", "in": "query", "schema": { "type": "string" } });
+        let kind =
+            |key: &str, name: &str| typed(&spec, key, "list", name, &param).expect("typed").kind;
+        assert_eq!(
+            kind("apple-business", "ql"),
+            Kind::Displayed("crate::Ql".to_owned())
+        );
+        assert_eq!(kind("zoom-phone", "ql"), Kind::Text);
+        assert_eq!(kind("apple-business", "brand"), Kind::Text);
+    }
+}
