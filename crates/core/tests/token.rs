@@ -11,6 +11,15 @@ fn token(value: &str, expires_in: u64) -> ResponseTemplate {
     ))
 }
 
+/// The probe client's grant, from `/oauth/token` on `server`.
+fn probe(server: &MockServer) -> ClientCredentials {
+    ClientCredentials::new(
+        format!("{}/oauth/token", server.uri()),
+        "probe-id",
+        "probe-secret-not-real",
+    )
+}
+
 #[tokio::test]
 async fn a_token_request_names_the_client_and_its_answer_is_kept_while_it_lives() {
     let server = MockServer::start().await;
@@ -25,13 +34,7 @@ async fn a_token_request_names_the_client_and_its_answer_is_kept_while_it_lives(
         .expect(1)
         .mount(&server)
         .await;
-    let credentials = ClientCredentials::new(
-        format!("{}/oauth/token", server.uri()),
-        "probe-id",
-        "probe-secret-not-real",
-    )
-    .scope("phone:read")
-    .scope("phone:write");
+    let credentials = probe(&server).scope("phone:read").scope("phone:write");
     for _ in 0..3 {
         let header = credentials.authorization().await.expect("a token");
         assert_eq!(header.to_str().ok(), Some("Bearer tok-1-not-real"));
@@ -47,12 +50,7 @@ async fn without_scopes_no_scope_is_sent() {
         .respond_with(token("tok-2-not-real", 60))
         .mount(&server)
         .await;
-    let credentials = ClientCredentials::new(
-        format!("{}/oauth/token", server.uri()),
-        "probe-id",
-        "probe-secret-not-real",
-    );
-    credentials.authorization().await.expect("a token");
+    probe(&server).authorization().await.expect("a token");
     let requests = server.received_requests().await.expect("recorded");
     let body = String::from_utf8_lossy(&requests[0].body).into_owned();
     assert_eq!(body, "grant_type=client_credentials");
