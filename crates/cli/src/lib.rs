@@ -144,6 +144,23 @@ fn io_failure(e: std::io::Error) -> Failure {
     Failure::api(format!("cannot write output: {e}"))
 }
 
+/// A record for unit tests: `provider`'s `+12025550100` with `id`, nothing else.
+#[cfg(test)]
+fn test_number(provider: telnums::Provider, id: &str) -> telnums::PhoneNumber {
+    telnums::PhoneNumber {
+        provider,
+        id: Some(id.to_owned()),
+        number: Some("+12025550100".to_owned()),
+        number_raw: None,
+        extension: None,
+        label: None,
+        status: None,
+        kind: None,
+        owner: None,
+        location: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -432,7 +432,7 @@ mod tests {
 
     use futures::stream::{self, BoxStream};
     use std::time::Duration;
-    use telnums::{PhoneNumber, Provider};
+    use telnums::Provider;
     use tokio::time::Instant;
 
     const A: Provider = Provider::VonageCc;
@@ -443,18 +443,7 @@ mod tests {
     fn page(provider: Provider, ids: &[&str], last: bool) -> Result<telnums::Page, telnums::Error> {
         let items = ids
             .iter()
-            .map(|id| PhoneNumber {
-                provider,
-                id: Some((*id).to_owned()),
-                number: Some("+12025550100".to_owned()),
-                number_raw: None,
-                extension: None,
-                label: None,
-                status: None,
-                kind: None,
-                owner: None,
-                location: None,
-            })
+            .map(|id| crate::test_number(provider, id))
             .collect();
         let mut page = telnums::Page::single(provider.key(), items);
         if !last {

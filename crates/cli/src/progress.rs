@@ -191,18 +191,7 @@ mod tests {
 
     fn numbers(provider: Provider, n: usize) -> Vec<PhoneNumber> {
         (0..n)
-            .map(|i| PhoneNumber {
-                provider,
-                id: Some(i.to_string()),
-                number: None,
-                number_raw: None,
-                extension: None,
-                label: None,
-                status: None,
-                kind: None,
-                owner: None,
-                location: None,
-            })
+            .map(|i| crate::test_number(provider, &i.to_string()))
             .collect()
     }
 
