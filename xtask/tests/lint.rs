@@ -5,8 +5,11 @@
 use std::path::PathBuf;
 
 use serde_json::{json, Value};
-use telnums_tests::root;
 use xtask::Problem;
+
+fn root() -> PathBuf {
+    xtask::workspace_root()
+}
 
 /// The real specs have no lint problems.
 #[test]
