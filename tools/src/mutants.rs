@@ -209,6 +209,10 @@ pub fn main(root: &Path, args: &Args) -> Result<bool> {
         }
         return Ok(true);
     }
+    let exclusions = read_exclusions(&root.join(".cargo").join("mutants.toml"))?;
+    if !args.report_only {
+        refuse_stale(&exclusions, &list_unfiltered(root)?)?;
+    }
     let path = root.join("TESTING.md");
     let out_root = target_dir(root).join("mutants");
     let mut clean = true;
@@ -243,7 +247,6 @@ pub fn main(root: &Path, args: &Args) -> Result<bool> {
     }
     // A file that is gone keeps no row.
     rows.retain(|file, _| all.contains(file));
-    let exclusions = read_exclusions(&root.join(".cargo").join("mutants.toml"))?;
     write_report(root, "TESTING.md", &render(&all, &rows, &exclusions))?;
     if !clean {
         eprintln!("tools mutants: missed mutants or timeouts (see TESTING.md)");
@@ -490,6 +493,46 @@ fn unquote(item: &str) -> String {
         .to_owned()
 }
 
+/// Every mutant of the workspace as cargo-mutants names it, exclusions not applied.
+fn list_unfiltered(root: &Path) -> Result<Vec<String>> {
+    let output = cargo()
+        .current_dir(root)
+        .args(["mutants", "--list", "--no-config", "--colors", "never"])
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .context(
+            "running cargo mutants --list (install it: cargo install --locked cargo-mutants)",
+        )?;
+    if !output.status.success() {
+        bail!("cargo mutants --list failed ({})", output.status);
+    }
+    Ok(String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect())
+}
+
+/// Refuses an exclusion that matches none of `mutants`: once the code it named has
+/// moved, it excludes nothing today and could silently hide a new mutant later.
+fn refuse_stale(exclusions: &[Exclusion], mutants: &[String]) -> Result<()> {
+    let mut stale = Vec::new();
+    for exclusion in exclusions {
+        let re = regex::Regex::new(&exclusion.pattern)
+            .with_context(|| format!("exclusion `{}` is not a regex", exclusion.pattern))?;
+        if !mutants.iter().any(|m| re.is_match(m)) {
+            stale.push(format!("  {}", exclusion.pattern));
+        }
+    }
+    if !stale.is_empty() {
+        bail!(
+            "these exclusions in .cargo/mutants.toml match no mutant; remove them or fix \
+             their patterns:\n{}",
+            stale.join("\n")
+        );
+    }
+    Ok(())
+}
+
 /// One `exclude_re` entry of `.cargo/mutants.toml` and the reason on its line.
 #[derive(Debug, Clone, PartialEq)]
 struct Exclusion {
@@ -597,7 +640,8 @@ fn render(files: &[String], rows: &BTreeMap<String, Row>, exclusions: &[Exclusio
     out.push_str(
         "`.cargo/mutants.toml` keeps these out of every run; each is a change no test can \
          or should see. The pattern is matched against cargo-mutants' name for the \
-         mutant.\n\n| pattern | why |\n|---|---|\n",
+         mutant; a run refuses to start while a pattern matches no mutant of the \
+         workspace.\n\n| pattern | why |\n|---|---|\n",
     );
     if exclusions.is_empty() {
         out.push_str("| (none) | |\n");
@@ -770,5 +814,32 @@ mod tests {
         std::fs::write(&path, "exclude_re = [\n  \"c\",\n]\n").expect("write");
         let err = read_exclusions(&path).expect_err("no reason");
         assert!(err.to_string().contains("has no reason"), "{err}");
+    }
+
+    #[test]
+    fn an_exclusion_that_matches_no_mutant_is_refused() {
+        let exclusion = |pattern: &str| Exclusion {
+            pattern: pattern.to_owned(),
+            reason: "equivalent".to_owned(),
+        };
+        let mutants = [
+            "crates/a/src/lib.rs:3:9: replace < with <= in f".to_owned(),
+            "crates/a/src/lib.rs:7:5: delete ! in g".to_owned(),
+        ];
+        let live = [
+            exclusion(r"crates/a/src/lib\.rs:\d+:9: replace < with <= in f$"),
+            exclusion(r"delete ! in g$"),
+        ];
+        refuse_stale(&live, &mutants).expect("both match");
+        let stale = [
+            live[0].clone(),
+            exclusion(r"lib\.rs:\d+:62: delete ! in g$"),
+        ];
+        let err = refuse_stale(&stale, &mutants).expect_err("one matches nothing");
+        let text = err.to_string();
+        assert!(text.contains(":62: delete ! in g$"), "{text}");
+        assert!(!text.contains("in f$"), "{text}");
+        let err = refuse_stale(&[exclusion("(")], &mutants).expect_err("not a regex");
+        assert!(err.to_string().contains("not a regex"), "{err}");
     }
 }
