@@ -406,6 +406,45 @@ async fn progress_shows_on_a_terminal_and_nowhere_else() {
     assert_eq!(String::from_utf8_lossy(&piped.stdout).lines().count(), 6);
 }
 
+/// `telnums demo` shows each provider's progress on a terminal too, and `-v` turns it
+/// off there as for `list` (its log lines would interleave with it). The records go to
+/// a file so that the progress stays on screen when the listing ends.
+#[test]
+fn demo_progress_shows_on_a_terminal_unless_logging() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("demo.ndjson");
+    let bin = assert_cmd::cargo::cargo_bin("telnums");
+    let run = |flags: &str| {
+        let command = format!(
+            "{} {flags} demo --format ndjson > {}",
+            bin.display(),
+            file.display()
+        );
+        on_a_terminal(&command).map(|terminal| visible(&terminal))
+    };
+    let Some(quiet) = run("") else {
+        eprintln!("skipped: util-linux `script` is not installed");
+        return;
+    };
+    let listed = std::fs::read_to_string(&file).expect("written");
+    assert!(listed.lines().count() > 5, "{listed}");
+    for key in [
+        "apple-business",
+        "fone-dynamics",
+        "vonage-cc",
+        "webex-calling",
+        "zoom-phone",
+    ] {
+        let line = quiet
+            .lines()
+            .find(|line| line.contains(key) && line.contains(" pages, "))
+            .unwrap_or_else(|| panic!("no progress of {key} in {quiet:?}"));
+        assert!(line.contains(" numbers, "), "{line:?}");
+    }
+    let logging = run("-v").expect("script ran before");
+    assert!(!logging.contains(" pages, "), "{logging:?}");
+}
+
 /// `text` without terminal control sequences (CSI `ESC [ … letter`) and carriage
 /// returns: what a line shows.
 fn visible(text: &str) -> String {
