@@ -181,10 +181,14 @@ fn write_root(dir: &Path, spec: &Value) {
     std::fs::write(dir.join("specs/corpus.yaml"), text).expect("write spec");
 }
 
+/// Also records what each case reads as: every spec change with its side and message,
+/// then every Rust API change, in `snapshots/diff_corpus__messages.snap`. The levels
+/// and kinds are checked above; this keeps the sentences a reviewer reads from drifting.
 #[test]
 fn every_case_has_the_expected_effect_on_the_generated_api() {
     let scratch = tempfile::tempdir().expect("tempdir");
     let mut failures = Vec::new();
+    let mut messages = String::new();
     for case in cases() {
         let (old_root, new_root) = (
             scratch.path().join(format!("{}-old", case.name)),
@@ -193,6 +197,23 @@ fn every_case_has_the_expected_effect_on_the_generated_api() {
         write_root(&old_root, &case.old);
         write_root(&new_root, &case.new);
         let result = diff::diff_roots("corpus", &old_root, &new_root).expect("specs load");
+        messages.push_str(&format!("{}:\n", case.name));
+        for c in &result.spec {
+            let (level, kind, side) = (c.level.as_str(), c.kind, c.side);
+            let line = format!(
+                "  {level} {kind} {side:?} {}\n    {}\n",
+                c.pointer, c.message
+            );
+            messages.push_str(&line);
+        }
+        for c in &result.api {
+            messages.push_str(&format!("  rust {} {c}\n", c.level.as_str()));
+        }
+        if let Some(e) = &result.api_error {
+            // The scratch directory's name changes from run to run.
+            let e = e.replace(&scratch.path().display().to_string(), "<scratch>");
+            messages.push_str(&format!("  rust not compared: {e}\n"));
+        }
         match (&result.api_error, &case.api_error) {
             (Some(e), Some(want)) if e.contains(want.as_str()) => continue,
             (Some(e), _) => {
@@ -230,4 +251,5 @@ fn every_case_has_the_expected_effect_on_the_generated_api() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+    insta::assert_snapshot!("messages", messages);
 }

@@ -234,6 +234,23 @@ fn compatible_edit_reports_additions_a_patch_bump_and_changelog_lines() {
 }
 
 /// Writes the response enum `status` closed, and the request enum `type` open.
+/// A description changes only the generated docs: no API change, but the generated file
+/// differs, which alone asks for a patch. An untouched spec asks for nothing.
+#[test]
+fn a_description_edit_changes_only_the_generated_file() {
+    let (result, _) = diff_of(|spec| {
+        let op = spec.pointer_mut(OP).expect("operation");
+        op["description"] = json!("Lists the account's phone numbers, a page at a time.");
+    });
+    assert!(result.api.is_empty(), "{:#?}", result.api);
+    assert!(result.generated_changed);
+    assert_eq!(result.level(), Level::Patch, "{:#?}", result.spec);
+    let (untouched, _) = diff_of(|_| {});
+    assert!(untouched.spec.is_empty() && untouched.api.is_empty());
+    assert!(!untouched.generated_changed);
+    assert_eq!(untouched.level(), Level::None);
+}
+
 fn reopened_edit(spec: &mut Value) {
     let status = spec
         .pointer_mut("/components/schemas/ZoomPhoneNumber/properties/status")

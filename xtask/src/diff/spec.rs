@@ -1180,3 +1180,17 @@ fn constraint(key: &str, a: &Value, b: &Value) -> Option<(bool, String, &'static
     let change = format!("{} → {}", shown(x), shown(y));
     Some((narrows, change, how, y.is_some()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_over_60_characters_is_cut_to_57_and_an_ellipsis() {
+        let sixty = Value::String("x".repeat(58));
+        assert_eq!(short(&sixty).chars().count(), 60, "two quotes and 58 x");
+        assert_eq!(short(&sixty), sixty.to_string());
+        let long = Value::String("y".repeat(59));
+        assert_eq!(short(&long), format!("\"{}…", "y".repeat(56)));
+    }
+}
