@@ -668,3 +668,99 @@ pub fn facade_entry(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Version {
+        Version::parse(s).expect("valid")
+    }
+
+    /// A bump of `telnums-x` from 0.1.0 for changes of `level`, its version now `now`.
+    fn bump(level: Level, now: &str, source: version::Source) -> CrateBump {
+        let now = version::CrateVersion {
+            version: v(now),
+            source,
+        };
+        CrateBump::new(
+            "telnums-x".into(),
+            "crates/x".into(),
+            level,
+            v("0.1.0"),
+            now,
+        )
+    }
+
+    #[test]
+    fn the_bump_kind_and_the_changelog_target() {
+        assert_eq!(
+            bump(Level::Breaking, "0.1.0", version::Source::Own).target(),
+            v("0.2.0")
+        );
+        assert_eq!(
+            bump(Level::Breaking, "0.2.0", version::Source::Own).target(),
+            v("0.2.0")
+        );
+        assert_eq!(
+            bump(Level::Breaking, "0.3.1", version::Source::Own).target(),
+            v("0.3.1")
+        );
+        assert_eq!(
+            bump(Level::None, "0.1.0", version::Source::Own).target(),
+            v("0.1.0")
+        );
+    }
+
+    #[test]
+    fn a_summary_names_the_bump_its_reason_and_whether_it_is_done() {
+        let cases = [
+            (
+                Level::Breaking,
+                "0.1.0",
+                "telnums-x: minor bump 0.1.0 → 0.2.0 for breaking changes (MISSING, still 0.1.0)",
+            ),
+            (
+                Level::Breaking,
+                "0.2.0",
+                "telnums-x: minor bump 0.1.0 → 0.2.0 for breaking changes (done, now 0.2.0)",
+            ),
+            (
+                Level::Addition,
+                "0.1.0",
+                "telnums-x: patch bump 0.1.0 → 0.1.1 for additions (not done yet, still 0.1.0; \
+                 --check requires bumps for breaking changes only)",
+            ),
+            (
+                Level::Patch,
+                "0.1.1",
+                "telnums-x: patch bump 0.1.0 → 0.1.1 for compatible changes (done, now 0.1.1)",
+            ),
+            (Level::None, "0.1.0", "telnums-x: no version bump needed"),
+        ];
+        for (level, now, want) in cases {
+            assert_eq!(
+                bump(level, now, version::Source::Own).summary(),
+                want,
+                "{level:?} at {now}"
+            );
+        }
+    }
+
+    #[test]
+    fn how_names_the_manifest_the_version_comes_from() {
+        let shared = bump(Level::Breaking, "0.1.0", version::Source::Workspace).how();
+        assert_eq!(
+            shared,
+            "raise `version` in [workspace.package] of Cargo.toml (every crate inherits it) \
+             to 0.2.0 or later, or give telnums-x its own `version` in crates/x/Cargo.toml"
+        );
+        for source in [version::Source::Own, version::Source::Missing] {
+            let own = bump(Level::Breaking, "0.1.0", source).how();
+            assert_eq!(
+                own,
+                "raise `version` in crates/x/Cargo.toml to 0.2.0 or later"
+            );
+        }
+    }
+}
