@@ -694,22 +694,15 @@ mod tests {
 
     #[test]
     fn the_bump_kind_and_the_changelog_target() {
-        assert_eq!(
-            bump(Level::Breaking, "0.1.0", version::Source::Own).target(),
-            v("0.2.0")
-        );
-        assert_eq!(
-            bump(Level::Breaking, "0.2.0", version::Source::Own).target(),
-            v("0.2.0")
-        );
-        assert_eq!(
-            bump(Level::Breaking, "0.3.1", version::Source::Own).target(),
-            v("0.3.1")
-        );
-        assert_eq!(
-            bump(Level::None, "0.1.0", version::Source::Own).target(),
-            v("0.1.0")
-        );
+        let own = |level, now| bump(level, now, version::Source::Own);
+        assert_eq!(own(Level::Breaking, "0.1.0").kind(), Some("minor"));
+        assert_eq!(own(Level::Patch, "0.1.0").kind(), Some("patch"));
+        assert_eq!(own(Level::None, "0.1.0").kind(), None);
+        // The version needed until the crate has it, then the version it has.
+        assert_eq!(own(Level::Breaking, "0.1.0").target(), v("0.2.0"));
+        assert_eq!(own(Level::Breaking, "0.2.0").target(), v("0.2.0"));
+        assert_eq!(own(Level::Breaking, "0.3.1").target(), v("0.3.1"));
+        assert_eq!(own(Level::None, "0.1.0").target(), v("0.1.0"));
     }
 
     #[test]
