@@ -219,7 +219,7 @@ pub fn main(root: &Path, args: &Args) -> Result<bool> {
     let mut rows = read_rows(&path);
     for scope in &scopes {
         let out = out_root.join(scope.file.trim_end_matches(".rs").replace(['/', '.'], "-"));
-        let outcomes = out.join("mutants.out").join("outcomes.json");
+        let results = out.join("mutants.out");
         // Which tests ran (the row's column), kept beside the outcomes for
         // `--report-only`, whose own options may differ from the run's.
         let ran = out.join("tests-run.txt");
@@ -227,12 +227,12 @@ pub fn main(root: &Path, args: &Args) -> Result<bool> {
         if !args.report_only {
             run_one(root, scope, &out, args.in_place)?;
             std::fs::write(&ran, &tests).with_context(|| format!("writing {}", ran.display()))?;
-        } else if args.files.is_empty() && !outcomes.is_file() {
+        } else if args.files.is_empty() && !Counts::measured(&results) {
             continue;
         } else if let Ok(text) = std::fs::read_to_string(&ran) {
             tests = text.trim().to_owned();
         }
-        let counts = Counts::read(&outcomes, &scope.file)?;
+        let counts = Counts::read(&results, &scope.file)?;
         clean &= counts.missed.is_empty() && counts.timeouts.is_empty();
         eprintln!(
             "tools mutants: {}: {} tested, {} caught, {} missed, {} unviable, {} timeouts",
@@ -328,8 +328,27 @@ struct Counts {
 }
 
 impl Counts {
-    fn read(path: &Path, file: &str) -> Result<Self> {
-        let json = read_json(path, "run without --report-only first")?;
+    /// Whether cargo-mutants left results in `dir` (its `mutants.out`).
+    fn measured(dir: &Path) -> bool {
+        dir.join("outcomes.json").is_file() || Self::none_found(dir)
+    }
+
+    /// Whether cargo-mutants found no mutant to make: it then writes an empty
+    /// `mutants.json` and no `outcomes.json`.
+    fn none_found(dir: &Path) -> bool {
+        !dir.join("outcomes.json").is_file()
+            && std::fs::read_to_string(dir.join("mutants.json"))
+                .is_ok_and(|text| text.split_whitespace().collect::<String>() == "[]")
+    }
+
+    /// The counts of `file` in the results under `dir`.
+    fn read(dir: &Path, file: &str) -> Result<Self> {
+        let name = if Self::none_found(dir) {
+            "lock.json"
+        } else {
+            "outcomes.json"
+        };
+        let json = read_json(&dir.join(name), "run without --report-only first")?;
         let mut counts = Counts {
             version: json["cargo_mutants_version"]
                 .as_str()
@@ -342,9 +361,12 @@ impl Counts {
                 .to_owned(),
             ..Counts::default()
         };
+        if name == "lock.json" {
+            return Ok(counts);
+        }
         let outcomes = json["outcomes"]
             .as_array()
-            .with_context(|| format!("{}: no outcomes", path.display()))?;
+            .with_context(|| format!("{}: no outcomes", dir.display()))?;
         for outcome in outcomes {
             let mutant = &outcome["scenario"]["Mutant"];
             if mutant.is_null() {
@@ -623,6 +645,13 @@ fn render(files: &[String], rows: &BTreeMap<String, Row>, exclusions: &[Exclusio
         total(|r| r.unviable),
         total(|r| r.timeouts.len()),
     );
+    let unmeasured: Vec<&String> = files.iter().filter(|f| !rows.contains_key(*f)).collect();
+    if !unmeasured.is_empty() {
+        out.push_str("\nNot measured yet:\n\n");
+        for file in unmeasured {
+            let _ = writeln!(out, "- `{file}`");
+        }
+    }
     let missed: Vec<&String> = rows.values().flat_map(|r| &r.missed).collect();
     let timeouts: Vec<&String> = rows.values().flat_map(|r| &r.timeouts).collect();
     if !missed.is_empty() || !timeouts.is_empty() {
@@ -689,7 +718,9 @@ the file's own package (`--also P` adds package P's, `--test-target T` keeps onl
 integration target T besides the unit tests): a row made that way names just those in
 its *tests run* column. Generated code (`generated.rs`,
 `filters.rs`) is not mutated: it is progenitor's and the xtask's output, checked byte for
-byte by `cargo xtask check`.
+byte by `cargo xtask check`. A file cargo-mutants finds nothing to mutate in (only
+declarations, macro definitions or tests) has a row of zeros; a file with no row yet is
+listed under the table as not measured.
 
 ";
 
@@ -777,7 +808,13 @@ mod tests {
                 run: "2026-01-01, cargo-mutants 27.1.0".to_owned(),
             },
         );
-        let text = render(&[], &rows, &[]);
+        let files = ["crates/core/src/retry.rs", "crates/core/src/info.rs"].map(String::from);
+        let text = render(&files, &rows, &[]);
+        assert!(
+            text.contains("Not measured yet:\n\n- `crates/core/src/info.rs`\n"),
+            "{text}"
+        );
+        assert!(!text.contains("- `crates/core/src/retry.rs`"), "{text}");
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("TESTING.md");
         std::fs::write(&path, &text).expect("write");
@@ -814,6 +851,35 @@ mod tests {
         std::fs::write(&path, "exclude_re = [\n  \"c\",\n]\n").expect("write");
         let err = read_exclusions(&path).expect_err("no reason");
         assert!(err.to_string().contains("has no reason"), "{err}");
+    }
+
+    #[test]
+    fn a_file_without_mutants_counts_as_measured_with_nothing_tested() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let results = dir.path();
+        assert!(!Counts::measured(results), "nothing there yet");
+        let lock = r#"{"cargo_mutants_version": "27.1.0", "start_time": "2026-12-03T18:38:46Z"}"#;
+        std::fs::write(results.join("lock.json"), lock).expect("write");
+        std::fs::write(results.join("mutants.json"), "[\n]\n").expect("write");
+        assert!(Counts::measured(results));
+        let none = Counts::read(results, "crates/a/src/info.rs").expect("reads");
+        assert_eq!((none.tested(), none.version.as_str()), (0, "27.1.0"));
+        assert_eq!(none.when, "2026-12-03");
+        // A list with mutants but no outcomes is a run that did not finish.
+        std::fs::write(results.join("mutants.json"), r#"[{"name": "m"}]"#).expect("write");
+        assert!(!Counts::measured(results));
+        assert!(Counts::read(results, "crates/a/src/info.rs").is_err());
+        let outcomes = r#"{"cargo_mutants_version": "27.1.0", "start_time": "2026-12-04T00:00:00Z",
+            "outcomes": [{"scenario": "Baseline", "summary": "Success"},
+            {"scenario": {"Mutant": {"file": "crates/a/src/info.rs", "name": "m"}},
+             "summary": "CaughtMutant"}]}"#;
+        std::fs::write(results.join("outcomes.json"), outcomes).expect("write");
+        assert!(Counts::measured(results));
+        let one = Counts::read(results, "crates/a/src/info.rs").expect("reads");
+        assert_eq!(
+            (one.tested(), one.caught, one.when.as_str()),
+            (1, 1, "2026-12-04")
+        );
     }
 
     #[test]
