@@ -692,6 +692,109 @@ mod tests {
         )
     }
 
+    fn change(level: Level, side: Side, n: usize) -> Change {
+        Change {
+            level,
+            kind: "rule",
+            side,
+            pointer: format!("/paths/p{n}"),
+            message: format!("change {n}"),
+        }
+    }
+
+    /// zoom-phone with nine breaking spec changes (one more than `--check` lists), an
+    /// addition and a breaking API change, none of it bumped; webex-calling with only a
+    /// change of no consequence; the facade, unbumped.
+    fn report() -> Report {
+        let mut spec: Vec<Change> = (1..=9)
+            .map(|n| {
+                change(
+                    Level::Breaking,
+                    if n == 1 { Side::Old } else { Side::New },
+                    n,
+                )
+            })
+            .collect();
+        spec.push(change(Level::Addition, Side::New, 10));
+        let zoom = ProviderDiff {
+            key: "zoom-phone".into(),
+            spec,
+            api: vec![ApiChange {
+                level: Level::Breaking,
+                what: "removed",
+                item: "field types::N::carrier".into(),
+                old: "Option<String>".into(),
+                new: String::new(),
+            }],
+            api_error: None,
+            generated_changed: true,
+        };
+        let webex = ProviderDiff {
+            key: "webex-calling".into(),
+            spec: vec![change(Level::None, Side::New, 11)],
+            api: Vec::new(),
+            api_error: None,
+            generated_changed: false,
+        };
+        let at = |level, dir: &str| {
+            let now = version::CrateVersion {
+                version: v("0.1.0"),
+                source: version::Source::Own,
+            };
+            let name = format!("telnums-{}", dir.trim_start_matches("crates/"));
+            let name = name.replace("telnums-telnums", "telnums");
+            CrateBump::new(name, dir.into(), level, v("0.1.0"), now)
+        };
+        Report {
+            base: Some(git::Base {
+                rev: "HEAD".into(),
+                short: "abc1234".into(),
+                reason: "the working tree against HEAD".into(),
+            }),
+            providers: vec![
+                (zoom, at(Level::Breaking, "crates/zoom-phone")),
+                (webex, at(Level::None, "crates/webex-calling")),
+            ],
+            new_providers: vec!["apple-business".into()],
+            facade: Some(at(Level::Breaking, "crates/telnums")),
+        }
+    }
+
+    #[test]
+    fn the_report_and_the_check_failure_read_as_recorded() {
+        let report = report();
+        insta::assert_snapshot!("render", report.render());
+        let failure = report.check_failure().expect("unbumped breaking changes");
+        insta::assert_snapshot!("check_failure", failure);
+        // Without a base commit, an old-side change is located in `base`.
+        let without = Report {
+            base: None,
+            ..report
+        };
+        let failure = without.check_failure().expect("still unbumped");
+        assert!(failure.contains("changes since base, but"), "{failure}");
+        assert!(
+            failure.contains("(base:specs/zoom-phone.yaml#/paths/p1)"),
+            "{failure}"
+        );
+    }
+
+    #[test]
+    fn check_passes_once_every_breaking_change_is_bumped() {
+        let mut report = report();
+        for (_, bump) in &mut report.providers {
+            bump.now.version = v("0.2.0");
+        }
+        assert!(
+            report.check_failure().is_some(),
+            "the facade is still unbumped"
+        );
+        if let Some(facade) = &mut report.facade {
+            facade.now.version = v("0.2.0");
+        }
+        assert_eq!(report.check_failure(), None);
+    }
+
     #[test]
     fn the_bump_kind_and_the_changelog_target() {
         let own = |level, now| bump(level, now, version::Source::Own);
