@@ -533,6 +533,26 @@ fn compatible_commit_passes_check_without_a_bump() {
     );
 }
 
+/// A spec rewritten with the same content (YAML laid out anew) changes nothing: the
+/// provider is listed with no bump, and the facade is not mentioned at all.
+#[test]
+fn a_spec_laid_out_anew_asks_for_no_bump() {
+    let repo = scratch_repo();
+    let root = repo.path();
+    let before = std::fs::read_to_string(xtask::spec_path(root, KEY)).expect("spec");
+    write_spec(root, &real_spec());
+    let after = std::fs::read_to_string(xtask::spec_path(root, KEY)).expect("spec");
+    assert_ne!(before, after, "the YAML text must differ for this test");
+    git(root, &["commit", "-q", "-am", "the spec laid out anew"]);
+    let report = diff::run(root, &options()).expect("diff runs");
+    let [(diff, bump)] = report.providers.as_slice() else {
+        panic!("one provider: {}", report.render());
+    };
+    assert_eq!((diff.level(), bump.needed.as_ref()), (Level::None, None));
+    assert!(report.facade.is_none(), "{}", report.render());
+    assert_eq!(report.check_failure(), None);
+}
+
 /// Crates may state their own versions instead of inheriting the workspace's: each is
 /// then read, judged and raised on its own (a 1.x facade needs a major bump).
 #[test]
