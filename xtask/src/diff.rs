@@ -780,6 +780,41 @@ mod tests {
     }
 
     #[test]
+    fn changelogs_are_started_where_missing_and_unreadable_ones_are_errors() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        for crate_dir in ["crates/zoom-phone", "crates/telnums"] {
+            std::fs::create_dir_all(root.join(crate_dir)).expect("mkdir");
+        }
+        let report = report();
+        let written = report.write_changelogs(root).expect("written");
+        let files = [
+            "crates/zoom-phone/CHANGELOG.md",
+            "crates/telnums/CHANGELOG.md",
+        ];
+        assert_eq!(
+            written,
+            files.map(|f| root.join(f)),
+            "webex-calling needs none"
+        );
+        let zoom = std::fs::read_to_string(&written[0]).expect("zoom changelog");
+        assert!(
+            zoom.starts_with("# Changelog of telnums-zoom-phone\n"),
+            "{zoom}"
+        );
+        insta::assert_snapshot!("provider_changelog", zoom);
+        let facade = std::fs::read_to_string(&written[1]).expect("facade changelog");
+        insta::assert_snapshot!("facade_changelog", facade);
+
+        let broken = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(broken.path().join(files[0])).expect("a directory");
+        let err = report
+            .write_changelogs(broken.path())
+            .expect_err("not a file");
+        assert!(err.to_string().starts_with("reading "), "{err:#}");
+    }
+
+    #[test]
     fn check_passes_once_every_breaking_change_is_bumped() {
         let mut report = report();
         for (_, bump) in &mut report.providers {
