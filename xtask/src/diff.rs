@@ -815,6 +815,23 @@ mod tests {
     }
 
     #[test]
+    fn a_changelog_lists_forty_api_changes_and_counts_the_rest() {
+        let report = report();
+        let (zoom, bump) = &report.providers[0];
+        let api = |n: usize| ProviderDiff {
+            api: vec![zoom.api[0].clone(); n],
+            ..zoom.clone()
+        };
+        let listed = |entry: &str| entry.matches("- removed `field").count();
+        let forty = provider_entry(&api(40), bump, "abc1234");
+        assert_eq!(listed(&forty), 40);
+        assert!(!forty.contains("more"), "{forty}");
+        let more = provider_entry(&api(41), bump, "abc1234");
+        assert_eq!(listed(&more), 40);
+        assert!(more.ends_with("\n- … and 1 more\n"), "{more}");
+    }
+
+    #[test]
     fn check_passes_once_every_breaking_change_is_bumped() {
         let mut report = report();
         for (_, bump) in &mut report.providers {
