@@ -1183,7 +1183,133 @@ fn constraint(key: &str, a: &Value, b: &Value) -> Option<(bool, String, &'static
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
+
+    #[test]
+    fn an_operation_key_blanks_path_parameter_names() {
+        let key = |path: &str| {
+            let (value, item) = (json!({}), json!({}));
+            let op = Operation {
+                path,
+                method: "get",
+                value: &value,
+                pointer: String::new(),
+                item: &item,
+                item_pointer: String::new(),
+            };
+            operation_key(&op)
+        };
+        assert_eq!(
+            key("/pets/{petId}/toys/{toyId}"),
+            ("/pets/{}/toys/{}".into(), "get")
+        );
+        assert_eq!(key("/pets/{id}x"), ("/pets/{}x".into(), "get"));
+        assert_eq!(key("/pets"), ("/pets".into(), "get"));
+    }
+
+    #[test]
+    fn snake_names_methods_as_progenitor_does() {
+        assert_eq!(snake("listPhoneNumbers"), "list_phone_numbers");
+        assert_eq!(snake("ListPets"), "list_pets");
+        assert_eq!(snake("get-v2.numbers"), "get_v2_numbers");
+    }
+
+    #[test]
+    fn rust_scalar_follows_type_format_and_a_minimum_of_one() {
+        let cases = [
+            (json!({"type": "string"}), Some("String")),
+            (json!({"type": "string", "format": "email"}), Some("String")),
+            (
+                json!({"type": "string", "format": "uuid"}),
+                Some("uuid::Uuid"),
+            ),
+            (
+                json!({"type": "string", "format": "date"}),
+                Some("chrono::NaiveDate"),
+            ),
+            (
+                json!({"type": "string", "format": "date-time"}),
+                Some("chrono::DateTime<Utc>"),
+            ),
+            (
+                json!({"type": "string", "format": "ip"}),
+                Some("std::net::IpAddr"),
+            ),
+            (
+                json!({"type": "string", "format": "ipv4"}),
+                Some("std::net::Ipv4Addr"),
+            ),
+            (
+                json!({"type": "string", "format": "ipv6"}),
+                Some("std::net::Ipv6Addr"),
+            ),
+            (json!({"type": "integer"}), None),
+            (json!({"type": "integer", "format": "decimal"}), None),
+            (json!({"type": "integer", "format": "int8"}), Some("i8")),
+            (json!({"type": "integer", "format": "uint8"}), Some("u8")),
+            (json!({"type": "integer", "format": "int16"}), Some("i16")),
+            (json!({"type": "integer", "format": "uint16"}), Some("u16")),
+            (json!({"type": "integer", "format": "int"}), Some("i32")),
+            (json!({"type": "integer", "format": "int32"}), Some("i32")),
+            (json!({"type": "integer", "format": "uint"}), Some("u32")),
+            (json!({"type": "integer", "format": "uint32"}), Some("u32")),
+            (json!({"type": "integer", "format": "int64"}), Some("i64")),
+            (json!({"type": "integer", "format": "uint64"}), Some("u64")),
+            (
+                json!({"type": "integer", "format": "int8", "minimum": 1}),
+                Some("NonZeroU8"),
+            ),
+            (
+                json!({"type": "integer", "format": "uint8", "minimum": 1}),
+                Some("NonZeroU8"),
+            ),
+            (
+                json!({"type": "integer", "format": "int16", "minimum": 1}),
+                Some("NonZeroU16"),
+            ),
+            (
+                json!({"type": "integer", "format": "uint16", "minimum": 1}),
+                Some("NonZeroU16"),
+            ),
+            (
+                json!({"type": "integer", "format": "int32", "minimum": 1}),
+                Some("NonZeroU32"),
+            ),
+            (
+                json!({"type": "integer", "format": "uint32", "minimum": 1}),
+                Some("NonZeroU32"),
+            ),
+            (
+                json!({"type": "integer", "format": "int64", "minimum": 1}),
+                Some("NonZeroU64"),
+            ),
+            (
+                json!({"type": "integer", "format": "uint64", "minimum": 1}),
+                Some("NonZeroU64"),
+            ),
+            (
+                json!({"type": "integer", "format": "int32", "minimum": 2}),
+                Some("i32"),
+            ),
+            (
+                json!({"type": "integer", "format": "int32", "minimum": 1, "exclusiveMinimum": true}),
+                Some("i32"),
+            ),
+            (json!({"type": "number"}), Some("f64")),
+            (json!({"type": "number", "format": "double"}), Some("f64")),
+            (json!({"type": "number", "format": "float"}), Some("f32")),
+            (json!({"type": "boolean"}), Some("bool")),
+            (json!({"type": "object"}), None),
+            (json!({"format": "int32"}), None),
+        ];
+        for (schema, want) in cases {
+            assert_eq!(rust_scalar(&schema), want, "{schema}");
+        }
+        let (a, b) = (json!({"type": "integer"}), json!({"type": "boolean"}));
+        assert_eq!(rust_types(&a, &b), "decided by bounds → bool");
+    }
 
     #[test]
     fn a_value_over_60_characters_is_cut_to_57_and_an_ellipsis() {
