@@ -1312,6 +1312,36 @@ mod tests {
     }
 
     #[test]
+    fn rust_optional_reads_nullable_and_default_on_either_side_of_a_ref() {
+        let doc = json!({"components": {"schemas": {
+            "Nullable": {"type": "string", "nullable": true},
+            "Defaulted": {"type": "string", "default": "a"},
+            "List": {"type": "array", "items": {"type": "string"}},
+            "Plain": {"type": "string"},
+        }}});
+        let to = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
+        let cases = [
+            (json!({"type": "string"}), true, false),
+            (json!({"type": "string"}), false, true),
+            (json!({"type": "string", "nullable": true}), true, true),
+            (to("Nullable"), true, true),
+            (
+                json!({"allOf": [to("Plain")], "nullable": true}),
+                true,
+                true,
+            ),
+            (json!({"type": "string", "default": "a"}), false, false),
+            (to("Defaulted"), false, false),
+            (to("List"), false, false),
+            (to("Plain"), false, true),
+        ];
+        for (schema, required, optional) in cases {
+            let got = rust_optional(&doc, &schema, required);
+            assert_eq!(got, optional, "{schema} required: {required}");
+        }
+    }
+
+    #[test]
     fn a_value_over_60_characters_is_cut_to_57_and_an_ellipsis() {
         let sixty = Value::String("x".repeat(58));
         assert_eq!(short(&sixty).chars().count(), 60, "two quotes and 58 x");
