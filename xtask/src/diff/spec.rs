@@ -1326,7 +1326,7 @@ mod tests {
             (json!({"type": "string", "nullable": true}), true, true),
             (to("Nullable"), true, true),
             (
-                json!({"allOf": [to("Plain")], "nullable": true}),
+                json!({"$ref": "#/components/schemas/Plain", "nullable": true}),
                 true,
                 true,
             ),
