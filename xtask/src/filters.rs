@@ -492,6 +492,42 @@ mod tests {
     use super::*;
 
     #[test]
+    fn list_operations_share_a_parameter_only_when_they_agree() {
+        let op = |id: &str, params: &[(&str, i32)]| {
+            let params = params.iter().map(|(n, v)| (n.to_string(), *v)).collect();
+            (id.to_owned(), params)
+        };
+        let name = |p: &(String, i32)| p.0.clone();
+        let path = Path::new("specs/x.yaml");
+        let agree = [op("listA", &[("q", 1), ("a", 2)]), op("listB", &[("q", 1)])];
+        let table = union(path, &agree, |p| p.0.as_str()).expect("they agree");
+        assert_eq!(table.iter().map(name).collect::<Vec<_>>(), ["q", "a"]);
+        let differ = [op("listA", &[("q", 1)]), op("listB", &[("q", 3)])];
+        let err = union(path, &differ, |p| p.0.as_str()).expect_err("they differ");
+        assert_eq!(
+            err.to_string(),
+            "specs/x.yaml: query parameter `q` differs between list operations"
+        );
+    }
+
+    #[test]
+    fn list_operations_are_the_gets_whose_id_starts_with_list() {
+        let param = serde_json::json!({"name": "q", "in": "query", "schema": {"type": "string"}});
+        let doc = serde_json::json!({"paths": {
+            "/a": {"get": {"operationId": "listA", "parameters": [param,
+                {"name": "id", "in": "header", "schema": {"type": "string"}}]}},
+            "/b": {"post": {"operationId": "listB", "parameters": [param]}},
+            "/c": {"get": {"operationId": "getC", "parameters": [param]}},
+        }});
+        let ops = list_query_parameters(&doc).expect("lists");
+        let ids: Vec<(&str, Vec<&str>)> = ops
+            .iter()
+            .map(|(id, params)| (id.as_str(), params.iter().map(|p| p.0.as_str()).collect()))
+            .collect();
+        assert_eq!(ids, [("listA", vec!["q"])]);
+    }
+
+    #[test]
     fn setter_names_follow_progenitor() {
         assert_eq!(setter_name("type"), "type_");
         assert_eq!(setter_name("Type"), "type_");
