@@ -528,6 +528,24 @@ mod tests {
     }
 
     #[test]
+    fn a_paging_parameter_no_list_operation_has_is_refused() {
+        let param = |name: &str| serde_json::json!({"name": name, "in": "query", "schema": {"type": "string"}});
+        let doc = |names: &[&str]| {
+            let params: Vec<Value> = names.iter().map(|n| param(n)).collect();
+            serde_json::json!({"paths": {"/n": {"get": {"operationId": "listN", "parameters": params}}}})
+        };
+        let both = list_operations(&doc(&["page_size", "next_page_token", "q"]), "zoom-phone");
+        let rows = both.expect("both paging parameters are there");
+        let filters: Vec<&str> = rows[0].1.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(filters, ["q"], "paging parameters are not filters");
+        let err = list_operations(&doc(&["page_size", "q"]), "zoom-phone").expect_err("one gone");
+        assert_eq!(
+            err.to_string(),
+            "xtask::filters::PAGING names `next_page_token`, which no list operation has"
+        );
+    }
+
+    #[test]
     fn setter_names_follow_progenitor() {
         assert_eq!(setter_name("type"), "type_");
         assert_eq!(setter_name("Type"), "type_");
