@@ -546,6 +546,59 @@ mod tests {
     }
 
     #[test]
+    fn only_comma_joined_arrays_of_known_types_are_filters() {
+        let doc = serde_json::json!({});
+        let array = |extra: Value| {
+            let mut param = serde_json::json!({"name": "ids", "in": "query",
+                "schema": {"type": "array", "items": {"type": "integer", "minimum": 1}}});
+            param
+                .as_object_mut()
+                .expect("object")
+                .extend(extra.as_object().expect("object").clone());
+            param
+        };
+        let joined = row(
+            &doc,
+            "x",
+            "ids",
+            &array(serde_json::json!({"explode": false})),
+        );
+        let joined = joined.expect("form style by default");
+        assert_eq!(
+            (joined.separator, &joined.ty),
+            (Some(','), &Ty::Integer(Some(1), None))
+        );
+        let form = serde_json::json!({"explode": false, "style": "form"});
+        assert!(row(&doc, "x", "ids", &array(form)).is_ok());
+        for refused in [
+            serde_json::json!({}),
+            serde_json::json!({"explode": true}),
+            serde_json::json!({"explode": false, "style": "spaceDelimited"}),
+        ] {
+            let err = row(&doc, "x", "ids", &array(refused.clone())).expect_err("not joined");
+            assert!(
+                err.to_string().starts_with("only comma-joined arrays"),
+                "{refused}: {err}"
+            );
+        }
+        let typed = |schema: Value| {
+            let param = serde_json::json!({"name": "p", "in": "query", "schema": schema});
+            row(&doc, "x", "p", &param).map(|r| r.ty)
+        };
+        assert_eq!(
+            typed(serde_json::json!({"type": "boolean"})).ok(),
+            Some(Ty::Boolean)
+        );
+        let bounded = serde_json::json!({"type": "integer", "minimum": 2, "maximum": 9});
+        assert_eq!(typed(bounded).ok(), Some(Ty::Integer(Some(2), Some(9))));
+        let err = typed(serde_json::json!({"type": "number"})).expect_err("no numbers");
+        assert_eq!(
+            err.to_string(),
+            "unsupported parameter type Some(\"number\")"
+        );
+    }
+
+    #[test]
     fn setter_names_follow_progenitor() {
         assert_eq!(setter_name("type"), "type_");
         assert_eq!(setter_name("Type"), "type_");
