@@ -628,5 +628,8 @@ mod tests {
         // Bullets that are not values (Apple's ql grammar) stay.
         let (_, kept) = prose(text, &[]);
         assert!(kept.contains("* `all` - all."));
+        // Only the bullets of the values given go, each with its continuation lines.
+        let (_, some) = prose(text, &["assigned".to_owned()]);
+        assert_eq!(some, "Restricts the numbers:\n* `all` - all.\n\nMore text.");
     }
 }
