@@ -516,7 +516,11 @@ impl<'a> Differ<'a> {
                 }
                 _ => continue,
             };
-            let how = "credentials travel differently";
+            let how = if level == Breaking {
+                "credentials travel differently"
+            } else {
+                "a hint for readers; credentials travel as before"
+            };
             let message = format!("{what}: `{key}` {} ({how})", arrow(x, y, "unset"));
             self.push(level, "security-scheme-changed", at.new_at(key), message);
         }
