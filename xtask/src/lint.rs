@@ -496,6 +496,9 @@ mod tests {
         assert!(mentions("Toll-Free numbers", "Toll-Free"));
         assert!(!mentions("assigned and unassigned numbers", "assign"));
         assert!(!mentions("calls are billed", "all"));
+        assert!(mentions("an empty `` value", ""));
+        assert!(mentions("an empty \"\" value", ""));
+        assert!(!mentions("an empty value", ""));
     }
 
     #[test]

@@ -128,6 +128,31 @@ fn header_examples_are_checked() {
     );
     let line = problems[0].to_string();
     assert!(line.contains("example does not match its schema"), "{line}");
+    // One problem per place in an example, however many keywords it breaks there.
+    let scratch = Scratch::new("header-example-places");
+    scratch.edit("webex-calling", |s| {
+        set(
+            s,
+            "/components/headers/RetryAfter/schema/multipleOf",
+            json!(2),
+        );
+        *at(s, "/components/headers/RetryAfter/example") = json!(-5);
+        let pair = json!({"type": "object", "properties": {
+            "a": {"type": "string"}, "b": {"type": "string"}}});
+        *at(s, "/components/headers/TrackingID/schema") = pair;
+        *at(s, "/components/headers/TrackingID/example") = json!({"a": 1, "b": 2});
+    });
+    let problems = scratch.lint();
+    let pointers: Vec<&str> = problems.iter().map(|p| p.pointer.as_str()).collect();
+    assert_eq!(
+        pointers,
+        [
+            "/components/headers/RetryAfter/example",
+            "/components/headers/TrackingID/example/a",
+            "/components/headers/TrackingID/example/b",
+        ],
+        "{problems:#?}"
+    );
     // The parameters' examples are Redocly's (no-invalid-parameter-examples).
     let scratch = Scratch::new("parameter-example");
     scratch.edit("webex-calling", |s| {
