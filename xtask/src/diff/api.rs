@@ -265,6 +265,49 @@ mod tests {
         assert_eq!(items["fn Client::list"], "fn list(&self, page: u32) -> u32");
     }
 
+    /// One public and one private item of each kind: only the public ones are listed,
+    /// and a private module is not entered.
+    #[test]
+    fn only_public_items_of_each_kind_are_listed() {
+        let source = r#"
+            pub mod open { pub struct Inside; }
+            mod closed { pub struct Hidden; }
+            pub struct Shown(pub u8, u16);
+            struct Unshown;
+            pub enum Kind { A }
+            enum Private { B }
+            pub fn call(x: u8) -> u8 { x }
+            fn helper() {}
+            pub const LIMIT: u32 = 1;
+            const INNER: u32 = 2;
+            pub type Alias = u64;
+            type Hidden2 = u64;
+            pub trait Api<T> {}
+            trait Sealed {}
+            pub use open::Inside as Again;
+            use open::Inside;
+            impl Shown { pub fn new() -> Self { todo!() } fn private(&self) {} }
+        "#;
+        let items = items(source).expect("parses");
+        let listed: Vec<String> = items.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+        assert_eq!(
+            listed,
+            [
+                "const LIMIT = u32",
+                "enum Kind = ",
+                "field Shown::0 = u8",
+                "fn Shown::new = fn new() -> Self",
+                "fn call = fn call(x: u8) -> u8",
+                "struct Shown = ",
+                "struct open::Inside = ",
+                "trait Api = <T>",
+                "type Alias = u64",
+                "use open::Inside as Again = ",
+                "variant Kind::A = ",
+            ]
+        );
+    }
+
     #[test]
     fn removal_and_type_change_break_addition_does_not() {
         let new = OLD
