@@ -308,6 +308,37 @@ mod tests {
         );
     }
 
+    /// Only `types::builder` and its `builder()` constructors are left out, and every
+    /// `prelude`; other modules and methods of those names are listed.
+    #[test]
+    fn only_the_type_builders_and_preludes_are_left_out() {
+        let source = r#"
+            pub mod types {
+                pub mod inner { pub struct X; }
+                pub mod builder { pub struct Y; }
+                pub struct T;
+                impl T { pub fn builder() -> u8 { 0 } pub fn other() -> u8 { 0 } }
+            }
+            pub mod builder { pub struct Z; }
+            pub mod prelude { pub struct P; }
+            pub struct C;
+            impl C { pub fn builder() -> u8 { 0 } }
+        "#;
+        let items = items(source).expect("parses");
+        let keys: Vec<&str> = items.keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "fn C::builder",
+                "fn types::T::other",
+                "struct C",
+                "struct builder::Z",
+                "struct types::T",
+                "struct types::inner::X",
+            ]
+        );
+    }
+
     #[test]
     fn removal_and_type_change_break_addition_does_not() {
         let new = OLD
