@@ -523,6 +523,36 @@ mod tests {
     }
 
     #[test]
+    fn nested_schemas_are_translated_wherever_they_sit() {
+        let nullable = json!({"type": "string", "nullable": true, "x-note": "n"});
+        let translated = json!({"type": ["string", "null"]});
+        let s = to_json_schema(&json!({
+            "x-internal": true,
+            "allOf": [nullable], "anyOf": [nullable], "oneOf": [nullable],
+            "items": nullable, "additionalProperties": nullable, "not": nullable,
+        }));
+        assert_eq!(
+            s,
+            json!({
+                "allOf": [translated], "anyOf": [translated], "oneOf": [translated],
+                "items": translated, "additionalProperties": translated, "not": translated,
+            })
+        );
+        // Draft 4 tuples: `items` as a list of schemas.
+        let tuple =
+            to_json_schema(&json!({"type": "array", "items": [nullable, {"type": "integer"}]}));
+        assert_eq!(
+            tuple,
+            json!({"type": "array", "items": [translated, {"type": "integer"}]})
+        );
+        // A type list gains `null` once.
+        let listed = to_json_schema(&json!({"type": ["string", "integer"], "nullable": true}));
+        assert_eq!(listed, json!({"type": ["string", "integer", "null"]}));
+        let already = to_json_schema(&json!({"type": ["string", "null"], "nullable": true}));
+        assert_eq!(already, json!({"type": ["string", "null"]}));
+    }
+
+    #[test]
     fn ref_siblings_are_dropped() {
         let s = to_json_schema(&json!({"$ref": "#/components/schemas/A", "description": "d"}));
         assert_eq!(s, json!({"$ref": "#/components/schemas/A"}));
