@@ -340,6 +340,14 @@ mod tests {
     }
 
     #[test]
+    fn self_types_are_qualified_by_their_module_unless_they_name_one() {
+        assert_eq!(qualify("Foo<'a>", "builder"), "builder::Foo<'a>");
+        assert_eq!(qualify("Foo", ""), "Foo");
+        assert_eq!(qualify("super::Client", "builder"), "super::Client");
+        assert_eq!(qualify("&Foo", "types"), "&Foo");
+    }
+
+    #[test]
     fn removal_and_type_change_break_addition_does_not() {
         let new = OLD
             .replace("pub carrier: Option<String>,", "")

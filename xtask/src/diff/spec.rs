@@ -1346,6 +1346,94 @@ mod tests {
     }
 
     #[test]
+    fn constraints_narrow_or_widen_by_kind() {
+        let some = |n, change: &str, how, kept| Some((n, change.to_owned(), how, kept));
+        let cases = [
+            (
+                "pattern",
+                json!({}),
+                json!({"pattern": "a"}),
+                some(true, r#"none → "a""#, "", true),
+            ),
+            (
+                "pattern",
+                json!({"pattern": "a"}),
+                json!({}),
+                some(false, r#""a" → none"#, "", false),
+            ),
+            (
+                "multipleOf",
+                json!({"multipleOf": 2}),
+                json!({}),
+                some(false, "2 → none", "", false),
+            ),
+            (
+                "uniqueItems",
+                json!({}),
+                json!({"uniqueItems": true}),
+                some(true, "set", "", true),
+            ),
+            (
+                "uniqueItems",
+                json!({"uniqueItems": true}),
+                json!({}),
+                some(false, "cleared", "", true),
+            ),
+            (
+                "uniqueItems",
+                json!({}),
+                json!({"uniqueItems": false}),
+                None,
+            ),
+            (
+                "minimum",
+                json!({}),
+                json!({"minimum": 1}),
+                some(true, "none → 1", "narrows ", true),
+            ),
+            (
+                "minimum",
+                json!({"minimum": 1}),
+                json!({"minimum": 2}),
+                some(true, "1 → 2", "narrows ", true),
+            ),
+            (
+                "minimum",
+                json!({"minimum": 2}),
+                json!({"minimum": 1}),
+                some(false, "2 → 1", "widens ", true),
+            ),
+            (
+                "minimum",
+                json!({"minimum": 1}),
+                json!({}),
+                some(false, "1 → none", "widens ", false),
+            ),
+            (
+                "minimum",
+                json!({"minimum": 1}),
+                json!({"minimum": 1.0}),
+                None,
+            ),
+            (
+                "maximum",
+                json!({"maximum": 9}),
+                json!({"maximum": 5}),
+                some(true, "9 → 5", "narrows ", true),
+            ),
+            (
+                "maxLength",
+                json!({"maxLength": 5}),
+                json!({"maxLength": 9}),
+                some(false, "5 → 9", "widens ", true),
+            ),
+        ];
+        for (key, a, b, want) in cases {
+            assert_eq!(constraint(key, &a, &b), want, "{key}: {a} → {b}");
+        }
+    }
+
+    #[test]
     fn a_value_over_60_characters_is_cut_to_57_and_an_ellipsis() {
         let sixty = Value::String("x".repeat(58));
         assert_eq!(short(&sixty).chars().count(), 60, "two quotes and 58 x");
