@@ -832,6 +832,17 @@ mod tests {
     }
 
     #[test]
+    fn eight_causes_are_listed_without_a_remainder() {
+        let mut report = report();
+        // Seven breaking spec changes and the API removal: eight causes.
+        report.providers[0].0.spec.drain(7..9);
+        let failure = report.check_failure().expect("unbumped");
+        assert!(failure.contains("  - change 7 ("), "{failure}");
+        assert!(failure.contains("  - Rust API: removed field"), "{failure}");
+        assert!(!failure.contains("more"), "{failure}");
+    }
+
+    #[test]
     fn check_passes_once_every_breaking_change_is_bumped() {
         let mut report = report();
         for (_, bump) in &mut report.providers {
