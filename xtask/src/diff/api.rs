@@ -96,52 +96,128 @@ fn join(path: &str, name: &str) -> String {
     }
 }
 
-/// Token text made readable: `:: std :: option :: Option < i32 >` → `Option<i32>`.
+/// Token text as a person would write it: `:: std :: option :: Option < i32 >` becomes
+/// `Option<i32>`, and `fn send (self ,) -> :: std :: result :: Result < A , B >` becomes
+/// `fn send(self) -> Result<A, B>`.
+///
+/// The tokens are printed one by one with Rust's usual spacing: a space after a comma
+/// and around `->`, `=` and `+`, none inside brackets; a trailing comma is dropped.
+/// Paths lose their leading `::`, and the std prelude types, `std::convert` and
+/// `chrono::offset` their module paths.
 pub(crate) fn tidy(tokens: impl ToTokens) -> String {
-    let mut s = tokens.to_token_stream().to_string();
+    let mut out = String::new();
+    print_tokens(tokens.to_token_stream(), &mut out);
     for (from, to) in [
-        (" :: ", "::"),
-        (":: ", "::"),
-        (" ::", "::"),
-        (" < ", "<"),
-        ("< ", "<"),
-        (" <", "<"),
-        (" > ", "> "),
-        (" >", ">"),
-        (" ,", ","),
-        ("& '", "&'"),
-        ("& ", "&"),
-        ("' ", "'"),
-        (" (", "("),
-        ("( ", "("),
-        (" )", ")"),
-        (" ;", ";"),
-        (" : ", ": "),
-    ] {
-        while s.contains(from) {
-            s = s.replace(from, to);
-        }
-    }
-    for (from, to) in [
-        ("::std::option::Option", "Option"),
-        ("::std::string::String", "String"),
-        ("::std::vec::Vec", "Vec"),
-        ("::std::result::Result", "Result"),
-        ("::std::convert::", ""),
+        ("std::option::Option", "Option"),
+        ("std::string::String", "String"),
+        ("std::vec::Vec", "Vec"),
+        ("std::result::Result", "Result"),
         ("std::convert::", ""),
-        ("::std::", "std::"),
-        ("::chrono::offset::", "chrono::"),
-        ("::chrono::", "chrono::"),
-        ("::uuid::", "uuid::"),
-        ("->::", "-> "),
-        ("<::", "<"),
-        ("(::", "("),
-        ("&::", "&"),
-        (",>", ">"),
+        ("chrono::offset::", "chrono::"),
     ] {
-        s = s.replace(from, to);
+        out = out.replace(from, to);
     }
-    s.trim().trim_end_matches(',').to_owned()
+    out.trim_end_matches([',', ' ']).to_owned()
+}
+
+fn print_tokens(tokens: proc_macro2::TokenStream, out: &mut String) {
+    use proc_macro2::{Delimiter, Spacing, TokenTree};
+    let mut previous: Option<(char, Spacing)> = None;
+    // Whether a `::` here would continue a path: after a segment or a closing `>`.
+    let mut in_path = false;
+    for token in tokens {
+        let punct = match &token {
+            TokenTree::Punct(p) => Some((p.as_char(), p.spacing())),
+            _ => None,
+        };
+        let segment = match &token {
+            TokenTree::Ident(word) => !KEYWORDS.contains(&word.to_string().as_str()),
+            TokenTree::Punct(p) => match p.as_char() {
+                '>' => previous != Some(('-', Spacing::Joint)),
+                ':' if p.spacing() == Spacing::Joint => in_path,
+                ':' => previous == Some((':', Spacing::Joint)),
+                _ => false,
+            },
+            _ => false,
+        };
+        match token {
+            TokenTree::Group(group) => {
+                let (open, close) = match group.delimiter() {
+                    Delimiter::Parenthesis => ("(", ")"),
+                    Delimiter::Bracket => ("[", "]"),
+                    Delimiter::Brace => ("{ ", " }"),
+                    Delimiter::None => ("", ""),
+                };
+                if open == "{ " {
+                    space_after_word(out);
+                }
+                out.push_str(open);
+                print_tokens(group.stream(), out);
+                trim_comma(out);
+                out.push_str(close);
+            }
+            TokenTree::Ident(word) => {
+                space_after_word(out);
+                out.push_str(&word.to_string());
+            }
+            TokenTree::Literal(literal) => {
+                space_after_word(out);
+                out.push_str(&literal.to_string());
+            }
+            TokenTree::Punct(p) => match (p.as_char(), previous) {
+                // The first colon of a path separator: a leading `::` is dropped.
+                (':', _) if p.spacing() == Spacing::Joint => {
+                    if in_path {
+                        out.push_str("::");
+                    }
+                }
+                (':', Some((':', Spacing::Joint))) => {}
+                (':', _) => out.push_str(": "),
+                ('>', Some(('-', Spacing::Joint))) => out.push_str("> "),
+                ('>', _) => {
+                    trim_comma(out);
+                    out.push('>');
+                }
+                ('-', _) if p.spacing() == Spacing::Joint => {
+                    out.truncate(out.trim_end().len());
+                    out.push_str(" -");
+                }
+                (',', _) => out.push_str(", "),
+                (';', _) => out.push_str("; "),
+                ('=' | '+', _) => {
+                    out.truncate(out.trim_end().len());
+                    out.push(' ');
+                    out.push(p.as_char());
+                    out.push(' ');
+                }
+                (c, _) => out.push(c),
+            },
+        }
+        previous = punct;
+        in_path = segment;
+    }
+}
+
+/// The keywords a path can follow (`as ::std::…`, `dyn ::std::…`); `self`, `super`,
+/// `crate` and `Self` are path segments themselves.
+const KEYWORDS: [&str; 12] = [
+    "as", "async", "const", "dyn", "fn", "for", "impl", "in", "mut", "pub", "unsafe", "where",
+];
+
+/// A word follows a word, a closing bracket or a closing `>` with one space, and
+/// anything else (`&`, `'`, `<`, `(`, a space already there) directly.
+fn space_after_word(out: &mut String) {
+    if out.ends_with(|c: char| c.is_alphanumeric() || matches!(c, '_' | ')' | ']' | '>')) {
+        out.push(' ');
+    }
+}
+
+fn trim_comma(out: &mut String) {
+    let kept = out
+        .trim_end_matches(' ')
+        .trim_end_matches(',')
+        .trim_end_matches(' ');
+    out.truncate(kept.len());
 }
 
 /// Records the traits `attrs` derive for the item `full`.
@@ -185,7 +261,7 @@ fn collect(items: &[Item], path: &str, out: &mut BTreeMap<String, String>) {
                 ("enum", e.ident.to_string(), tidy(&e.generics))
             }
             Item::Impl(i) => {
-                let self_ty = qualify(&tidy(&i.self_ty), path);
+                let self_ty = qualify(&i.self_ty, path);
                 if let Some((_, trait_path, _)) = &i.trait_ {
                     let name = format!("impl {} for {self_ty}", tidy(trait_path));
                     out.insert(name, tidy(&i.generics));
@@ -212,13 +288,21 @@ fn collect(items: &[Item], path: &str, out: &mut BTreeMap<String, String>) {
     }
 }
 
-/// `Foo<'a>` inside `builder` → `builder::Foo<'a>`; paths that already name a module
-/// (`super::Client`, `::std::…`) are left alone.
-fn qualify(ty: &str, path: &str) -> String {
-    if path.is_empty() || ty.contains("::") || ty.starts_with('&') {
-        ty.to_owned()
-    } else {
-        format!("{path}::{ty}")
+/// `Foo<'a>` inside `builder` → `builder::Foo<'a>`: a type named by one bare segment is
+/// qualified by the module the impl sits in. A path that names its module
+/// (`super::Client`, `::std::string::String`) and a reference are left as written.
+fn qualify(ty: &syn::Type, path: &str) -> String {
+    let text = tidy(ty);
+    match ty {
+        syn::Type::Path(p)
+            if !path.is_empty()
+                && p.qself.is_none()
+                && p.path.leading_colon.is_none()
+                && p.path.segments.len() == 1 =>
+        {
+            format!("{path}::{text}")
+        }
+        _ => text,
     }
 }
 
@@ -341,10 +425,85 @@ mod tests {
 
     #[test]
     fn self_types_are_qualified_by_their_module_unless_they_name_one() {
-        assert_eq!(qualify("Foo<'a>", "builder"), "builder::Foo<'a>");
-        assert_eq!(qualify("Foo", ""), "Foo");
-        assert_eq!(qualify("super::Client", "builder"), "super::Client");
-        assert_eq!(qualify("&Foo", "types"), "&Foo");
+        let ty = |s: &str| syn::parse_str::<syn::Type>(s).expect("a type");
+        assert_eq!(qualify(&ty("Foo<'a>"), "builder"), "builder::Foo<'a>");
+        assert_eq!(qualify(&ty("Foo"), ""), "Foo");
+        assert_eq!(qualify(&ty("super::Client"), "builder"), "super::Client");
+        assert_eq!(qualify(&ty("&Foo"), "types"), "&Foo");
+        assert_eq!(qualify(&ty("::std::string::String"), "types"), "String");
+        assert_eq!(
+            qualify(&ty("<Foo as Bar>::Baz"), "types"),
+            "<Foo as Bar>::Baz"
+        );
+    }
+
+    #[test]
+    fn token_text_is_spaced_as_rust_is_written() {
+        let cases = [
+            ("::std::option::Option<i32>", "Option<i32>"),
+            (
+                "::std::collections::HashMap<::std::string::String, ::std::string::String>",
+                "std::collections::HashMap<String, String>",
+            ),
+            (
+                "::serde_json::Map<::std::string::String, ::serde_json::Value>",
+                "serde_json::Map<String, serde_json::Value>",
+            ),
+            (
+                "::std::vec::Vec<(u8, ::std::string::String,)>",
+                "Vec<(u8, String)>",
+            ),
+            ("::std::result::Result<A, B,>", "Result<A, B>"),
+            ("&'a super::Client", "&'a super::Client"),
+            (
+                "::chrono::DateTime<::chrono::offset::Utc>",
+                "chrono::DateTime<chrono::Utc>",
+            ),
+            ("::std::convert::TryFrom<&str>", "TryFrom<&str>"),
+            (
+                "<T as ::std::str::FromStr>::Err",
+                "<T as std::str::FromStr>::Err",
+            ),
+            ("[u8; 4]", "[u8; 4]"),
+            (
+                "Box<dyn Fn(u8) -> u8 + Send>",
+                "Box<dyn Fn(u8) -> u8 + Send>",
+            ),
+        ];
+        for (ty, want) in cases {
+            let parsed = syn::parse_str::<syn::Type>(ty).expect(ty);
+            assert_eq!(tidy(&parsed), want, "{ty}");
+        }
+        let sig = |s: &str| syn::parse_str::<syn::ItemFn>(s).expect("a fn").sig;
+        assert_eq!(
+            tidy(sig(
+                "async fn send(self,) -> ::std::result::Result<A, B> {}"
+            )),
+            "async fn send(self) -> Result<A, B>"
+        );
+        assert_eq!(
+            tidy(sig(
+                "fn id<V>(mut self, value: V) -> Self where V: TryInto<String>, {}"
+            )),
+            "fn id<V>(mut self, value: V) -> Self where V: TryInto<String>"
+        );
+        assert_eq!(
+            tidy(sig("fn get(&self, n: u8) -> builder::Get<'_> {}")),
+            "fn get(&self, n: u8) -> builder::Get<'_>"
+        );
+        let fields = |s: &str| {
+            syn::parse_str::<syn::ItemStruct>(s)
+                .expect("a struct")
+                .fields
+        };
+        assert_eq!(
+            tidy(fields(
+                "struct S { #[serde(rename = \"x\")] a: u8, b: ::std::string::String, }"
+            )),
+            "{ #[serde(rename = \"x\")] a: u8, b: String }"
+        );
+        assert_eq!(tidy(fields("struct S(::std::string::String);")), "(String)");
+        assert_eq!(tidy(fields("struct S;")), "");
     }
 
     #[test]
