@@ -132,12 +132,7 @@ fn print_tokens(tokens: proc_macro2::TokenStream, out: &mut String) {
         };
         let segment = match &token {
             TokenTree::Ident(word) => !KEYWORDS.contains(&word.to_string().as_str()),
-            TokenTree::Punct(p) => match p.as_char() {
-                '>' => previous != Some(('-', Spacing::Joint)),
-                ':' if p.spacing() == Spacing::Joint => in_path,
-                ':' => previous == Some((':', Spacing::Joint)),
-                _ => false,
-            },
+            TokenTree::Punct(p) => p.as_char() == '>' && previous != Some(('-', Spacing::Joint)),
             _ => false,
         };
         match token {
@@ -178,7 +173,8 @@ fn print_tokens(tokens: proc_macro2::TokenStream, out: &mut String) {
                     trim_comma(out);
                     out.push('>');
                 }
-                ('-', _) if p.spacing() == Spacing::Joint => {
+                // `->`; no type or signature holds another `-`.
+                ('-', _) => {
                     out.truncate(out.trim_end().len());
                     out.push_str(" -");
                 }
