@@ -1066,36 +1066,47 @@ impl<'a> Differ<'a> {
         }
     }
 
+    /// `additionalProperties`: absent, `true` and `{}` all allow any extra field (and
+    /// generate the same Rust type); `false` refuses them; a schema types their values.
     fn additional_properties(&mut self, (x, y): Values<'a>, cx: &Cx) {
         let Cx(at, reach, what, _) = cx;
         let closed = |v: Option<&Value>| v == Some(&Value::Bool(false));
+        let open = |v: Option<&Value>| match v {
+            None | Some(Value::Bool(true)) => true,
+            Some(Value::Object(schema)) => schema.is_empty(),
+            Some(_) => false,
+        };
         let at = at.child("additionalProperties");
-        let (level, kind, in_new, how) = match (x, y) {
-            (Some(s), Some(t)) if s.is_object() && t.is_object() => {
-                return self.schema(s, t, &cx.nested(at, "{*}"));
-            }
-            _ if closed(y) => {
-                let later = " (a field the provider adds later fails decoding)";
-                let (level, later) = if reach.response {
-                    (Breaking, later)
-                } else {
-                    (Patch, "")
-                };
-                let how = format!("unknown fields are now refused{later}");
-                (level, "additional-properties-closed", true, how)
-            }
-            _ if closed(x) => {
-                let how = "unknown fields are allowed again".to_owned();
-                (Patch, "additional-properties-opened", false, how)
-            }
-            (_, Some(t)) if t.is_object() => {
-                let how = "now a map of extra values".to_owned();
-                (Addition, "additional-properties-added", true, how)
-            }
-            _ => {
-                let how = "no longer a map of extra values".to_owned();
-                (Breaking, "additional-properties-removed", false, how)
-            }
+        let (level, kind, in_new, how) = if open(x) && open(y) {
+            return;
+        } else if closed(y) {
+            let later = " (a field the provider adds later fails decoding)";
+            let (level, later) = if reach.response {
+                (Breaking, later)
+            } else {
+                (Patch, "")
+            };
+            let how = format!("unknown fields are now refused{later}");
+            (level, "additional-properties-closed", true, how)
+        } else if closed(x) {
+            let how = "unknown fields are allowed again".to_owned();
+            (Patch, "additional-properties-opened", false, how)
+        } else if open(x) {
+            let (level, later) = if reach.response {
+                let later = " (an extra field whose value does not match fails decoding)";
+                (Breaking, later)
+            } else {
+                (Addition, "")
+            };
+            let how = format!("now a map of extra values{later}");
+            (level, "additional-properties-added", true, how)
+        } else if open(y) {
+            let how = "no longer a map of extra values".to_owned();
+            (Breaking, "additional-properties-removed", false, how)
+        } else if let (Some(s), Some(t)) = (x, y) {
+            return self.schema(s, t, &cx.nested(at, "{*}"));
+        } else {
+            return;
         };
         self.push(level, kind, at.kept(in_new), format!("{what}: {how}"));
     }
