@@ -463,17 +463,7 @@ fn with_owners(mut e: clap::Error) -> clap::Error {
     let Some(long) = flag.strip_prefix("--") else {
         return e;
     };
-    let cmd = command();
-    let mut owners: Vec<&str> = cmd
-        .find_subcommand("list")
-        .into_iter()
-        .flat_map(clap::Command::get_subcommands)
-        .filter(|sub| sub.get_arguments().any(|a| a.get_long() == Some(long)))
-        .map(clap::Command::get_name)
-        .collect();
-    // The providers in their usual order, then `all`.
-    owners.sort_by_key(|name| *name == "all");
-    let owners: Vec<String> = owners
+    let owners: Vec<String> = flag_owners(long)
         .iter()
         .map(|name| format!("`telnums list {name}`"))
         .collect();
@@ -489,6 +479,21 @@ fn with_owners(mut e: clap::Error) -> clap::Error {
     tips.push(StyledStr::from(tip));
     e.insert(ContextKind::Suggested, ContextValue::StyledStrs(tips));
     e
+}
+
+/// The `list` subcommands that take the flag `--{long}`: the providers in their usual
+/// order, then `all`.
+pub(crate) fn flag_owners(long: &str) -> Vec<String> {
+    let cmd = command();
+    let mut owners: Vec<String> = cmd
+        .find_subcommand("list")
+        .into_iter()
+        .flat_map(clap::Command::get_subcommands)
+        .filter(|sub| sub.get_arguments().any(|a| a.get_long() == Some(long)))
+        .map(|sub| sub.get_name().to_owned())
+        .collect();
+    owners.sort_by_key(|name| name == "all");
+    owners
 }
 
 /// Output format.

@@ -119,6 +119,21 @@ impl Settings {
         }
     }
 
+    /// The keys of the ids this section sets (`region`, `org_id`, …), each one a flag of
+    /// some `list <provider>` subcommands only.
+    fn ids_given(&self) -> impl Iterator<Item = &'static str> + '_ {
+        [
+            ("region", &self.region),
+            ("org_id", &self.org_id),
+            ("brand_id", &self.brand_id),
+            ("account_sid", &self.account_sid),
+            ("property_sid", &self.property_sid),
+        ]
+        .into_iter()
+        .filter(|(_, value)| value.is_some())
+        .map(|(key, _)| key)
+    }
+
     /// The setting whose flag is `flag` (`--org-id`) as the user gave it: the flag, or
     /// in a config section its key (`org_id`).
     fn name(&self, flag: &str) -> String {
@@ -198,6 +213,21 @@ pub(crate) fn sources_from_toml(
                     };
                     at(format!("{} ({filters})", e.message().trim_end()))
                 })?;
+        // An id another provider takes would be ignored here: refuse it, as the flag is.
+        for key in settings.ids_given() {
+            let owners = crate::args::flag_owners(&key.replace('_', "-"));
+            if !owners.iter().any(|owner| owner == provider.key()) {
+                let owners: Vec<String> = owners
+                    .iter()
+                    .filter(|o| o.parse::<Provider>().is_ok())
+                    .map(|o| format!("[{o}]"))
+                    .collect();
+                return Err(at(format!(
+                    "`{key}` is not a {provider} setting (only {} take it)",
+                    owners.join(", ")
+                )));
+            }
+        }
         for (name, value) in filters {
             let list = provider.filters().find(&name).is_some_and(|p| p.is_list());
             for item in filter_values(&name, value, list).map_err(at)? {
@@ -689,6 +719,34 @@ mod tests {
         assert!(err.contains("plain HTTP"), "{err}");
         let allowed = format!("{text}allow_insecure_http = true\n");
         assert_eq!(sources(&allowed), Ok(1));
+    }
+
+    /// A section refuses an id its provider has no flag for, naming the sections that
+    /// take it, and takes its provider's own.
+    #[test]
+    fn a_section_refuses_another_providers_ids() {
+        let env = Env::fixed([("TELNUMS_TOKEN", "t-not-real")]);
+        let sources = |text: &str| {
+            sources_from_toml(text, "t.toml", &Common::default(), &env, Query::default())
+                .map(|(sources, _)| sources.len())
+                .map_err(|f| f.message)
+        };
+        assert_eq!(
+            sources("[zoom-phone]\nregion = \"nam\"\n"),
+            Err("t.toml [zoom-phone]: `region` is not a zoom-phone setting (only [vonage-cc] take it)".to_owned())
+        );
+        assert_eq!(
+            sources("[vonage-cc]\nproperty_sid = \"PR0\"\norg_id = \"o\"\n"),
+            Err("t.toml [vonage-cc]: `org_id` is not a vonage-cc setting (only [webex-calling], [apple-business] take it)".to_owned())
+        );
+        for text in [
+            "[vonage-cc]\nregion = \"nam\"\n",
+            "[webex-calling]\norg_id = \"o\"\n",
+            "[fone-dynamics]\naccount_sid = \"AC0\"\nproperty_sid = \"PR0\"\n",
+            "[apple-business]\norg_id = \"o\"\nbrand_id = \"b\"\n",
+        ] {
+            assert_eq!(sources(text), Ok(1), "{text}");
+        }
     }
 
     /// Apple's ids: every missing one named at once, as flags or as a section's keys.
