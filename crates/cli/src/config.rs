@@ -223,7 +223,7 @@ pub(crate) fn sources_from_toml(
                     .map(|o| format!("[{o}]"))
                     .collect();
                 return Err(at(format!(
-                    "`{key}` is not a {provider} setting (only {} take it)",
+                    "`{key}` is not a {provider} setting (tables that take it: {})",
                     owners.join(", ")
                 )));
             }
@@ -733,11 +733,11 @@ mod tests {
         };
         assert_eq!(
             sources("[zoom-phone]\nregion = \"nam\"\n"),
-            Err("t.toml [zoom-phone]: `region` is not a zoom-phone setting (only [vonage-cc] take it)".to_owned())
+            Err("t.toml [zoom-phone]: `region` is not a zoom-phone setting (tables that take it: [vonage-cc])".to_owned())
         );
         assert_eq!(
             sources("[vonage-cc]\nproperty_sid = \"PR0\"\norg_id = \"o\"\n"),
-            Err("t.toml [vonage-cc]: `org_id` is not a vonage-cc setting (only [webex-calling], [apple-business] take it)".to_owned())
+            Err("t.toml [vonage-cc]: `org_id` is not a vonage-cc setting (tables that take it: [webex-calling], [apple-business])".to_owned())
         );
         for text in [
             "[vonage-cc]\nregion = \"nam\"\n",
