@@ -706,15 +706,18 @@ mod tests {
         assert_eq!(built(Provider::WebexCalling, &https(true), &env), Ok(()));
     }
 
+    /// How many sources the config text `text` (the file `t.toml`) gives with a token set
+    /// and no flags, or the message it fails with.
+    fn sources(text: &str) -> Result<usize, String> {
+        let env = Env::fixed([("TELNUMS_TOKEN", "t-not-real")]);
+        sources_from_toml(text, "t.toml", &Common::default(), &env, Query::default())
+            .map(|(sources, _)| sources.len())
+            .map_err(|f| f.message)
+    }
+
     #[test]
     fn a_section_may_allow_plain_http_without_the_flag() {
         let text = "[webex-calling]\nbase_url = \"http://webex.example.test\"\n";
-        let sources = |text: &str| {
-            let env = Env::fixed([("TELNUMS_TOKEN", "t-not-real")]);
-            sources_from_toml(text, "t.toml", &Common::default(), &env, Query::default())
-                .map(|(sources, _)| sources.len())
-                .map_err(|f| f.message)
-        };
         let err = sources(text).expect_err("plain HTTP to another machine");
         assert!(err.contains("plain HTTP"), "{err}");
         let allowed = format!("{text}allow_insecure_http = true\n");
@@ -725,12 +728,6 @@ mod tests {
     /// take it, and takes its provider's own.
     #[test]
     fn a_section_refuses_another_providers_ids() {
-        let env = Env::fixed([("TELNUMS_TOKEN", "t-not-real")]);
-        let sources = |text: &str| {
-            sources_from_toml(text, "t.toml", &Common::default(), &env, Query::default())
-                .map(|(sources, _)| sources.len())
-                .map_err(|f| f.message)
-        };
         assert_eq!(
             sources("[zoom-phone]\nregion = \"nam\"\n"),
             Err("t.toml [zoom-phone]: `region` is not a zoom-phone setting (tables that take it: [vonage-cc])".to_owned())
